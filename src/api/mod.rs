@@ -1,0 +1,9 @@
+//! The Lepton workspace API: wire types, paths, errors and the HTTP client.
+
+pub mod client;
+pub mod error;
+pub mod paths;
+pub mod types;
+
+pub use client::{Client, ClientConfig};
+pub use error::{ApiError, ServerMessage};

@@ -1,0 +1,1 @@
+//! Model, messages, effects and the pure reducer (to be written).

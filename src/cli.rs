@@ -1,0 +1,156 @@
+//! Command-line definitions (clap).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A fast, keyboard-driven terminal dashboard for NVIDIA DGX Cloud Lepton workspaces.
+#[derive(Debug, Parser)]
+#[command(name = "lepdash", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that apply to every subcommand.
+#[derive(Debug, Clone, Args, Default)]
+pub struct Global {
+    /// Workspace id (overrides LEPTON_WORKSPACE_ID and the lep login record).
+    #[arg(short = 'w', long = "workspace", global = true, value_name = "ID")]
+    pub workspace: Option<String>,
+    /// Workspace base URL, e.g. https://gateway.dgxc-lepton.nvidia.com/api/v2/workspaces/ID.
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+    /// Read the token from standard input (one line), so it never lands in shell history.
+    #[arg(long, global = true)]
+    pub token_stdin: bool,
+    /// Disable every mutation (create, update, delete).
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Poll interval for the visible pane, e.g. 2s, 1m (default 5s, floor 1s).
+    #[arg(long, global = true, value_name = "DUR", value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+    /// Settings file (default: the user config dir's lepdash/config.toml).
+    #[arg(long, global = true, value_name = "PATH", env = "LEPDASH_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log level for the log file (error, warn, info, debug, trace).
+    #[arg(long, global = true, value_name = "LEVEL", env = "LEPDASH_LOG")]
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Dashboard on the embedded emulator with demo data; no account needed.
+    Demo,
+    /// Serve the Lepton API emulator in the foreground.
+    Emulator(EmulatorArgs),
+    /// One-shot, non-interactive output of one resource.
+    Get(GetArgs),
+    /// Show resolved config and log paths, credential source, masked token, version.
+    Info,
+}
+
+/// `lepdash emulator` options.
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory with seed JSON files (default: the embedded demo data).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Make T an admin token valid for every workspace served.
+    #[arg(long, value_name = "T")]
+    pub token: Option<String>,
+    /// Fault injection spec, e.g. `latency=200ms,error-rate=0.2,hang=/usersecrets`.
+    #[arg(long, value_name = "SPEC")]
+    pub fault: Option<String>,
+}
+
+/// Which resource `lepdash get` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GetWhat {
+    Status,
+    Members,
+    Tokens,
+    Secrets,
+    Registries,
+    Templates,
+}
+
+/// Output format of `lepdash get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+/// `lepdash get` options.
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    pub what: GetWhat,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// Parse `500ms`, `2s`, `1m`, `1h` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration (try 5s, 1m, 500ms)"))?;
+    let secs = match unit.trim() {
+        "ms" => n / 1000.0,
+        "s" | "sec" | "secs" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
+        return Err(format!("{text:?} is out of range (0 to 24h)"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("7").unwrap(), Duration::from_secs(7));
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("3y").is_err());
+    }
+
+    #[test]
+    fn cli_parses() {
+        let c = Cli::try_parse_from(["lepdash", "get", "secrets", "-o", "json", "--read-only"])
+            .unwrap();
+        assert!(c.global.read_only);
+        assert!(matches!(
+            c.command,
+            Some(Command::Get(GetArgs {
+                what: GetWhat::Secrets,
+                output: OutputFormat::Json
+            }))
+        ));
+    }
+}

@@ -1,0 +1,16 @@
+//! lepdash: a fast, keyboard-driven terminal dashboard for NVIDIA DGX Cloud
+//! Lepton workspaces, with an embedded emulator of the workspace API.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod clipboard;
+pub mod config;
+pub mod credentials;
+pub mod emulator;
+pub mod output;
+pub mod run;
+pub mod sync;
+pub mod terminal;
+pub mod ui;

@@ -1,0 +1,1 @@
+//! Rendering of the model (to be written).
