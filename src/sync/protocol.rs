@@ -61,7 +61,12 @@ pub enum Fetched {
         resolver: Option<Resolver>,
     },
     Members(Listed<Member>),
-    Tokens(Listed<Token>),
+    /// `own_id`: the record of the token lepdash itself is using, found by
+    /// matching its masked value (as the official CLI does).
+    Tokens {
+        list: Listed<Token>,
+        own_id: Option<String>,
+    },
     Secrets(Listed<Secret>),
     Registries(Listed<Registry>),
     Templates(Listed<TemplateEntry>),
@@ -72,7 +77,7 @@ impl Fetched {
         match self {
             Fetched::Status { .. } => ResourceKind::Status,
             Fetched::Members(_) => ResourceKind::Members,
-            Fetched::Tokens(_) => ResourceKind::Tokens,
+            Fetched::Tokens { .. } => ResourceKind::Tokens,
             Fetched::Secrets(_) => ResourceKind::Secrets,
             Fetched::Registries(_) => ResourceKind::Registries,
             Fetched::Templates(_) => ResourceKind::Templates,
