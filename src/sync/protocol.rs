@@ -139,8 +139,6 @@ impl Mutation {
 /// What a successful mutation returned.
 // Moved once through a channel per event; boxing the big variant buys nothing.
 #[allow(clippy::large_enum_variant)]
-// Moved once through a channel per event; boxing the big variant buys nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MutationOutput {
     Done,
