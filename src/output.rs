@@ -526,17 +526,23 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
-fn activation_text(r: Option<&Resolver>) -> String {
+/// The activation state and, when not active, what to do about it.
+fn activation_text(r: Option<&Resolver>) -> (String, Option<String>) {
     match r.map(Resolver::activation) {
-        None => "unknown (the workspace resolver did not answer)".into(),
-        Some(ActivationState::Active) => "active".into(),
-        Some(ActivationState::Pending) => {
-            "pending review — NVIDIA reviews the application and will contact you".into()
-        }
-        Some(ActivationState::NotActivated) => {
-            format!("not activated — apply at {}", paths::ACTIVATION_APPLY_URL)
-        }
-        Some(ActivationState::Unknown(s)) => s,
+        None => (
+            "unknown (the workspace resolver did not answer)".into(),
+            None,
+        ),
+        Some(ActivationState::Active) => ("active".into(), None),
+        Some(ActivationState::Pending) => (
+            "pending review".into(),
+            Some("NVIDIA reviews the application and will contact you".into()),
+        ),
+        Some(ActivationState::NotActivated) => (
+            "not activated (early access)".into(),
+            Some(format!("apply at {}", paths::ACTIVATION_APPLY_URL)),
+        ),
+        Some(ActivationState::Unknown(s)) => (s, None),
     }
 }
 
@@ -546,12 +552,16 @@ fn status_text(id: &str, base: &str, info: &WorkspaceInfo, r: Option<&Resolver>)
         .filter(|n| !n.trim().is_empty() && *n != id)
         .map(|n| format!("{n} ({id})"))
         .unwrap_or_else(|| id.to_string());
+    let (activation, next_step) = activation_text(r);
     let mut kv: Vec<(&str, String)> = vec![
         ("workspace", name),
         ("url", base.to_string()),
-        ("activation", activation_text(r)),
-        ("state", info.workspace_state.to_string()),
+        ("activation", activation),
     ];
+    if let Some(step) = next_step {
+        kv.push(("next step", step));
+    }
+    kv.push(("state", info.workspace_state.to_string()));
     if info.not_in_use == Some(true) {
         kv.push(("in use", "no (not_in_use is set)".into()));
     }
@@ -829,6 +839,7 @@ mod tests {
             assert!(width(l) <= 80, "{l}");
         }
         assert!(t.contains("not activated"));
+        assert!(t.contains(paths::ACTIVATION_APPLY_URL), "{t}");
         assert!(t.contains("117.7 MiB"));
     }
 }
