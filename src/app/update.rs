@@ -650,7 +650,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
             None => Some(Overlay::Detail(d)),
         },
-        Overlay::Confirm(c) => on_confirm_key(model, c, key, fx),
+        Overlay::Confirm(c) => on_confirm_key(model, *c, key, fx),
     };
     model.overlay = keep;
 }
@@ -683,7 +683,7 @@ fn on_confirm_key(
             };
             if !ok {
                 c.error = Some("the name does not match".to_string());
-                return Some(Overlay::Confirm(c));
+                return Some(Overlay::Confirm(Box::new(c)));
             }
             if model.read_only {
                 toast(
@@ -708,7 +708,7 @@ fn on_confirm_key(
             if c.typed.handle_key(&key) {
                 c.error = None;
             }
-            Some(Overlay::Confirm(c))
+            Some(Overlay::Confirm(Box::new(c)))
         }
         KeyCode::Char('n') | KeyCode::Char('N') => None,
         KeyCode::Char('y') | KeyCode::Char('Y') => on_confirm_key(
@@ -717,7 +717,7 @@ fn on_confirm_key(
             KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
             fx,
         ),
-        _ => Some(Overlay::Confirm(c)),
+        _ => Some(Overlay::Confirm(Box::new(c))),
     }
 }
 
