@@ -369,6 +369,8 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
 }
 
 fn on_paste(model: &mut Model, text: &str) -> bool {
+    // One-line inputs: a trailing newline of a copied line is not content.
+    let text = text.trim_end_matches(['\r', '\n']);
     match &mut model.overlay {
         Some(Overlay::Palette { input, .. }) => {
             input.insert_str(text);
