@@ -952,3 +952,68 @@ fn time_only_comes_from_messages() {
     update(&mut m, Msg::Tick(before - Duration::from_secs(5)));
     assert_eq!(m.now, before, "time never goes backwards");
 }
+
+// ------------------------------------------------------------------ properties
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_msg() -> impl Strategy<Value = Msg> {
+        let keys = "123456jkgGsS/?:rpmnedxyq \t".chars().collect::<Vec<_>>();
+        prop_oneof![
+            4 => proptest::sample::select(keys).prop_map(|c| {
+                if c == '\t' { code(KeyCode::Tab) } else { key(c) }
+            }),
+            2 => proptest::sample::select(vec![
+                KeyCode::Enter, KeyCode::Esc, KeyCode::Backspace, KeyCode::PageDown,
+                KeyCode::PageUp, KeyCode::Up, KeyCode::Down, KeyCode::Home, KeyCode::End,
+            ]).prop_map(code),
+            1 => (0u16..200, 0u16..60).prop_map(|(w, h)| Msg::Resize(w, h)),
+            1 => (0u64..600).prop_map(|s| Msg::Tick(sample::at(s))),
+            1 => (0usize..40, 0u64..600).prop_map(|(n, s)| {
+                let mut items = sample::many_secrets(n);
+                items.retain(|x| !x.name.contains("KEY") || s % 2 == 0);
+                secrets_msg(items, s)
+            }),
+            1 => (0u64..600).prop_map(|s| fetch_err(
+                ResourceKind::Secrets,
+                ApiError::Timeout(Duration::from_secs(1)),
+                s,
+                Some(s + 10),
+            )),
+            1 => "[a-z :]{0,8}".prop_map(Msg::Paste),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Any sequence of messages keeps the model consistent and drawable.
+        #[test]
+        fn any_message_sequence_keeps_invariants(msgs in proptest::collection::vec(any_msg(), 1..60)) {
+            let mut m = loaded();
+            for msg in msgs {
+                update(&mut m, msg);
+                if m.should_quit() {
+                    break;
+                }
+                for kind in ResourceKind::ALL {
+                    let v = m.view(kind);
+                    let n = v.visible().len();
+                    prop_assert!(n == 0 || v.selected < n, "{kind:?}: {} >= {n}", v.selected);
+                    prop_assert!(n <= v.total());
+                    if let Some(id) = &v.selected_id {
+                        if let Some(i) = v.selected_item() {
+                            let actual = m.source(kind).id(i).into_owned();
+                            prop_assert_eq!(actual.as_str(), id.as_str());
+                        }
+                    }
+                }
+                let (w, h) = m.size;
+                let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+                term.draw(|f| lepdash::ui::render(f, &m)).unwrap();
+            }
+        }
+    }
+}

@@ -596,3 +596,46 @@ fn secret_values_never_on_screen() {
     let t = text(&draw(&m));
     assert!(t.contains("Values are write-only"), "{t}");
 }
+
+#[test]
+fn renders_at_any_size_in_every_theme() {
+    // Terminal size is outside input: no size may panic (overflow checks are
+    // on in test builds). Overlays and banners included.
+    let base = {
+        let mut m = sample::loaded_model(80, 24);
+        own_token_expiring_at(&mut m, NOW_MS + DAY);
+        with_status(&mut m, |i| {
+            i.workspace_state = WorkspaceState::Paused;
+            None
+        });
+        m
+    };
+    for theme in [ThemeName::Dark, ThemeName::Light, ThemeName::Mono] {
+        let mut m = base.clone();
+        m.theme = theme;
+        m.ascii_borders = theme == ThemeName::Light;
+        for overlay in [None, Some('?'), Some(':'), Some('\n')] {
+            let mut m = m.clone();
+            pane(&mut m, '6');
+            match overlay {
+                Some('\n') => {
+                    update(&mut m, code(KeyCode::Enter));
+                }
+                Some(c) => {
+                    update(&mut m, key(c));
+                }
+                None => {}
+            }
+            for w in (0..=130).step_by(7).chain([59, 60, 61]) {
+                for h in (0..=45).step_by(4).chain([14, 15, 16]) {
+                    update(&mut m, Msg::Resize(w, h));
+                    let buf = draw(&m);
+                    if w >= 60 && h >= 15 && overlay.is_none() {
+                        let t = text(&buf);
+                        assert!(t.contains("xfre17eu"), "{w}x{h}:\n{t}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -138,11 +138,18 @@ pub struct Tab {
     pub width: u16,
 }
 
-fn short_title(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::Registries => "Regs",
-        ResourceKind::Templates => "Tmpl",
-        other => pane_title(other),
+fn short_title(kind: ResourceKind, level: u8) -> &'static str {
+    match (kind, level) {
+        (k, 0) => pane_title(k),
+        (ResourceKind::Registries, 1) => "Regs",
+        (ResourceKind::Templates, 1) => "Tmpl",
+        (k, 1) => pane_title(k),
+        (ResourceKind::Status, _) => "Stat",
+        (ResourceKind::Members, _) => "Memb",
+        (ResourceKind::Tokens, _) => "Tok",
+        (ResourceKind::Secrets, _) => "Sec",
+        (ResourceKind::Registries, _) => "Reg",
+        (ResourceKind::Templates, _) => "Tpl",
     }
 }
 
@@ -157,20 +164,18 @@ fn compact_count(n: usize) -> String {
 /// The tab labels with counts (`2 Members 14`) and their positions; shorter
 /// names, gaps and counts when the full ones do not fit.
 pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
-    let build = |short: bool, gap: u16, compact: bool| -> Vec<Tab> {
+    // (title level, gap, compact counts, counts at all)
+    let build = |short: u8, gap: u16, compact: bool, counts: bool| -> Vec<Tab> {
         let mut x = 1u16;
         ResourceKind::ALL
             .iter()
             .enumerate()
             .map(|(i, &kind)| {
-                let title = if short {
-                    short_title(kind)
-                } else {
-                    pane_title(kind)
-                };
+                let title = short_title(kind, short);
                 let st = m.resource_state(kind);
                 let label = match (kind, st.len) {
                     (ResourceKind::Status, _) | (_, None) => format!("{} {title}", i + 1),
+                    _ if !counts => format!("{} {title}", i + 1),
                     (_, Some(n)) if compact => {
                         format!("{} {title} {}", i + 1, compact_count(n))
                     }
@@ -189,14 +194,16 @@ pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
             .collect()
     };
     let levels = [
-        (false, 2, false),
-        (true, 2, false),
-        (true, 1, false),
-        (true, 1, true),
+        (0, 2, false, true),
+        (1, 2, false, true),
+        (1, 1, false, true),
+        (1, 1, true, true),
+        (2, 1, true, true),
+        (2, 1, false, false),
     ];
     let mut last = Vec::new();
-    for (short, gap, compact) in levels {
-        last = build(short, gap, compact);
+    for (short, gap, compact, counts) in levels {
+        last = build(short, gap, compact, counts);
         if last.last().is_some_and(|t| t.x + t.width <= width) {
             break;
         }

@@ -95,11 +95,24 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let ident_room = avail
         .saturating_sub(fixed + if show_tier { tier_w } else { 0 })
         .max(6);
-    let ident = format::truncate(&ident, ident_room, ctx.glyphs.ellipsis);
+    // Keep the id visible: shorten the display name first.
+    let ident = if format::width(&ident) <= ident_room || name == id || name.is_empty() {
+        format::truncate(&ident, ident_room, ctx.glyphs.ellipsis).into_owned()
+    } else {
+        let room = ident_room.saturating_sub(format::width(id) + 3);
+        if room >= 4 {
+            format!(
+                "{} ({id})",
+                format::truncate(name, room, ctx.glyphs.ellipsis)
+            )
+        } else {
+            format::truncate(id, ident_room, ctx.glyphs.ellipsis).into_owned()
+        }
+    };
 
     let mut spans = vec![
         Span::raw(" "),
-        Span::styled(ident.into_owned(), t.base.add_modifier(Modifier::BOLD)),
+        Span::styled(ident, t.base.add_modifier(Modifier::BOLD)),
         Span::raw(" "),
         Span::styled(badge, badge_style),
     ];
