@@ -310,7 +310,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
 /// Recompute a pane's cached rows after its data changed.
 fn rebuild(model: &mut Model, kind: ResourceKind) {
     let mut view = std::mem::take(&mut model.views[kind_index(kind)]);
-    view.rebuild(&model.source(kind));
+    view.rebuild(&model.source(kind), model.now_ms());
     model.views[kind_index(kind)] = view;
 }
 

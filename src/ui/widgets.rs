@@ -174,7 +174,7 @@ pub fn table(
             };
             let style = t.tone(src.tone(i, *c, now_ms));
             put(buf, cx, y, &shown, style, *w);
-            if !needle.is_empty() && col.kind != crate::app::view::ColKind::Relative {
+            if !needle.is_empty() {
                 for (s, e) in format::match_ranges(&shown, needle) {
                     let off = format::width(&shown[..s]) as u16;
                     let len = format::width(&shown[s..e]) as u16;
