@@ -167,7 +167,7 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
                     let text = if hint.is_empty() {
                         format!("failed to {what}: {e}")
                     } else {
-                        format!("failed to {what}: {e} — {hint}")
+                        format!("failed to {what}: {e}; {hint}")
                     };
                     toast(model, ToastLevel::Error, text);
                 }
@@ -703,7 +703,7 @@ fn on_confirm_key(
                 id,
                 mutation: c.mutation,
             }));
-            toast(model, ToastLevel::Info, format!("{what}…"));
+            toast(model, ToastLevel::Info, format!("{what}..."));
             None
         }
         _ if c.type_to_confirm.is_some() => {
@@ -759,7 +759,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
             toast(
                 model,
                 ToastLevel::Info,
-                format!("workspaces: {} — switch with :ws ID", list.join(", ")),
+                format!("workspaces: {}; switch with :ws ID", list.join(", ")),
             );
         }
         Command::Workspace(Some(id)) => match model.workspaces.iter().position(|w| w.id == id) {
@@ -871,7 +871,7 @@ fn open_detail(model: &mut Model) {
             lines.push(DetailLine::Heading("Input schema".to_string()));
             lines.extend(json_lines(&t.spec.schema()));
             Detail {
-                title: format!("Template {} · {access} · {workload}", t.name()),
+                title: format!("Template {} ({access}, {workload})", t.name()),
                 lines,
                 scroll: 0,
                 copy: Some((format!("template id {}", t.id()), t.id().to_string())),

@@ -297,7 +297,7 @@ impl<'a> Source<'a> {
                     1 => or_dash(r.shape.accelerator_type.as_deref()),
                     2 => match (r.shape.accelerator_num, r.shape.accelerator_fraction) {
                         (Some(n), Some(f)) if f > 0.0 && f < 1.0 => {
-                            Cow::Owned(format!("{}×{}", format::num(n), format::num(f)))
+                            Cow::Owned(format!("{}x{}", format::num(n), format::num(f)))
                         }
                         (Some(n), _) => Cow::Owned(format::num(n)),
                         (None, _) => Cow::Borrowed("-"),
