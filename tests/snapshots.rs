@@ -675,7 +675,10 @@ fn ascii_mode_draws_only_ascii() {
             }
             let t = text(&draw(&m));
             let bad: String = t.chars().filter(|c| !c.is_ascii()).collect();
-            assert!(bad.is_empty(), "pane {n} {overlay:?}: non-ASCII {bad:?}\n{t}");
+            assert!(
+                bad.is_empty(),
+                "pane {n} {overlay:?}: non-ASCII {bad:?}\n{t}"
+            );
         }
     }
 }

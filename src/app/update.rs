@@ -1,5 +1,6 @@
 //! The reducer: `update(&mut Model, Msg) -> Vec<Effect>`. Pure.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use crossterm::event::{
@@ -246,14 +247,14 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 shapes,
             };
             store(&mut model.status, data, 0, at, |old, new| match old {
-                Some(old) => changed_ids(&old.shapes, &new.shapes, |s| s.name.clone()),
+                Some(old) => changed_ids(&old.shapes, &new.shapes, |s| Cow::Borrowed(&s.name)),
                 None => Default::default(),
             })
         }
         Fetched::Members(list) => {
             let skipped = list.skipped.len();
             store(&mut model.members, list.items, skipped, at, |old, new| {
-                old.map(|o| changed_ids(o, new, |m| m.id.clone()))
+                old.map(|o| changed_ids(o, new, |m| Cow::Borrowed(&m.id)))
                     .unwrap_or_default()
             })
         }
@@ -264,14 +265,14 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 own_id,
             };
             store(&mut model.tokens, data, skipped, at, |old, new| {
-                old.map(|o| changed_ids(&o.list, &new.list, |t| t.id.clone()))
+                old.map(|o| changed_ids(&o.list, &new.list, |t| Cow::Borrowed(&t.id)))
                     .unwrap_or_default()
             })
         }
         Fetched::Secrets(list) => {
             let skipped = list.skipped.len();
             store(&mut model.secrets, list.items, skipped, at, |old, new| {
-                old.map(|o| changed_ids(o, new, |s| s.name.clone()))
+                old.map(|o| changed_ids(o, new, |s| Cow::Borrowed(&s.name)))
                     .unwrap_or_default()
             })
         }
@@ -283,7 +284,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 skipped,
                 at,
                 |old, new| {
-                    old.map(|o| changed_ids(o, new, |r| r.id().to_string()))
+                    old.map(|o| changed_ids(o, new, |r| Cow::Borrowed(r.id())))
                         .unwrap_or_default()
                 },
             )
@@ -294,7 +295,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 old.map(|o| {
                     changed_ids(o, new, |t| {
                         let ns = if t.public { "public" } else { "private" };
-                        format!("{ns}/{}", t.template.id())
+                        Cow::Owned(format!("{ns}/{}", t.template.id()))
                     })
                 })
                 .unwrap_or_default()
