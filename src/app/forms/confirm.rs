@@ -2,7 +2,9 @@
 //! read-only / 403 message, the log line and the mutation. Irreversible ones
 //! need their name typed.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use super::field::modifiers;
 
 use crate::sync::Mutation;
 
@@ -214,7 +216,7 @@ impl Confirm {
         if key.kind == KeyEventKind::Release {
             return ConfirmOutcome::None;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let (ctrl, _) = modifiers(&key);
         if key.code == KeyCode::Esc || (ctrl && key.code == KeyCode::Char('c')) {
             return ConfirmOutcome::Cancel;
         }

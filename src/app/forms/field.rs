@@ -477,8 +477,7 @@ enum Applied {
 
 impl EditOp {
     fn from_key(key: &KeyEvent) -> Option<EditOp> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let (ctrl, alt) = modifiers(key);
         Some(match key.code {
             KeyCode::Char('a') if ctrl => EditOp::Home,
             KeyCode::Char('e') if ctrl => EditOp::End,
@@ -536,6 +535,18 @@ impl EditOp {
     }
 }
 
+/// Ctrl and Alt as the user meant them: Ctrl+Alt together is AltGr on
+/// Windows (how `@` is typed on many layouts), so it counts as neither.
+pub(crate) fn modifiers(key: &KeyEvent) -> (bool, bool) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    if ctrl && alt {
+        (false, false)
+    } else {
+        (ctrl, alt)
+    }
+}
+
 /// Byte offset of char index `n` (or the end).
 fn byte_at(text: &str, n: usize) -> usize {
     text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
@@ -572,6 +583,16 @@ mod tests {
 
     fn ctrl(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn altgr_chars_are_typed() {
+        let mut f = Field::text(FieldId::Email, "Email", "bob");
+        f.handle_key(&KeyEvent::new(
+            KeyCode::Char('@'),
+            KeyModifiers::CONTROL | KeyModifiers::ALT,
+        ));
+        assert_eq!(f.text_value(), "bob@");
     }
 
     fn typed(field: &mut Field, text: &str) {

@@ -4,11 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::confirm::Destructive;
-use super::field::{Field, FieldId, FieldKind};
-use super::validate::{
-    self, ASSIGNABLE_ROLES, EXPIRY_DAYS, Expiry, FieldError, LAST_ADMIN_EXPLANATION,
-    RegistryProvider,
-};
+use super::field::{Field, FieldId, FieldKind, modifiers};
+use super::validate::{self, ASSIGNABLE_ROLES, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
 use crate::api::ApiError;
 use crate::api::types::{
     CreateTokenRequest, InviteRequest, Member, Metadata, RegistryWrite, RegistryWriteSpec, Role,
@@ -218,7 +215,8 @@ impl Form {
         ];
         if sole_admin {
             fields.push(
-                Field::info("", format!("Only admin: {LAST_ADMIN_EXPLANATION}.")).warning_style(),
+                Field::info("", "This member is the workspace's only active admin.")
+                    .warning_style(),
             );
         }
         let mut form = Form::new(
@@ -345,18 +343,23 @@ impl Form {
             return "Sending… keys are ignored until the server answers".into();
         }
         let mut parts: Vec<&str> = Vec::new();
-        match self.focused().map(|f| &f.kind) {
-            Some(FieldKind::Choice { .. }) => parts.push("←/→ change"),
-            Some(FieldKind::Masked { revealed, .. }) => parts.push(if *revealed {
+        if matches!(
+            self.focused().map(|f| &f.kind),
+            Some(FieldKind::Choice { .. })
+        ) {
+            parts.push("←/→ change");
+        }
+        parts.extend(["Tab next", "Enter submit", "Esc cancel"]);
+        if self.has_masked() {
+            let revealed = matches!(
+                self.focused().map(|f| &f.kind),
+                Some(FieldKind::Masked { revealed: true, .. })
+            );
+            parts.push(if revealed {
                 "Ctrl-R hide"
             } else {
                 "Ctrl-R show"
-            }),
-            _ => {}
-        }
-        parts.extend(["Tab next", "Enter submit", "Esc cancel"]);
-        if self.has_masked() && !self.focused().is_some_and(Field::is_masked) {
-            parts.push("Ctrl-R show");
+            });
         }
         parts.join(" · ")
     }
@@ -386,12 +389,14 @@ impl Form {
         if key.kind == KeyEventKind::Release || self.submitting {
             return FormOutcome::None;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let (ctrl, _) = modifiers(&key);
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
         match key.code {
             KeyCode::Esc => FormOutcome::Cancel,
             KeyCode::Char('s') if ctrl => FormOutcome::Submit,
             KeyCode::Char('r') if ctrl => self.toggle_reveal(),
             KeyCode::F(2) => self.toggle_reveal(),
+            KeyCode::Tab if shift => self.step(false),
             KeyCode::Tab | KeyCode::Down => self.step(true),
             KeyCode::BackTab | KeyCode::Up => self.step(false),
             KeyCode::Enter => {
