@@ -1,1 +1,2 @@
 //! Rendering of the model (to be written).
+pub mod form;
