@@ -232,3 +232,20 @@ fn token_reveal() {
     reveal.mark_copied();
     snap_reveal("token_reveal_revealed", &reveal);
 }
+
+// ---------------------------------------------------------------- stacked
+
+#[test]
+fn overwrite_confirm_over_update_form() {
+    use lepdash::app::forms::Dialog;
+    use lepdash::ui::form::render_dialog;
+    let mut dialog = Dialog::form(Form::update_secret("HF_TOKEN"));
+    dialog.handle_paste(CANARY);
+    dialog.handle_key(key(KeyCode::Enter), NOW_MS);
+    assert!(dialog.confirm_ref().is_some());
+    for (w, h) in SIZES {
+        let text = draw(w, h, |f| render_dialog(f, f.area(), &dialog, false));
+        assert!(!text.contains(CANARY));
+        insta::assert_snapshot!(format!("overwrite_over_form_{w}x{h}"), text);
+    }
+}

@@ -969,3 +969,124 @@ fn focused_row_stays_visible_on_a_short_terminal() {
     assert!(text.contains("› Email"), "{text}");
     assert!(text.contains("Esc cancel"), "{text}");
 }
+
+// ---------------------------------------------------------------- dialog driver
+
+use lepdash::app::forms::{Dialog, DialogOutcome};
+
+#[test]
+fn dialog_update_secret_goes_through_overwrite_confirm() {
+    let mut d = Dialog::form(Form::update_secret("HF_TOKEN"));
+    assert!(matches!(d.handle_paste(CANARY), DialogOutcome::Changed));
+    assert!(matches!(
+        d.handle_key(key(KeyCode::Enter), NOW_MS),
+        DialogOutcome::Changed
+    ));
+    assert_eq!(
+        d.confirm_ref().unwrap().action(),
+        &Destructive::OverwriteSecret {
+            name: "HF_TOKEN".into()
+        }
+    );
+    // The confirm gets the keys; n goes back to the form, value kept.
+    assert!(matches!(
+        d.handle_key(key(KeyCode::Char('n')), NOW_MS),
+        DialogOutcome::Changed
+    ));
+    assert!(d.confirm_ref().is_none());
+    assert!(matches!(
+        d.form_ref()
+            .unwrap()
+            .field(FieldId::SecretValue)
+            .unwrap()
+            .display(),
+        Display::Masked { len: 18, .. }
+    ));
+    // Both drawn, the value masked.
+    d.handle_key(key(KeyCode::Enter), NOW_MS);
+    let text = screen(|f| lepdash::ui::form::render_dialog(f, f.area(), &d, false));
+    assert!(text.contains("Replace the value of HF_TOKEN?"), "{text}");
+    assert!(!text.contains(CANARY));
+    match d.handle_key(key(KeyCode::Char('y')), NOW_MS) {
+        DialogOutcome::Mutate {
+            mutation: Mutation::PutSecrets { items, overwrite },
+            close,
+        } => {
+            assert!(overwrite && !close);
+            assert_eq!(items[0].value.expose_secret(), CANARY);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(d.form_ref().unwrap().is_submitting());
+    assert!(!format!("{d:?}").contains(CANARY));
+    // Failure: back in the form, unlocked, with the reason.
+    assert!(d.mutation_failed(&ApiError::from_status(500, None, b"boom")));
+    let form = d.form_ref().unwrap();
+    assert!(!form.is_submitting());
+    assert!(form.server_error().unwrap().contains("boom"));
+}
+
+#[test]
+fn dialog_plain_confirm_and_form_cancel() {
+    let mut d = Dialog::confirm(Destructive::DeleteRegistry {
+        id: "r-1".into(),
+        name: "ngc".into(),
+    });
+    match d.handle_key(key(KeyCode::Enter), NOW_MS) {
+        DialogOutcome::Mutate {
+            mutation: Mutation::DeleteRegistry { id },
+            close: true,
+        } => assert_eq!(id, "r-1"),
+        other => panic!("{other:?}"),
+    }
+    let mut d = Dialog::confirm(revoke(false));
+    assert!(matches!(
+        d.handle_key(key(KeyCode::Esc), NOW_MS),
+        DialogOutcome::Close
+    ));
+    assert!(!d.mutation_failed(&ApiError::from_status(500, None, b"")));
+
+    let mut d = Dialog::form(Form::invite_member(vec![]));
+    assert!(matches!(
+        d.handle_key(ctrl('s'), NOW_MS),
+        DialogOutcome::Changed
+    ));
+    assert!(d.form_ref().unwrap().error(FieldId::Email).is_some());
+    assert!(matches!(
+        d.handle_key(key(KeyCode::Esc), NOW_MS),
+        DialogOutcome::Close
+    ));
+}
+
+#[test]
+fn dialog_form_submit_and_lock() {
+    let mut d = Dialog::form(Form::invite_member(vec![]));
+    d.handle_paste("bob@example.com");
+    assert!(matches!(
+        d.handle_key(ctrl('s'), NOW_MS),
+        DialogOutcome::Mutate {
+            mutation: Mutation::InviteMember(_),
+            close: false
+        }
+    ));
+    assert!(matches!(
+        d.handle_key(ctrl('s'), NOW_MS),
+        DialogOutcome::None
+    ));
+}
+
+#[test]
+fn dialog_token_reveal() {
+    let mut d = Dialog::reveal(TokenReveal::new("laptop", SecretString::from(CANARY)));
+    assert!(matches!(
+        d.handle_key(key(KeyCode::Char('y')), NOW_MS),
+        DialogOutcome::Copy
+    ));
+    assert_eq!(d.copy_text(), CANARY);
+    assert!(d.reveal_ref().unwrap().is_copied());
+    assert!(matches!(d.handle_paste("x"), DialogOutcome::None));
+    assert!(matches!(
+        d.handle_key(key(KeyCode::Esc), NOW_MS),
+        DialogOutcome::Close
+    ));
+}

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use secrecy::ExposeSecret;
 
-use crate::app::forms::{Confirm, Display, Field, Form, NOT_SHOWN_AGAIN, TokenReveal};
+use crate::app::forms::{Confirm, Dialog, Display, Field, Form, NOT_SHOWN_AGAIN, TokenReveal};
 
 /// Widest modal drawn.
 const MAX_WIDTH: u16 = 76;
@@ -106,8 +106,27 @@ impl Theme {
     }
 }
 
+/// Draw whatever `dialog` holds: a form, a confirmation (over the form it
+/// belongs to, if any) or the token dialog.
+pub fn render_dialog(frame: &mut Frame, area: Rect, dialog: &Dialog, mono: bool) {
+    if let Some(form) = dialog.form_ref() {
+        // Under a confirmation the form's cursor would be misleading.
+        draw_form(frame, area, form, mono, dialog.confirm_ref().is_none());
+    }
+    if let Some(confirm) = dialog.confirm_ref() {
+        render_confirm(frame, area, confirm, mono);
+    }
+    if let Some(reveal) = dialog.reveal_ref() {
+        render_token_reveal(frame, area, reveal, mono);
+    }
+}
+
 /// Draw `form` as a modal centred in `area`.
 pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool) {
+    draw_form(frame, area, form, mono, true);
+}
+
+fn draw_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool, show_cursor: bool) {
     let theme = Theme { mono };
     let width = modal_width(area);
     // Borders and one column of padding on each side.
@@ -228,7 +247,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool) {
         .collect();
     frame.render_widget(Paragraph::new(help_lines), help_area);
 
-    if let Some((line, col)) = cursor {
+    if let Some((line, col)) = cursor.filter(|_| show_cursor) {
         let line = line as u16;
         if line >= offset && line - offset < body_rows {
             let x = body.x + col as u16;
