@@ -7,6 +7,7 @@
 
 pub mod banner;
 pub mod format;
+pub mod forms;
 pub mod input;
 pub mod keymap;
 pub mod layout;
