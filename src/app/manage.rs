@@ -17,7 +17,7 @@ use super::forms::{Destructive, Dialog, DialogOutcome, Form, TokenReveal};
 use super::keymap::Action;
 use super::update::toast;
 use super::{
-    BannerKind, Effect, ModalDialog, Model, Overlay, PendingMutation, ToastLevel,
+    Banner, BannerKind, Effect, ModalDialog, Model, Overlay, PendingMutation, ToastLevel,
     describe_mutation, pane_title,
 };
 
@@ -64,19 +64,32 @@ pub fn applies(action: Action, kind: ResourceKind) -> bool {
     super::keymap::binding(action).is_some_and(|b| b.applies_to(kind))
 }
 
-/// The explanation of the activation banner while the workspace is not
-/// activated (or its activation is pending review): changes are refused.
+/// The activation banner while the workspace is not activated (or its
+/// activation is pending review): changes are refused.
+fn activation_banner(model: &Model) -> Option<Banner> {
+    model.banners().into_iter().find(|b| {
+        matches!(
+            b.kind,
+            BannerKind::NotActivated | BannerKind::ActivationPending
+        )
+    })
+}
+
+/// The banner's whole explanation (title and what to do), while the
+/// workspace is not activated; for the form, which has room for it.
 pub fn activation_block(model: &Model) -> Option<String> {
-    model
-        .banners()
-        .into_iter()
-        .find(|b| {
-            matches!(
-                b.kind,
-                BannerKind::NotActivated | BannerKind::ActivationPending
-            )
-        })
-        .map(|b| format!("{}. {}", b.title, b.todo))
+    activation_banner(model).map(|b| format!("{}. {}", b.title, b.todo))
+}
+
+/// The banner's condition in one line, for a toast (the banner above says
+/// what to do).
+fn activation_short(model: &Model) -> Option<String> {
+    activation_banner(model).map(|b| {
+        format!(
+            "{}; changes are refused until it is activated (the banner says what to do)",
+            b.title
+        )
+    })
 }
 
 /// Why a change cannot be made at all right now (read-only mode or a
@@ -108,7 +121,7 @@ pub(super) fn on_action(model: &mut Model, action: Action) {
         toast(model, ToastLevel::Warn, text);
         return;
     }
-    if let Some(why) = activation_block(model) {
+    if let Some(why) = activation_short(model) {
         let text = format!("cannot {}: {why}", opening.verb());
         toast(model, ToastLevel::Warn, text);
         return;
@@ -381,7 +394,8 @@ fn not_activated_text(model: &Model, e: &ApiError) -> String {
 fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
     let server = e.server_message().map(|m| m.message.as_str()).unwrap_or("");
     if is_not_activated(e) {
-        return format!("cannot {}: {}", p.what, not_activated_text(model, e));
+        let why = activation_short(model).unwrap_or_else(|| not_activated_text(model, e));
+        return format!("cannot {}: {why}", p.what);
     }
     if e.outcome_unknown() {
         let mut text = format!("{}: {OUTCOME_UNKNOWN} ({e}); not retried", p.what);
@@ -465,7 +479,21 @@ pub(super) fn mutated(
             if e.status() == Some(401) {
                 model.token_rejected = true;
             }
-            let text = failure_text(model, &pending, &e);
+            let mut text = failure_text(model, &pending, &e);
+            if waiting && !e.outcome_unknown() {
+                // The form shows the whole reason next to the field it
+                // concerns; the toast only points there.
+                text = if is_not_activated(&e) {
+                    format!(
+                        "cannot {}: the workspace is not activated (details in the form)",
+                        pending.what
+                    )
+                } else if e.status() == Some(403) {
+                    format!("{} (details in the form)", pending.forbidden)
+                } else {
+                    format!("{} refused (details in the form)", pending.what)
+                };
+            }
             let level = if e.outcome_unknown() {
                 ToastLevel::Warn
             } else {
