@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod config;
 pub mod credentials;
 pub mod emulator;
+pub mod logging;
 pub mod output;
 pub mod run;
 pub mod sync;
