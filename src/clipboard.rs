@@ -1,1 +1,379 @@
-//! (to be written)
+//! Copy to the clipboard.
+//!
+//! The default is OSC 52: the text travels to the *terminal* as an escape
+//! sequence, so copying works over SSH and on headless machines, inside tmux
+//! (DCS passthrough) and GNU screen (DCS chunks). A native tool (`wl-copy`,
+//! `xclip`, `xsel`, `pbcopy`) is used only on a local session (no
+//! `SSH_CONNECTION`/`SSH_TTY`) where one is installed, since it reaches the
+//! clipboard of the machine lepdash runs on, which is only the user's when
+//! local. The copied text is never logged.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// Largest text copied: its base64 form (99,992 bytes) stays under the
+/// 100,000-byte OSC 52 limit of common terminals (hterm, xterm's default).
+pub const MAX_COPY_BYTES: usize = 74_994;
+
+/// How long a native clipboard tool may take before OSC 52 is used instead.
+const NATIVE_TIMEOUT: Duration = Duration::from_secs(2);
+/// GNU screen passes DCS strings of limited size: split into chunks this long.
+const SCREEN_CHUNK: usize = 76;
+
+/// How the text was handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// OSC 52 straight to the terminal.
+    Osc52,
+    /// OSC 52 wrapped in tmux's DCS passthrough (plus a plain copy tmux itself
+    /// may forward).
+    Osc52Tmux,
+    /// OSC 52 split into GNU screen DCS chunks.
+    Osc52Screen,
+    /// Piped to this local clipboard tool.
+    Native(&'static str),
+}
+
+impl Delivery {
+    /// An honest one-line description for the status line.
+    pub fn describe(&self) -> String {
+        match self {
+            Delivery::Osc52 => {
+                "sent to the terminal (OSC 52) — your terminal must allow clipboard access".into()
+            }
+            Delivery::Osc52Tmux => "sent through tmux to the terminal (OSC 52) — tmux needs \
+                 `set -g set-clipboard on` or `set -g allow-passthrough on`, and your terminal \
+                 must allow clipboard access"
+                .into(),
+            Delivery::Osc52Screen => "sent through GNU screen to the terminal (OSC 52) — your \
+                 terminal must allow clipboard access"
+                .into(),
+            Delivery::Native(tool) => format!("copied to the clipboard with {tool}"),
+        }
+    }
+}
+
+/// Why nothing was copied.
+#[derive(Debug, thiserror::Error)]
+pub enum ClipboardError {
+    #[error("too large to copy: {len} bytes (the limit is {max} bytes)")]
+    TooLarge { len: usize, max: usize },
+    #[error("cannot write to the terminal: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The OSC 52 bytes that put `text` on the clipboard, wrapped for tmux or
+/// screen when running inside them.
+pub fn osc52_sequence(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(String, Delivery), ClipboardError> {
+    if text.len() > MAX_COPY_BYTES {
+        return Err(ClipboardError::TooLarge {
+            len: text.len(),
+            max: MAX_COPY_BYTES,
+        });
+    }
+    let osc = format!("\x1b]52;c;{}\x07", STANDARD.encode(text.as_bytes()));
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+    if set("TMUX") {
+        // Passthrough: ESC doubled inside `ESC P tmux; … ESC \`. The plain
+        // sequence first serves tmux's own `set-clipboard on`.
+        let inner = osc.replace('\x1b', "\x1b\x1b");
+        return Ok((format!("{osc}\x1bPtmux;{inner}\x1b\\"), Delivery::Osc52Tmux));
+    }
+    let term_screen = env("TERM").is_some_and(|t| t.starts_with("screen"));
+    if set("STY") || term_screen {
+        let mut out = String::with_capacity(osc.len() + osc.len() / SCREEN_CHUNK * 4 + 4);
+        // The sequence is ASCII (ESC, digits, base64, BEL), so byte chunks
+        // are char boundaries.
+        for chunk in osc.as_bytes().chunks(SCREEN_CHUNK) {
+            out.push_str("\x1bP");
+            out.push_str(&String::from_utf8_lossy(chunk));
+            out.push_str("\x1b\\");
+        }
+        return Ok((out, Delivery::Osc52Screen));
+    }
+    Ok((osc, Delivery::Osc52))
+}
+
+/// Copy `text`: a native tool on a local session when one exists, else OSC 52
+/// written to `w` (the terminal).
+pub fn copy<W: Write>(
+    w: &mut W,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Delivery, ClipboardError> {
+    if text.len() > MAX_COPY_BYTES {
+        return Err(ClipboardError::TooLarge {
+            len: text.len(),
+            max: MAX_COPY_BYTES,
+        });
+    }
+    if !is_remote(env) {
+        for tool in native_tools(env) {
+            if let Some(path) = find_in_path(tool.program, env) {
+                match run_native(&path, &tool, text, env) {
+                    Ok(()) => {
+                        tracing::debug!(bytes = text.len(), tool = tool.program, "copied");
+                        return Ok(Delivery::Native(tool.program));
+                    }
+                    Err(e) => {
+                        tracing::debug!(tool = tool.program, error = %e, "native copy failed");
+                    }
+                }
+            }
+        }
+    }
+    let (seq, delivery) = osc52_sequence(text, env)?;
+    w.write_all(seq.as_bytes())?;
+    w.flush()?;
+    tracing::debug!(bytes = text.len(), ?delivery, "copied");
+    Ok(delivery)
+}
+
+/// Whether the session is over SSH (the clipboard of this machine is not the user's).
+pub fn is_remote(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    ["SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT"]
+        .iter()
+        .any(|k| env(k).is_some_and(|v| !v.is_empty()))
+}
+
+struct NativeTool {
+    program: &'static str,
+    args: &'static [&'static str],
+}
+
+fn native_tools(env: &dyn Fn(&str) -> Option<String>) -> Vec<NativeTool> {
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+    let mut tools = Vec::new();
+    if cfg!(target_os = "macos") {
+        tools.push(NativeTool {
+            program: "pbcopy",
+            args: &[],
+        });
+    }
+    if set("WAYLAND_DISPLAY") {
+        tools.push(NativeTool {
+            program: "wl-copy",
+            args: &[],
+        });
+    }
+    if set("DISPLAY") {
+        tools.push(NativeTool {
+            program: "xclip",
+            args: &["-selection", "clipboard"],
+        });
+        tools.push(NativeTool {
+            program: "xsel",
+            args: &["--clipboard", "--input"],
+        });
+    }
+    tools
+}
+
+/// The executable `name` on `PATH` (from `env`).
+fn find_in_path(name: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let path = env("PATH")?;
+    std::env::split_paths(&path)
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| d.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(p) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_file() && meta.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
+    }
+}
+
+fn run_native(
+    path: &Path,
+    tool: &NativeTool,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> std::io::Result<()> {
+    let mut cmd = Command::new(path);
+    cmd.args(tool.args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // Pass the display variables lepdash decided on.
+    for k in [
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "XAUTHORITY",
+        "XDG_RUNTIME_DIR",
+    ] {
+        if let Some(v) = env(k) {
+            cmd.env(k, v);
+        }
+    }
+    let mut child = cmd.spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(text.as_bytes())?;
+    }
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return if status.success() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(format!("exited with {status}")))
+            };
+        }
+        if start.elapsed() > NATIVE_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other("timed out"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| m.get(k).cloned()
+    }
+
+    #[test]
+    fn plain_osc52() {
+        let (s, d) = osc52_sequence("hello", &env_of(&[("TERM", "xterm-256color")])).unwrap();
+        assert_eq!(s, "\x1b]52;c;aGVsbG8=\x07");
+        assert_eq!(d, Delivery::Osc52);
+    }
+
+    #[test]
+    fn tmux_passthrough_doubles_escapes() {
+        let (s, d) = osc52_sequence(
+            "hello",
+            &env_of(&[("TMUX", "/tmp/tmux-1000/default,1,0"), ("TERM", "screen")]),
+        )
+        .unwrap();
+        assert_eq!(d, Delivery::Osc52Tmux);
+        assert_eq!(
+            s,
+            "\x1b]52;c;aGVsbG8=\x07\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x07\x1b\\"
+        );
+    }
+
+    #[test]
+    fn screen_uses_dcs_chunks() {
+        let text = "x".repeat(200);
+        let (s, d) = osc52_sequence(&text, &env_of(&[("STY", "123.pts-0.host")])).unwrap();
+        assert_eq!(d, Delivery::Osc52Screen);
+        assert!(s.starts_with("\x1bP\x1b]52;c;"));
+        assert!(s.ends_with("\x07\x1b\\"));
+        // Every chunk is wrapped and no chunk exceeds the limit.
+        let body = s
+            .strip_prefix("\x1bP")
+            .unwrap()
+            .strip_suffix("\x1b\\")
+            .unwrap();
+        let chunks: Vec<&str> = body.split("\x1b\\\x1bP").collect();
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.len() <= SCREEN_CHUNK));
+        assert_eq!(
+            chunks.concat(),
+            format!("\x1b]52;c;{}\x07", STANDARD.encode(text.as_bytes()))
+        );
+    }
+
+    #[test]
+    fn too_large_is_an_error() {
+        let big = "a".repeat(MAX_COPY_BYTES + 1);
+        assert!(matches!(
+            osc52_sequence(&big, &env_of(&[])),
+            Err(ClipboardError::TooLarge { .. })
+        ));
+        let mut out = Vec::new();
+        assert!(copy(&mut out, &big, &env_of(&[])).is_err());
+        assert!(out.is_empty());
+        let max = "a".repeat(MAX_COPY_BYTES);
+        let (s, _) = osc52_sequence(&max, &env_of(&[])).unwrap();
+        assert!(s.len() < 100_000 + 10);
+    }
+
+    #[test]
+    fn over_ssh_always_osc52() {
+        let mut out = Vec::new();
+        let d = copy(
+            &mut out,
+            "abc",
+            &env_of(&[
+                ("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22"),
+                ("DISPLAY", ":0"),
+                ("PATH", "/usr/bin:/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(d, Delivery::Osc52);
+        assert_eq!(out, b"\x1b]52;c;YWJj\x07");
+    }
+
+    #[test]
+    fn no_native_tool_falls_back_to_osc52() {
+        let empty = tempfile::tempdir().unwrap();
+        let p = empty.path().display().to_string();
+        let mut out = Vec::new();
+        let d = copy(
+            &mut out,
+            "abc",
+            &env_of(&[("DISPLAY", ":0"), ("PATH", p.as_str())]),
+        )
+        .unwrap();
+        assert_eq!(d, Delivery::Osc52);
+        assert!(!out.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn local_native_tool_gets_the_text() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let sink = dir.path().join("sink.txt");
+        let script = dir.path().join("xclip");
+        std::fs::write(&script, format!("#!/bin/sh\ncat > '{}'\n", sink.display())).unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let p = dir.path().display().to_string();
+        let mut out = Vec::new();
+        let d = copy(
+            &mut out,
+            "copied text",
+            &env_of(&[("DISPLAY", ":0"), ("PATH", p.as_str())]),
+        )
+        .unwrap();
+        assert_eq!(d, Delivery::Native("xclip"));
+        assert!(out.is_empty(), "nothing written to the terminal");
+        assert_eq!(std::fs::read_to_string(&sink).unwrap(), "copied text");
+    }
+
+    #[test]
+    fn descriptions_are_honest() {
+        assert!(Delivery::Osc52.describe().contains("terminal must allow"));
+        assert!(Delivery::Osc52Tmux.describe().contains("tmux"));
+        assert!(Delivery::Native("wl-copy").describe().contains("wl-copy"));
+    }
+}
