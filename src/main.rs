@@ -1,19 +1,248 @@
 #![forbid(unsafe_code)]
+//! The thin entry: parse the command line, set up error reports and logging,
+//! dispatch the subcommand. Failures of `get` are one line on stderr
+//! (`lepdash: <reason> — <hint>`) and exit status 1.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
 
 use clap::Parser;
-use lepdash::cli::{Cli, Command};
+use lepdash::api::Client;
+use lepdash::cli::{Cli, Command, GetArgs, Global};
+use lepdash::{config, credentials, logging, output};
+use secrecy::{ExposeSecret, SecretString};
 
-fn main() -> color_eyre::Result<()> {
-    color_eyre::install()?;
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        match cli.command {
-            Some(Command::Emulator(args)) => lepdash::emulator::run_cli(args).await,
-            _ => Err(color_eyre::eyre::eyre!("not written yet")),
+    if let Err(e) = color_eyre::install() {
+        eprintln!("lepdash: warning: error reports are plain: {e}");
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    match cli.command {
+        Some(Command::Emulator(args)) => {
+            let rt = match runtime(true) {
+                Ok(rt) => rt,
+                Err(code) => return code,
+            };
+            match rt.block_on(lepdash::emulator::run_cli(args)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lepdash: {e:?}");
+                    ExitCode::FAILURE
+                }
+            }
         }
+        Some(Command::Get(args)) => get(&cli.global, args, &env),
+        Some(Command::Info) => info(&cli.global, &env),
+        Some(Command::Demo) => dashboard(&cli.global, true, &env),
+        None => dashboard(&cli.global, false, &env),
+    }
+}
+
+fn runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, ExitCode> {
+    let built = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    built.map_err(|e| {
+        eprintln!("lepdash: cannot start the async runtime: {e}");
+        ExitCode::FAILURE
     })
+}
+
+/// `lepdash get WHAT [-o table|json]`.
+fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    let _log = match logging::init(global.log_level.as_deref(), env) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!("lepdash: warning: logging is off: {e}");
+            None
+        }
+    };
+    let loaded = config::load(global.config.as_deref(), env);
+    for w in &loaded.warnings {
+        eprintln!("lepdash: warning: {w}");
+    }
+    let stdin_token = match token_from_stdin(global) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("lepdash: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let resolved = match credentials::resolve(global, env, stdin_token) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "no credentials");
+            eprintln!("lepdash: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for w in &resolved.warnings {
+        eprintln!("lepdash: warning: {w}");
+    }
+    let target = &resolved.current;
+    tracing::info!(workspace = %target.id, url = %target.base_url, source = %resolved.source, what = ?args.what, "get");
+    let cfg = &loaded.config;
+    let client = match Client::new(target.client_config(cfg.connect_timeout, cfg.request_timeout)) {
+        Ok(c) => c,
+        Err(e) => return fail_api(&e, e.hint(), &target.token),
+    };
+    let rt = match runtime(false) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match rt.block_on(output::get(&client, args.what, args.output, &mut out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(output::OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "get failed");
+            fail_api(&e, e.hint(), &target.token)
+        }
+    }
+}
+
+/// Print `lepdash: <reason> — <hint>` (one line, token masked) and fail.
+fn fail_api(e: &dyn std::fmt::Display, hint: &str, token: &SecretString) -> ExitCode {
+    // ApiError hints are worded for the dashboard, which retries by itself;
+    // a one-shot command does not.
+    let hint = hint.split("; lepdash").next().unwrap_or_default().trim();
+    let mut line = if hint.is_empty() {
+        format!("lepdash: {e}")
+    } else {
+        format!("lepdash: {e} — {hint}")
+    };
+    let t = token.expose_secret();
+    if t.len() >= 4 && line.contains(t) {
+        line = line.replace(t, &credentials::mask_token(t));
+    }
+    let line = line.replace(['\n', '\r'], " ");
+    eprintln!("{line}");
+    ExitCode::FAILURE
+}
+
+/// `lepdash info`: never fails on missing credentials (it reports them).
+fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    let loaded = config::load(global.config.as_deref(), env);
+    let stdin_token = match token_from_stdin(global) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("lepdash: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let resolved = credentials::resolve(global, env, stdin_token);
+    let log_path = logging::log_path(env);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match output::info(resolved.as_ref(), &loaded, log_path.as_deref(), &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("lepdash: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The dashboard (`lepdash`, `lepdash demo`).
+fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    let _ = (global, demo, env);
+    // TODO(run): once src/run.rs provides `lepdash::run::dashboard(opts)`:
+    //   - logging::init(global.log_level, env) (a failure is shown in the UI, not fatal),
+    //   - config::load(..) + Config::apply_flags(global),
+    //   - credentials: `demo` -> start_demo().await, else credentials::resolve(global, env, token_from_stdin(global)?),
+    //   - runtime(true).block_on(lepdash::run::dashboard(opts)).
+    eprintln!(
+        "lepdash: the dashboard is not available yet — use `lepdash get status|members|tokens|secrets|registries|templates` or `lepdash info`"
+    );
+    ExitCode::from(2)
+}
+
+// TODO(run): enable when the emulator's `start()` API is merged (branch `emu`).
+#[cfg(any())]
+async fn start_demo() -> color_eyre::Result<(
+    lepdash::emulator::EmulatorHandle,
+    Vec<credentials::WorkspaceTarget>,
+)> {
+    use lepdash::emulator::{EmulatorOptions, start};
+    let handle = start(EmulatorOptions {
+        demo_activity: true,
+        ..Default::default()
+    })
+    .await?;
+    let targets = handle
+        .workspaces()
+        .into_iter()
+        .map(|w| credentials::WorkspaceTarget {
+            id: w.id,
+            display_name: Some(w.display_name),
+            base_url: w.base_url,
+            token: handle.admin_token().clone(),
+            origin: None,
+            token_expires_at: None,
+        })
+        .collect();
+    Ok((handle, targets))
+}
+
+/// With `--token-stdin`: one line from standard input. On a terminal the
+/// input is not echoed.
+fn token_from_stdin(global: &Global) -> Result<Option<SecretString>, String> {
+    if !global.token_stdin {
+        return Ok(None);
+    }
+    let stdin = std::io::stdin();
+    let text = if stdin.is_terminal() {
+        read_hidden_line().map_err(|e| format!("cannot read the token: {e}"))?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .take(64 * 1024)
+            .read_to_string(&mut line)
+            .map_err(|e| format!("cannot read the token from standard input: {e}"))?;
+        line.lines().next().unwrap_or_default().to_string()
+    };
+    Ok(Some(SecretString::from(text)))
+}
+
+/// Read a line from the terminal without echo (raw mode), for a pasted token.
+fn read_hidden_line() -> std::io::Result<String> {
+    eprint!("Lepton token (input hidden, Enter to finish): ");
+    let _ = std::io::stderr().flush();
+    crossterm::terminal::enable_raw_mode()?;
+    let mut line = String::new();
+    let mut bytes = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let mut b = [0u8; 1];
+    let result = loop {
+        match stdin.read(&mut b) {
+            Ok(0) => break Ok(()),
+            Ok(_) => match b[0] {
+                b'\r' | b'\n' => break Ok(()),
+                3 => break Err(std::io::Error::other("interrupted")),
+                8 | 127 => {
+                    bytes.pop();
+                }
+                c => bytes.push(c),
+            },
+            Err(e) => break Err(e),
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    result?;
+    line.push_str(&String::from_utf8_lossy(&bytes));
+    Ok(line)
 }

@@ -1,1 +1,787 @@
-//! (to be written)
+//! Headless output: `lepdash get` and `lepdash info`.
+//!
+//! # Tables (`-o table`, the default)
+//!
+//! Plain text that fits 80 columns: long cells are cut with `…`, columns are
+//! separated by two spaces, no colour. Rows are sorted by name (templates:
+//! public first). Text from the server is stripped of control characters.
+//! Tokens appear only as the server's masked value; secret values and
+//! registry passwords are never fetched, so never printed.
+//!
+//! # JSON (`-o json`) — stable shape
+//!
+//! One JSON object and a newline. Every object has
+//! `"kind"` (`status`, `members`, `tokens`, `secrets`, `registries`,
+//! `templates`), `"workspace"` (the id, from the URL) and `"base_url"`.
+//!
+//! * `status`: `"status"`: the `GET BASE/workspace` object as served
+//!   (`workspace_name`, `workspace_state`, `workspace_tier`, `resource_quota`, …),
+//!   and `"resolver"`: the `GET BASE` object (`display_name`,
+//!   `activation_state`, …) or `null` when it could not be read.
+//! * every list kind: `"items"`: an array of the API objects as served
+//!   (server order; members `{id,email,name,role,status,…}`, tokens
+//!   `{id,name,masked_value,scopes,created_at,expires_at,created_by}`, secrets
+//!   `{name,tags,owner,visibility}` — never a value —, registries
+//!   `{metadata,spec}` — never a password), and `"skipped"`: the number of list
+//!   items the server sent that lepdash could not read.
+//! * `templates` items are template objects `{metadata,spec,status}` with an
+//!   added `"namespace": "public" | "private"`; public ones first.
+//!
+//! ```json
+//! {"kind":"secrets","workspace":"ws1","base_url":"http://127.0.0.1:8080/api/v2/workspaces/ws1",
+//!  "items":[{"name":"HF_TOKEN","tags":["hf"],"owner":"alice@example.com","visibility":"public"}],
+//!  "skipped":0}
+//! ```
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use ratatui::text::Line;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::api::types::{
+    ActivationState, Listed, Member, Registry, Resolver, Secret, Template, TemplateNs, Token,
+    WorkspaceInfo,
+};
+use crate::api::{ApiError, Client, paths};
+use crate::cli::{GetWhat, OutputFormat};
+use crate::config::LoadedConfig;
+use crate::credentials::{CredentialsError, Resolved, expiry_warning, format_ms};
+
+/// Tables never get wider than this.
+pub const TABLE_WIDTH: usize = 80;
+const GAP: &str = "  ";
+
+/// Why `lepdash get` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    #[error("cannot write the output: {0}")]
+    Io(#[from] io::Error),
+    #[error("cannot encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl OutputError {
+    /// What to do about it (empty when there is nothing useful to say).
+    pub fn hint(&self) -> &'static str {
+        match self {
+            OutputError::Api(e) => e.hint(),
+            OutputError::Io(_) => "is the output closed (a pipe that ended early)?",
+            OutputError::Json(_) => "",
+        }
+    }
+}
+
+/// The name used in `GetWhat` order for JSON `kind`.
+pub fn kind_name(what: GetWhat) -> &'static str {
+    match what {
+        GetWhat::Status => "status",
+        GetWhat::Members => "members",
+        GetWhat::Tokens => "tokens",
+        GetWhat::Secrets => "secrets",
+        GetWhat::Registries => "registries",
+        GetWhat::Templates => "templates",
+    }
+}
+
+/// Fetch one resource and print it.
+pub async fn get(
+    client: &Client,
+    what: GetWhat,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<(), OutputError> {
+    let base = client.base_url().trim_end_matches('/').to_string();
+    let workspace = paths::split_base(&base)
+        .map(|(_, id)| id)
+        .unwrap_or_else(|| base.clone());
+    let now = jiff::Timestamp::now().as_millisecond();
+    let envelope = |extra: Value| -> Value {
+        let mut v = json!({
+            "kind": kind_name(what),
+            "workspace": workspace,
+            "base_url": base,
+        });
+        if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
+            m.extend(e);
+        }
+        v
+    };
+    match what {
+        GetWhat::Status => {
+            let (info, resolver) = tokio::join!(client.workspace(), client.resolver());
+            let info = info?;
+            let resolver = resolver.ok();
+            match format {
+                OutputFormat::Json => write_json(
+                    out,
+                    &envelope(json!({"status": info, "resolver": resolver})),
+                )?,
+                OutputFormat::Table => out.write_all(
+                    status_text(&workspace, &base, &info, resolver.as_ref()).as_bytes(),
+                )?,
+            }
+        }
+        GetWhat::Members => {
+            let list = client.members().await?;
+            emit_list(out, format, envelope, &list, || members_table(&list.items))?;
+        }
+        GetWhat::Tokens => {
+            let list = client.tokens().await?;
+            emit_list(out, format, envelope, &list, || {
+                tokens_table(&list.items, now)
+            })?;
+        }
+        GetWhat::Secrets => {
+            let list = client.secrets().await?;
+            emit_list(out, format, envelope, &list, || secrets_table(&list.items))?;
+        }
+        GetWhat::Registries => {
+            let list = client.registries().await?;
+            emit_list(out, format, envelope, &list, || {
+                registries_table(&list.items)
+            })?;
+        }
+        GetWhat::Templates => {
+            let (public, private) = tokio::join!(
+                client.templates(TemplateNs::Public),
+                client.templates(TemplateNs::Private)
+            );
+            let (public, private) = (public?, private?);
+            let skipped = public.skipped.len() + private.skipped.len();
+            match format {
+                OutputFormat::Json => {
+                    let mut items = Vec::new();
+                    for (ns, list) in [("public", &public), ("private", &private)] {
+                        for t in &list.items {
+                            let mut v = serde_json::to_value(t)?;
+                            if let Value::Object(m) = &mut v {
+                                m.insert("namespace".into(), Value::String(ns.into()));
+                            }
+                            items.push(v);
+                        }
+                    }
+                    write_json(out, &envelope(json!({"items": items, "skipped": skipped})))?;
+                }
+                OutputFormat::Table => {
+                    let text = templates_table(&public.items, &private.items);
+                    out.write_all(text.as_bytes())?;
+                    write_skipped(out, skipped)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn emit_list<T: Serialize>(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    envelope: impl Fn(Value) -> Value,
+    list: &Listed<T>,
+    table: impl FnOnce() -> String,
+) -> Result<(), OutputError> {
+    match format {
+        OutputFormat::Json => write_json(
+            out,
+            &envelope(json!({"items": list.items, "skipped": list.skipped.len()})),
+        ),
+        OutputFormat::Table => {
+            out.write_all(table().as_bytes())?;
+            write_skipped(out, list.skipped.len())?;
+            Ok(())
+        }
+    }
+}
+
+fn write_json(out: &mut dyn Write, v: &Value) -> Result<(), OutputError> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn write_skipped(out: &mut dyn Write, n: usize) -> io::Result<()> {
+    match n {
+        0 => Ok(()),
+        1 => writeln!(
+            out,
+            "(1 item the server sent could not be read and was skipped)"
+        ),
+        n => writeln!(
+            out,
+            "({n} items the server sent could not be read and were skipped)"
+        ),
+    }
+}
+
+// ------------------------------------------------------------------ tables
+
+/// Replace control and bidi-override characters so server text cannot drive
+/// the terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            c if c.is_control() => '?',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '?',
+            c => c,
+        })
+        .collect()
+}
+
+/// Display width in terminal columns.
+pub fn width(s: &str) -> usize {
+    Line::raw(s).width()
+}
+
+/// Cut `s` to at most `max` columns, ending in `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        let cw = width(c.encode_utf8(&mut buf));
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    out
+}
+
+/// Render rows under headers within `max_width` columns: the widest columns
+/// shrink first (never below their header or 6 columns); if that is not
+/// enough, trailing columns are dropped. Cells are sanitised.
+pub fn render_table(headers: &[&str], rows: &[Vec<String>], max_width: usize) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| sanitize(c)).collect())
+        .collect();
+    let mut ncols = headers.len();
+    let natural: Vec<usize> = (0..ncols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(c))
+                .chain([width(headers[i])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let min: Vec<usize> = (0..ncols)
+        .map(|i| natural[i].min(width(headers[i]).max(6)))
+        .collect();
+    let mut widths = natural.clone();
+    let total = |w: &[usize], n: usize| -> usize {
+        w[..n].iter().sum::<usize>() + GAP.len() * n.saturating_sub(1)
+    };
+    loop {
+        while total(&widths, ncols) > max_width {
+            // Shrink the widest column that can still shrink.
+            let candidate = (0..ncols)
+                .filter(|&i| widths[i] > min[i])
+                .max_by_key(|&i| (widths[i] - min[i], widths[i]));
+            match candidate {
+                Some(i) => widths[i] -= 1,
+                None => break,
+            }
+        }
+        if total(&widths, ncols) <= max_width || ncols <= 1 {
+            break;
+        }
+        ncols -= 1;
+        widths = natural.clone();
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<String>, out: &mut String| {
+        let mut l = String::new();
+        for (i, c) in cells.iter().enumerate().take(ncols) {
+            let cell = truncate(c, widths[i]);
+            if i + 1 == ncols {
+                l.push_str(&cell);
+            } else {
+                l.push_str(&pad(&cell, widths[i]));
+                l.push_str(GAP);
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(headers.iter().map(|h| h.to_string()).collect(), &mut out);
+    for r in rows {
+        line(r, &mut out);
+    }
+    out
+}
+
+fn table_or_empty(headers: &[&str], rows: Vec<Vec<String>>, noun: &str) -> String {
+    if rows.is_empty() {
+        format!("No {noun}.\n")
+    } else {
+        render_table(headers, &rows, TABLE_WIDTH)
+    }
+}
+
+fn date(ms: Option<i64>) -> String {
+    ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// `N days left`, `<1 day left`, `expired`, `-` — like `lep workspace list`.
+pub fn expires_label(ms: Option<i64>, now_ms: i64) -> String {
+    let Some(at) = ms else {
+        return "-".into();
+    };
+    let left = at.saturating_sub(now_ms);
+    if left <= 0 {
+        "expired".into()
+    } else if left < 86_400_000 {
+        "<1 day left".into()
+    } else {
+        let d = left / 86_400_000;
+        format!("{d} day{} left", if d == 1 { "" } else { "s" })
+    }
+}
+
+fn members_table(items: &[Member]) -> String {
+    let mut items: Vec<&Member> = items.iter().collect();
+    items.sort_by(|a, b| a.email.cmp(&b.email));
+    let rows = items
+        .iter()
+        .map(|m| {
+            vec![
+                m.email.clone(),
+                m.name.clone().unwrap_or_else(|| "-".into()),
+                m.role.to_string(),
+                m.status.to_string(),
+                date(m.last_active_at),
+            ]
+        })
+        .collect();
+    table_or_empty(
+        &["EMAIL", "NAME", "ROLE", "STATUS", "LAST ACTIVE"],
+        rows,
+        "members",
+    )
+}
+
+fn tokens_table(items: &[Token], now: i64) -> String {
+    let mut items: Vec<&Token> = items.iter().collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let rows = items
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                t.masked_value.clone(),
+                expires_label(t.expires_at, now),
+                date(t.created_at),
+                t.created_by.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table_or_empty(
+        &["NAME", "TOKEN", "EXPIRES", "CREATED", "CREATED BY"],
+        rows,
+        "tokens",
+    )
+}
+
+fn secrets_table(items: &[Secret]) -> String {
+    let mut items: Vec<&Secret> = items.iter().collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name));
+    let rows = items
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.visibility
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                s.owner.clone().unwrap_or_else(|| "-".into()),
+                if s.tags.is_empty() {
+                    "-".into()
+                } else {
+                    s.tags.join(",")
+                },
+            ]
+        })
+        .collect();
+    table_or_empty(&["NAME", "VISIBILITY", "OWNER", "TAGS"], rows, "secrets")
+}
+
+fn registries_table(items: &[Registry]) -> String {
+    let mut items: Vec<&Registry> = items.iter().collect();
+    items.sort_by(|a, b| a.name().cmp(b.name()));
+    let rows = items
+        .iter()
+        .map(|r| {
+            vec![
+                r.name().to_string(),
+                r.spec.registry_server.clone(),
+                r.spec.username.clone(),
+                r.metadata
+                    .owner
+                    .clone()
+                    .or_else(|| r.metadata.created_by.clone())
+                    .unwrap_or_else(|| "-".into()),
+                date(r.metadata.created_at),
+            ]
+        })
+        .collect();
+    table_or_empty(
+        &["NAME", "SERVER", "USERNAME", "OWNER", "CREATED"],
+        rows,
+        "registries",
+    )
+}
+
+fn templates_table(public: &[Template], private: &[Template]) -> String {
+    let mut rows = Vec::new();
+    for (scope, list) in [("public", public), ("private", private)] {
+        let mut list: Vec<&Template> = list.iter().collect();
+        list.sort_by(|a, b| a.name().cmp(b.name()).then(a.id().cmp(b.id())));
+        for t in list {
+            rows.push(vec![
+                t.name().to_string(),
+                t.id().to_string(),
+                t.spec
+                    .workload_type
+                    .as_ref()
+                    .map(|w| w.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                scope.to_string(),
+            ]);
+        }
+    }
+    table_or_empty(&["NAME", "ID", "WORKLOAD", "SCOPE"], rows, "templates")
+}
+
+/// Bytes as `117.7 MiB` (1024-based, one decimal), like `lep workspace status`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn activation_text(r: Option<&Resolver>) -> String {
+    match r.map(Resolver::activation) {
+        None => "unknown (the workspace resolver did not answer)".into(),
+        Some(ActivationState::Active) => "active".into(),
+        Some(ActivationState::Pending) => {
+            "pending review — NVIDIA reviews the application and will contact you".into()
+        }
+        Some(ActivationState::NotActivated) => {
+            format!("not activated — apply at {}", paths::ACTIVATION_APPLY_URL)
+        }
+        Some(ActivationState::Unknown(s)) => s,
+    }
+}
+
+fn status_text(id: &str, base: &str, info: &WorkspaceInfo, r: Option<&Resolver>) -> String {
+    let name = r
+        .and_then(|r| r.display_name.as_deref())
+        .filter(|n| !n.trim().is_empty() && *n != id)
+        .map(|n| format!("{n} ({id})"))
+        .unwrap_or_else(|| id.to_string());
+    let mut kv: Vec<(&str, String)> = vec![
+        ("workspace", name),
+        ("url", base.to_string()),
+        ("activation", activation_text(r)),
+        ("state", info.workspace_state.to_string()),
+    ];
+    if info.not_in_use == Some(true) {
+        kv.push(("in use", "no (not_in_use is set)".into()));
+    }
+    kv.extend([
+        ("tier", info.workspace_tier.clone()),
+        ("version", info.git_commit.clone()),
+        ("build time", info.build_time.clone()),
+        ("disk usage", human_bytes(info.workspace_disk_usage_bytes)),
+        (
+            "workloads",
+            format!(
+                "{} deployments, {} jobs, {} pods",
+                info.workloads.num_deployments, info.workloads.num_jobs, info.workloads.num_pods
+            ),
+        ),
+        (
+            "secrets",
+            format!(
+                "{} secrets, {} registries",
+                info.workloads.num_secrets, info.workloads.num_image_pull_secrets
+            ),
+        ),
+    ]);
+    let mut out = kv_lines(&kv);
+    out.push_str("quota:\n");
+    let q = &info.resource_quota;
+    let rows = vec![
+        vec![
+            "cpu (cores)".into(),
+            format!("{:.1}", q.limit.cpu),
+            format!("{:.1}", q.used.cpu),
+        ],
+        vec![
+            "memory (MiB)".into(),
+            format!("{}", q.limit.memory.round() as i64),
+            format!("{}", q.used.memory.round() as i64),
+        ],
+        vec![
+            "gpu (cards)".into(),
+            format!("{:.1}", q.limit.accelerator_num),
+            format!("{:.1}", q.used.accelerator_num),
+        ],
+    ];
+    out.push_str(&render_table(
+        &["RESOURCE", "LIMIT", "USED"],
+        &rows,
+        TABLE_WIDTH,
+    ));
+    out
+}
+
+/// `key:        value` lines, values cut to fit 80 columns.
+fn kv_lines(kv: &[(&str, String)]) -> String {
+    kv_lines_except(kv, None)
+}
+
+/// Like [`kv_lines`], but the value of `uncut` is printed whole.
+fn kv_lines_except(kv: &[(&str, String)], uncut: Option<&str>) -> String {
+    let kw = kv.iter().map(|(k, _)| width(k) + 1).max().unwrap_or(0) + 2;
+    let mut out = String::new();
+    for (k, v) in kv {
+        let key = pad(&format!("{k}:"), kw);
+        let v = if Some(*k) == uncut {
+            sanitize(v)
+        } else {
+            truncate(&sanitize(v), TABLE_WIDTH.saturating_sub(kw))
+        };
+        out.push_str(key.trim_end_matches(' '));
+        if !v.is_empty() {
+            out.push_str(&" ".repeat(kw - width(k) - 1));
+            out.push_str(&v);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+// ------------------------------------------------------------------ info
+
+/// `lepdash info`: where things are and what was resolved. Tokens only masked.
+pub fn info(
+    credentials: Result<&Resolved, &CredentialsError>,
+    config: &LoadedConfig,
+    log_path: Option<&Path>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let mut kv: Vec<(&str, String)> = vec![("version", env!("CARGO_PKG_VERSION").to_string())];
+    kv.push((
+        "config file",
+        match &config.path {
+            Some(p) if p.exists() => p.display().to_string(),
+            Some(p) => format!("{} (not found: defaults in use)", p.display()),
+            None => "none (no config directory): defaults in use".into(),
+        },
+    ));
+    kv.push((
+        "log file",
+        log_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "none (no state directory; set LEPDASH_LOG_DIR)".into()),
+    ));
+    match credentials {
+        Ok(r) => {
+            let c = &r.current;
+            kv.push(("credentials", r.source.to_string()));
+            kv.push(("workspace", c.label()));
+            kv.push(("url", c.base_url.clone()));
+            kv.push((
+                "origin",
+                paths::origin_for(&c.base_url, c.origin.as_deref())
+                    .unwrap_or_else(|| "none sent".into()),
+            ));
+            kv.push(("token", c.masked_token()));
+            kv.push((
+                "token expiry",
+                match c.token_expires_at {
+                    Some(ms) => format!("{} ({})", format_ms(ms), expires_label(Some(ms), now)),
+                    None => "unknown".into(),
+                },
+            ));
+            if !r.others.is_empty() {
+                let ids: Vec<&str> = r.others.iter().map(|t| t.id.as_str()).collect();
+                kv.push(("other workspaces", ids.join(", ")));
+            }
+        }
+        Err(e) => kv.push(("credentials", format!("none — {e}"))),
+    }
+    let c = &config.config;
+    kv.push((
+        "settings",
+        format!(
+            "interval {}s, hidden {}s, theme {}, mouse {}, read-only {}",
+            c.interval.as_secs_f64(),
+            c.hidden_interval.as_secs_f64(),
+            c.theme,
+            if c.mouse { "on" } else { "off" },
+            if c.read_only { "yes" } else { "no" },
+        ),
+    ));
+    // A credentials error is printed whole: it says what was tried and what to do.
+    let uncut = credentials.is_err().then_some("credentials");
+    out.write_all(kv_lines_except(&kv, uncut).as_bytes())?;
+    let mut warnings: Vec<String> = config.warnings.clone();
+    if let Ok(r) = credentials {
+        warnings.extend(r.warnings.iter().cloned());
+        if r.warnings.is_empty() {
+            if let Some(w) = expiry_warning(r.current.token_expires_at, now) {
+                warnings.push(w);
+            }
+        }
+    }
+    if !warnings.is_empty() {
+        writeln!(out, "warnings:")?;
+        for w in warnings {
+            writeln!(out, "  - {}", sanitize(&w))?;
+        }
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_fit_80_columns() {
+        let long = "x".repeat(300);
+        let rows = vec![
+            vec![long.clone(), "public".into(), long.clone(), "a,b,c".into()],
+            vec![
+                "SHORT".into(),
+                "private".into(),
+                "bob@example.com".into(),
+                "-".into(),
+            ],
+        ];
+        let t = render_table(&["NAME", "VISIBILITY", "OWNER", "TAGS"], &rows, 80);
+        for l in t.lines() {
+            assert!(width(l) <= 80, "{} > 80: {l}", width(l));
+        }
+        assert!(t.contains('…'));
+        assert!(t.contains("SHORT"));
+        assert!(t.contains("private"));
+    }
+
+    #[test]
+    fn many_columns_drop_from_the_right() {
+        let headers: Vec<String> = (0..20).map(|i| format!("COLUMN{i}")).collect();
+        let hs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let rows = vec![hs.iter().map(|h| h.repeat(3)).collect::<Vec<_>>()];
+        let t = render_table(&hs, &rows, 80);
+        for l in t.lines() {
+            assert!(width(l) <= 80, "{l}");
+        }
+        assert!(t.starts_with("COLUMN0"));
+    }
+
+    #[test]
+    fn wide_characters_count_double() {
+        let rows = vec![vec!["名前".repeat(50), "x".into()]];
+        let t = render_table(&["NAME", "X"], &rows, 80);
+        for l in t.lines() {
+            assert!(width(l) <= 80, "{l}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_removed() {
+        let rows = vec![vec!["evil\x1b]52;c;AAAA\x07name\u{202E}".to_string()]];
+        let t = render_table(&["NAME"], &rows, 80);
+        assert!(!t.contains('\x1b') && !t.contains('\x07') && !t.contains('\u{202E}'));
+    }
+
+    #[test]
+    fn truncation() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn bytes_like_lep() {
+        assert_eq!(human_bytes(123_456_789), "117.7 MiB");
+        assert_eq!(human_bytes(12), "12 B");
+    }
+
+    #[test]
+    fn expiry_labels() {
+        let now = 1_000_000_000_000;
+        assert_eq!(expires_label(None, now), "-");
+        assert_eq!(expires_label(Some(now - 1), now), "expired");
+        assert_eq!(expires_label(Some(now + 1000), now), "<1 day left");
+        assert_eq!(
+            expires_label(Some(now + 86_400_000 * 3 + 5), now),
+            "3 days left"
+        );
+    }
+
+    #[test]
+    fn status_fits_and_names_activation() {
+        let info = WorkspaceInfo {
+            workspace_name: "ws1".into(),
+            workspace_tier: "enterprise".into(),
+            git_commit: "1.2.3".into(),
+            workspace_disk_usage_bytes: 123_456_789,
+            ..Default::default()
+        };
+        let r = Resolver {
+            display_name: Some("A very long display name ".repeat(5)),
+            activation_state: Some(ActivationState::NotActivated),
+            ..Default::default()
+        };
+        let t = status_text(
+            "ws1",
+            "http://127.0.0.1:1/api/v2/workspaces/ws1",
+            &info,
+            Some(&r),
+        );
+        for l in t.lines() {
+            assert!(width(l) <= 80, "{l}");
+        }
+        assert!(t.contains("not activated"));
+        assert!(t.contains("117.7 MiB"));
+    }
+}
