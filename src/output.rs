@@ -14,12 +14,13 @@
 //! `"kind"` (`status`, `members`, `tokens`, `secrets`, `registries`,
 //! `templates`), `"workspace"` (the id, from the URL) and `"base_url"`.
 //!
-//! * `status`: `"status"`: the `GET BASE/workspace` object as served
-//!   (`workspace_name`, `workspace_state`, `workspace_tier`, `resource_quota`, …),
+//! * `status`: `"status"`: the `GET BASE/workspace` object with the fields
+//!   lepdash knows (`workspace_name`, `workspace_state`, `workspace_tier`,
+//!   `workloads`, `resource_quota`, …; see `api::types::WorkspaceInfo`),
 //!   and `"resolver"`: the `GET BASE` object (`display_name`,
 //!   `activation_state`, …) or `null` when it could not be read.
-//! * every list kind: `"items"`: an array of the API objects as served
-//!   (server order; members `{id,email,name,role,status,…}`, tokens
+//! * every list kind: `"items"`: an array of the API objects with the fields
+//!   lepdash knows (server order; members `{id,email,name,role,status,…}`, tokens
 //!   `{id,name,masked_value,scopes,created_at,expires_at,created_by}`, secrets
 //!   `{name,tags,owner,visibility}` — never a value —, registries
 //!   `{metadata,spec}` — never a password), and `"skipped"`: the number of list

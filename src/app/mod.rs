@@ -1,1 +1,664 @@
-//! Model, messages, effects and the pure reducer (to be written).
+//! Model, messages, effects and the pure reducer (The Elm Architecture).
+//!
+//! Everything that happens becomes a [`Msg`]; [`update`] changes the
+//! [`Model`] and returns [`Effect`]s as data; the driver (`run.rs`) executes
+//! them. No I/O and no clock reads here: time comes only from `Msg::Tick` and
+//! sync events. `app` never imports `ui` nor the HTTP client.
+
+pub mod banner;
+pub mod format;
+pub mod input;
+pub mod keymap;
+pub mod layout;
+pub mod palette;
+pub mod resource;
+mod update;
+pub mod view;
+
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::time::{Duration, SystemTime};
+
+use secrecy::SecretString;
+
+use crate::api::ApiError;
+use crate::api::types::{Member, Registry, Resolver, Secret, Token, WorkspaceInfo};
+use crate::sync::{Mutation, ResourceKind, SyncCmd, SyncEvent, TemplateEntry};
+
+pub use banner::{Banner, BannerKind, Severity};
+pub use input::LineInput;
+pub use keymap::{Action, Keymap};
+pub use resource::{Problem, Resource};
+pub use update::{initial_effects, update};
+pub use view::{ListView, ShapeRow, Source};
+
+/// Colour theme. `Mono` uses only bold/reverse/underline (also for NO_COLOR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+    Mono,
+}
+
+/// A workspace the dashboard can show (from the login record or env).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceLabel {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub base_url: String,
+    /// Epoch milliseconds, from the login record.
+    pub token_expires_at: Option<i64>,
+}
+
+/// What the driver knows at start-up.
+#[derive(Debug, Clone)]
+pub struct ModelInit {
+    pub workspaces: Vec<WorkspaceLabel>,
+    pub current: usize,
+    pub read_only: bool,
+    pub demo: bool,
+    pub interval: Duration,
+    pub theme: ThemeName,
+    pub ascii_borders: bool,
+    pub mouse: bool,
+    /// Action name -> key specs (`"ctrl-c"`, `"j"`, `"shift-tab"`).
+    pub key_overrides: BTreeMap<String, Vec<String>>,
+    /// Shown in the UI (config problems and the like).
+    pub warnings: Vec<String>,
+    pub now: SystemTime,
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(crossterm::event::KeyEvent),
+    Paste(String),
+    Mouse(crossterm::event::MouseEvent),
+    Resize(u16, u16),
+    Tick(SystemTime),
+    Sync(SyncEvent),
+    /// Answer to `Effect::Copy`: how it was delivered, or the error.
+    Copied(Result<String, String>),
+}
+
+/// What the driver must do.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Sync(SyncCmd),
+    /// Copy via OSC 52; the driver answers with `Msg::Copied`.
+    Copy(SecretString),
+    SetMouseCapture(bool),
+    Quit,
+}
+
+/// Status pane data: `/workspace` plus the resolver, and the shapes as rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusData {
+    pub info: WorkspaceInfo,
+    pub resolver: Option<Resolver>,
+    pub shapes: Vec<ShapeRow>,
+}
+
+/// Tokens plus which of them lepdash itself uses.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TokenData {
+    pub list: Vec<Token>,
+    pub own_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ToastLevel {
+    Info,
+    Success,
+    Warn,
+    Error,
+}
+
+/// A short message over the footer. `until: None` stays until a key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Toast {
+    pub text: String,
+    pub level: ToastLevel,
+    pub until: Option<SystemTime>,
+}
+
+/// How long a toast stays.
+pub const TOAST_TIME: Duration = Duration::from_secs(4);
+/// A background fetch slower than this shows the spinner.
+pub const SPINNER_DELAY: Duration = Duration::from_secs(1);
+
+/// One line of a detail view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailLine {
+    Heading(String),
+    Field(String, String),
+    Text(String),
+    Blank,
+}
+
+/// A scrollable detail view of one row (template: content + input schema).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub title: String,
+    pub lines: Vec<DetailLine>,
+    pub scroll: usize,
+    /// What `y` copies here: (label, value).
+    pub copy: Option<(String, String)>,
+}
+
+/// A confirmation dialog for a destructive action (the management round
+/// opens these; the reducer already runs them). Irreversible ones require
+/// the name typed.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub title: String,
+    pub body: Vec<String>,
+    /// When set, the user must type exactly this to confirm.
+    pub type_to_confirm: Option<String>,
+    pub typed: LineInput,
+    pub mutation: Mutation,
+    pub error: Option<String>,
+}
+
+/// Modal state drawn over the panes by shared widgets.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Palette {
+        input: LineInput,
+        error: Option<String>,
+    },
+    Detail(Detail),
+    Confirm(Confirm),
+}
+
+/// The whole state of the dashboard.
+///
+/// Fields are public for the renderer and tests; change them only through
+/// [`update`].
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub workspaces: Vec<WorkspaceLabel>,
+    pub current: usize,
+    pub read_only: bool,
+    pub demo: bool,
+    pub interval: Duration,
+    pub theme: ThemeName,
+    pub ascii_borders: bool,
+    pub mouse: bool,
+    pub keymap: Keymap,
+    /// Config and keymap warnings (shown in the help overlay and a toast).
+    pub warnings: Vec<String>,
+
+    /// Model time: the latest Tick (or fetch time).
+    pub now: SystemTime,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+
+    pub pane: ResourceKind,
+    pub paused: bool,
+    pub status: Resource<StatusData>,
+    pub members: Resource<Vec<Member>>,
+    pub tokens: Resource<TokenData>,
+    pub secrets: Resource<Vec<Secret>>,
+    pub registries: Resource<Vec<Registry>>,
+    pub templates: Resource<Vec<TemplateEntry>>,
+    /// One list view per pane, indexed like `ResourceKind::ALL`.
+    pub views: [ListView; 6],
+    /// `/` is typing into the visible pane's filter.
+    pub filter_editing: bool,
+    pub overlay: Option<Overlay>,
+    pub toast: Option<Toast>,
+    /// A request was answered 401 since the last success.
+    pub token_rejected: bool,
+    /// Mutations sent and not yet answered: id -> description.
+    pub pending: BTreeMap<u64, String>,
+    pub next_mutation_id: u64,
+    /// What the last `Effect::Copy` held (for the confirmation toast).
+    pub copy_label: Option<String>,
+
+    dirty: bool,
+    quit: bool,
+    /// Hash of every clock-dependent label currently on screen.
+    time_sig: u64,
+}
+
+/// Position of a kind in `ResourceKind::ALL` (and in `Model::views`).
+pub fn kind_index(kind: ResourceKind) -> usize {
+    ResourceKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0)
+}
+
+/// The pane title of a kind.
+pub fn pane_title(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Status => "Status",
+        ResourceKind::Members => "Members",
+        ResourceKind::Tokens => "Tokens",
+        ResourceKind::Secrets => "Secrets",
+        ResourceKind::Registries => "Registries",
+        ResourceKind::Templates => "Templates",
+    }
+}
+
+/// Run `$body` with `$r` bound to the resource of `$kind` (shared borrow).
+macro_rules! with_resource {
+    ($model:expr, $kind:expr, |$r:ident| $body:expr) => {
+        match $kind {
+            ResourceKind::Status => {
+                let $r = &$model.status;
+                $body
+            }
+            ResourceKind::Members => {
+                let $r = &$model.members;
+                $body
+            }
+            ResourceKind::Tokens => {
+                let $r = &$model.tokens;
+                $body
+            }
+            ResourceKind::Secrets => {
+                let $r = &$model.secrets;
+                $body
+            }
+            ResourceKind::Registries => {
+                let $r = &$model.registries;
+                $body
+            }
+            ResourceKind::Templates => {
+                let $r = &$model.templates;
+                $body
+            }
+        }
+    };
+}
+
+/// Like `with_resource!` with a mutable borrow.
+macro_rules! with_resource_mut {
+    ($model:expr, $kind:expr, |$r:ident| $body:expr) => {
+        match $kind {
+            ResourceKind::Status => {
+                let $r = &mut $model.status;
+                $body
+            }
+            ResourceKind::Members => {
+                let $r = &mut $model.members;
+                $body
+            }
+            ResourceKind::Tokens => {
+                let $r = &mut $model.tokens;
+                $body
+            }
+            ResourceKind::Secrets => {
+                let $r = &mut $model.secrets;
+                $body
+            }
+            ResourceKind::Registries => {
+                let $r = &mut $model.registries;
+                $body
+            }
+            ResourceKind::Templates => {
+                let $r = &mut $model.templates;
+                $body
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use {with_resource, with_resource_mut};
+
+/// The type-independent part of a resource, for the renderer.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceState<'a> {
+    pub has_data: bool,
+    pub len: Option<usize>,
+    pub fetched_at: Option<SystemTime>,
+    pub error: Option<&'a ApiError>,
+    pub error_at: Option<SystemTime>,
+    pub in_flight: bool,
+    pub next_attempt: Option<SystemTime>,
+    pub skipped: usize,
+}
+
+impl Model {
+    pub fn new(init: ModelInit) -> Self {
+        let (keymap, key_warnings) = Keymap::new(&init.key_overrides);
+        let mut warnings = init.warnings;
+        warnings.extend(key_warnings);
+        let current = if init.current < init.workspaces.len() {
+            init.current
+        } else {
+            0
+        };
+        let toast = (!warnings.is_empty()).then(|| Toast {
+            text: if warnings.len() == 1 {
+                format!("warning: {} (? shows it again)", warnings[0])
+            } else {
+                format!(
+                    "{} warnings, the first: {} (? lists them)",
+                    warnings.len(),
+                    warnings[0]
+                )
+            },
+            level: ToastLevel::Warn,
+            until: None,
+        });
+        let mut m = Model {
+            workspaces: init.workspaces,
+            current,
+            read_only: init.read_only,
+            demo: init.demo,
+            interval: init.interval,
+            theme: init.theme,
+            ascii_borders: init.ascii_borders,
+            mouse: init.mouse,
+            keymap,
+            warnings,
+            now: init.now,
+            size: (80, 24),
+            pane: ResourceKind::Status,
+            paused: false,
+            status: Resource::default(),
+            members: Resource::default(),
+            tokens: Resource::default(),
+            secrets: Resource::default(),
+            registries: Resource::default(),
+            templates: Resource::default(),
+            views: Default::default(),
+            filter_editing: false,
+            overlay: None,
+            toast,
+            token_rejected: false,
+            pending: BTreeMap::new(),
+            next_mutation_id: 1,
+            copy_label: None,
+            dirty: true,
+            quit: false,
+            time_sig: 0,
+        };
+        m.time_sig = m.time_signature();
+        m
+    }
+
+    /// Something on screen changed since the last `clear_dirty`.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Call after drawing a frame.
+    pub fn clear_dirty(&mut self) {
+        self.dirty = false;
+    }
+
+    /// Force a redraw (e.g. after the terminal was restored).
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Whether mouse capture should be on.
+    pub fn mouse_capture(&self) -> bool {
+        self.mouse
+    }
+
+    /// The visible pane (the resource polled at the full interval).
+    pub fn visible_kind(&self) -> ResourceKind {
+        self.pane
+    }
+
+    /// Index of the current workspace in `workspaces`.
+    pub fn current_workspace(&self) -> usize {
+        self.current
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
+    /// The current workspace's label, if any.
+    pub fn workspace(&self) -> Option<&WorkspaceLabel> {
+        self.workspaces.get(self.current)
+    }
+
+    /// The current workspace id ("" when none).
+    pub fn workspace_id(&self) -> &str {
+        self.workspace().map(|w| w.id.as_str()).unwrap_or("")
+    }
+
+    /// The display name: resolver, then the login record, then the id.
+    pub fn workspace_name(&self) -> &str {
+        self.status
+            .data
+            .as_ref()
+            .and_then(|d| d.resolver.as_ref())
+            .and_then(|r| r.display_name.as_deref())
+            .filter(|s| !s.is_empty())
+            .or_else(|| self.workspace().and_then(|w| w.display_name.as_deref()))
+            .unwrap_or_else(|| self.workspace_id())
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        format::ms_of(self.now)
+    }
+
+    pub fn view(&self, kind: ResourceKind) -> &ListView {
+        &self.views[kind_index(kind)]
+    }
+
+    /// The rows of a pane (empty until data arrives).
+    pub fn source(&self, kind: ResourceKind) -> Source<'_> {
+        match kind {
+            ResourceKind::Status => Source::Shapes(
+                self.status
+                    .data
+                    .as_ref()
+                    .map(|d| d.shapes.as_slice())
+                    .unwrap_or(&[]),
+            ),
+            ResourceKind::Members => Source::Members(self.members.data.as_deref().unwrap_or(&[])),
+            ResourceKind::Tokens => match &self.tokens.data {
+                Some(d) => Source::Tokens(&d.list, d.own_id.as_deref()),
+                None => Source::Tokens(&[], None),
+            },
+            ResourceKind::Secrets => Source::Secrets(self.secrets.data.as_deref().unwrap_or(&[])),
+            ResourceKind::Registries => {
+                Source::Registries(self.registries.data.as_deref().unwrap_or(&[]))
+            }
+            ResourceKind::Templates => {
+                Source::Templates(self.templates.data.as_deref().unwrap_or(&[]))
+            }
+        }
+    }
+
+    /// The type-independent state of a resource.
+    pub fn resource_state(&self, kind: ResourceKind) -> ResourceState<'_> {
+        let len = match kind {
+            ResourceKind::Status => self.status.data.as_ref().map(|d| d.shapes.len()),
+            ResourceKind::Members => self.members.data.as_ref().map(Vec::len),
+            ResourceKind::Tokens => self.tokens.data.as_ref().map(|d| d.list.len()),
+            ResourceKind::Secrets => self.secrets.data.as_ref().map(Vec::len),
+            ResourceKind::Registries => self.registries.data.as_ref().map(Vec::len),
+            ResourceKind::Templates => self.templates.data.as_ref().map(Vec::len),
+        };
+        with_resource!(self, kind, |r| ResourceState {
+            has_data: r.data.is_some(),
+            len,
+            fetched_at: r.fetched_at,
+            error: r.error.as_ref(),
+            error_at: r.error_at,
+            in_flight: r.in_flight,
+            next_attempt: r.next_attempt,
+            skipped: r.skipped,
+        })
+    }
+
+    /// The trouble of a pane's last fetch, if any.
+    pub fn problem(&self, kind: ResourceKind) -> Option<Problem> {
+        with_resource!(self, kind, |r| r.problem(kind))
+    }
+
+    /// Data older than this (or with a failed refresh) is marked stale.
+    pub fn stale_after(&self) -> Duration {
+        (self.interval * 3).max(Duration::from_secs(30))
+    }
+
+    pub fn is_stale(&self, kind: ResourceKind) -> bool {
+        let after = self.stale_after();
+        with_resource!(self, kind, |r| r.is_stale(self.now, after))
+    }
+
+    /// Whether row `id` of `kind` is marked as recently changed.
+    pub fn is_changed(&self, kind: ResourceKind, id: &str) -> bool {
+        with_resource!(self, kind, |r| r.is_changed(id, self.now))
+    }
+
+    fn marks_active(&self, kind: ResourceKind) -> bool {
+        with_resource!(self, kind, |r| r.marks_active(self.now))
+    }
+
+    /// Whether the header spinner turns: a request for the visible pane or
+    /// the status header is in flight (for more than a second, or asked for).
+    pub fn spinner_on(&self) -> bool {
+        if self.paused {
+            return false;
+        }
+        let visible = with_resource!(self, self.pane, |r| r.spinning(self.now, SPINNER_DELAY));
+        visible || self.status.spinning(self.now, SPINNER_DELAY)
+    }
+
+    /// `updated just now`, `updated 2m ago`, `loading…`.
+    pub fn updated_label(&self) -> String {
+        let at = with_resource!(self, self.pane, |r| r.fetched_at).or(self.status.fetched_at);
+        match at {
+            Some(t) => format!(
+                "updated {}",
+                format::age_label(format::secs_between(t, self.now))
+            ),
+            None => "not loaded yet".to_string(),
+        }
+    }
+
+    /// The expiry of lepdash's token: from the token list when it is there,
+    /// else from the login record.
+    pub fn token_expires_at(&self) -> Option<i64> {
+        let from_list = self.tokens.data.as_ref().and_then(|d| {
+            let own = d.own_id.as_deref()?;
+            d.list.iter().find(|t| t.id == own)?.expires_at
+        });
+        from_list.or_else(|| self.workspace().and_then(|w| w.token_expires_at))
+    }
+
+    /// The banners to show now, most urgent first.
+    pub fn banners(&self) -> Vec<Banner> {
+        let data = self.status.data.as_ref();
+        banner::select_banners(&banner::BannerInput {
+            workspace_id: self.workspace_id(),
+            info: data.map(|d| &d.info),
+            resolver: data.and_then(|d| d.resolver.as_ref()),
+            token_expires_at: self.token_expires_at(),
+            token_rejected: self.token_rejected,
+            now_ms: self.now_ms(),
+        })
+    }
+
+    /// Rows of the visible pane's table (its page height).
+    pub fn page_rows(&self) -> usize {
+        let screen = layout::screen(self);
+        usize::from(
+            layout::pane_layout(self, self.pane, screen.body)
+                .rows
+                .height,
+        )
+        .max(1)
+    }
+
+    /// Hash of every clock-dependent text on screen; a Tick marks the model
+    /// dirty only when this changes.
+    fn time_signature(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.updated_label().hash(&mut h);
+        self.is_stale(self.pane).hash(&mut h);
+        self.is_stale(ResourceKind::Status).hash(&mut h);
+        let spin = self.spinner_on();
+        spin.hash(&mut h);
+        if spin {
+            format::secs_between(std::time::UNIX_EPOCH, self.now).hash(&mut h);
+        }
+        self.banners().hash(&mut h);
+        self.toast.hash(&mut h);
+        self.marks_active(self.pane).hash(&mut h);
+        let st = self.resource_state(self.pane);
+        if st.error.is_some() {
+            st.next_attempt
+                .map(|t| format::countdown(self.now, t))
+                .hash(&mut h);
+            st.error_at
+                .map(|t| format::age_label(format::secs_between(t, self.now)))
+                .hash(&mut h);
+        }
+        if let Some(t) = st.fetched_at.filter(|_| self.is_stale(self.pane)) {
+            format::age_label(format::secs_between(t, self.now)).hash(&mut h);
+        }
+        // Relative-time cells of the rows on screen.
+        let src = self.source(self.pane);
+        let cols = src.columns();
+        if cols.iter().any(|c| c.kind == view::ColKind::Relative) {
+            let v = self.view(self.pane);
+            let now_ms = self.now_ms();
+            for &i in v.visible().iter().skip(v.offset).take(self.page_rows()) {
+                for (c, col) in cols.iter().enumerate() {
+                    if col.kind == view::ColKind::Relative {
+                        src.cell(i as usize, c, now_ms).hash(&mut h);
+                    }
+                }
+            }
+        }
+        h.finish()
+    }
+}
+
+/// Short description of a mutation for toasts and dialogs.
+pub fn describe_mutation(m: &Mutation) -> String {
+    match m {
+        Mutation::PutSecrets { items, overwrite } => {
+            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+            let verb = if *overwrite { "update" } else { "create" };
+            format!("{verb} secret {}", names.join(", "))
+        }
+        Mutation::DeleteSecret { name } => format!("delete secret {name}"),
+        Mutation::InviteMember(r) => format!("invite {} as {}", r.email, r.role),
+        Mutation::ChangeRole { email, role, .. } => format!("make {email} {role}"),
+        Mutation::RemoveMember { email, .. } => format!("remove member {email}"),
+        Mutation::CreateToken(r) => format!("create token {}", r.name),
+        Mutation::RevokeToken { name, .. } => format!("revoke token {name}"),
+        Mutation::AddRegistry(r) => format!(
+            "add registry {}",
+            r.metadata
+                .name
+                .as_deref()
+                .unwrap_or(&r.spec.registry_server)
+        ),
+        Mutation::DeleteRegistry { id } => format!("delete registry {id}"),
+    }
+}
+
+/// Ids that are new or changed in `new` compared with `old`.
+pub(crate) fn changed_ids<T: PartialEq>(
+    old: &[T],
+    new: &[T],
+    id: impl Fn(&T) -> String,
+) -> HashSet<String> {
+    let before: std::collections::HashMap<String, &T> = old.iter().map(|o| (id(o), o)).collect();
+    new.iter()
+        .filter(|n| before.get(&id(n)).is_none_or(|o| *o != *n))
+        .map(&id)
+        .collect()
+}

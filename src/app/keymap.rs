@@ -1,0 +1,645 @@
+//! The one keymap table: every action, its default keys, its help text and
+//! its footer hint. The `?` overlay, the footer line and config rebinding are
+//! all generated from [`BINDINGS`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything a key can ask for outside of text entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    Palette,
+    PaneStatus,
+    PaneMembers,
+    PaneTokens,
+    PaneSecrets,
+    PaneRegistries,
+    PaneTemplates,
+    NextPane,
+    PrevPane,
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    Details,
+    Back,
+    Filter,
+    SortNext,
+    SortReverse,
+    Refresh,
+    Pause,
+    ToggleMouse,
+    NewItem,
+    Edit,
+    Delete,
+    Copy,
+    Reveal,
+}
+
+impl Action {
+    /// Actions that change the workspace; gated by read-only mode.
+    pub fn is_mutation(self) -> bool {
+        matches!(self, Action::NewItem | Action::Edit | Action::Delete)
+    }
+}
+
+/// One row of the keymap table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub action: Action,
+    /// Name used in the config file's `[keys]` table.
+    pub name: &'static str,
+    pub defaults: &'static [&'static str],
+    pub section: &'static str,
+    pub help: &'static str,
+    /// Short label for the footer hint line, if the action gets one.
+    pub footer: Option<&'static str>,
+}
+
+const fn b(
+    action: Action,
+    name: &'static str,
+    defaults: &'static [&'static str],
+    section: &'static str,
+    help: &'static str,
+    footer: Option<&'static str>,
+) -> Binding {
+    Binding {
+        action,
+        name,
+        defaults,
+        section,
+        help,
+        footer,
+    }
+}
+
+/// THE keymap table (design §4). Order = order in help and footer.
+pub const BINDINGS: &[Binding] = &[
+    b(
+        Action::Help,
+        "help",
+        &["?"],
+        "General",
+        "help: all keys",
+        Some("help"),
+    ),
+    b(
+        Action::Filter,
+        "filter",
+        &["/"],
+        "Lists",
+        "filter the pane",
+        Some("filter"),
+    ),
+    b(
+        Action::SortNext,
+        "sort",
+        &["s"],
+        "Lists",
+        "sort by the next column",
+        Some("sort"),
+    ),
+    b(
+        Action::SortReverse,
+        "sort_reverse",
+        &["S"],
+        "Lists",
+        "reverse the sort order",
+        None,
+    ),
+    b(
+        Action::Details,
+        "details",
+        &["enter"],
+        "Lists",
+        "details of the selected row",
+        Some("details"),
+    ),
+    b(
+        Action::Copy,
+        "copy",
+        &["y"],
+        "Lists",
+        "copy the name (template: its id)",
+        Some("copy"),
+    ),
+    b(
+        Action::Refresh,
+        "refresh",
+        &["r"],
+        "General",
+        "refresh the pane now",
+        Some("refresh"),
+    ),
+    b(
+        Action::Pause,
+        "pause",
+        &["p"],
+        "General",
+        "pause / resume polling",
+        Some("pause"),
+    ),
+    b(
+        Action::Palette,
+        "palette",
+        &[":"],
+        "General",
+        "command palette (:secrets, :ws ID, :q)",
+        Some("cmd"),
+    ),
+    b(
+        Action::Quit,
+        "quit",
+        &["q", "ctrl-c"],
+        "General",
+        "quit",
+        Some("quit"),
+    ),
+    b(
+        Action::PaneStatus,
+        "pane_status",
+        &["1"],
+        "Panes",
+        "Status pane",
+        None,
+    ),
+    b(
+        Action::PaneMembers,
+        "pane_members",
+        &["2"],
+        "Panes",
+        "Members pane",
+        None,
+    ),
+    b(
+        Action::PaneTokens,
+        "pane_tokens",
+        &["3"],
+        "Panes",
+        "Tokens pane",
+        None,
+    ),
+    b(
+        Action::PaneSecrets,
+        "pane_secrets",
+        &["4"],
+        "Panes",
+        "Secrets pane",
+        None,
+    ),
+    b(
+        Action::PaneRegistries,
+        "pane_registries",
+        &["5"],
+        "Panes",
+        "Registries pane",
+        None,
+    ),
+    b(
+        Action::PaneTemplates,
+        "pane_templates",
+        &["6"],
+        "Panes",
+        "Templates pane",
+        None,
+    ),
+    b(
+        Action::NextPane,
+        "next_pane",
+        &["tab"],
+        "Panes",
+        "next pane",
+        None,
+    ),
+    b(
+        Action::PrevPane,
+        "prev_pane",
+        &["shift-tab"],
+        "Panes",
+        "previous pane",
+        None,
+    ),
+    b(Action::Down, "down", &["j", "down"], "Move", "down", None),
+    b(Action::Up, "up", &["k", "up"], "Move", "up", None),
+    b(
+        Action::Top,
+        "top",
+        &["g", "home"],
+        "Move",
+        "first row",
+        None,
+    ),
+    b(
+        Action::Bottom,
+        "bottom",
+        &["G", "end"],
+        "Move",
+        "last row",
+        None,
+    ),
+    b(
+        Action::PageDown,
+        "page_down",
+        &["pagedown"],
+        "Move",
+        "page down",
+        None,
+    ),
+    b(
+        Action::PageUp,
+        "page_up",
+        &["pageup"],
+        "Move",
+        "page up",
+        None,
+    ),
+    b(
+        Action::Back,
+        "back",
+        &["esc"],
+        "General",
+        "close, clear the filter, back",
+        None,
+    ),
+    b(
+        Action::ToggleMouse,
+        "mouse",
+        &["m"],
+        "General",
+        "mouse capture on/off (off keeps text selection)",
+        None,
+    ),
+    b(
+        Action::NewItem,
+        "new",
+        &["n"],
+        "Changes",
+        "new: secret, member, token, registry",
+        None,
+    ),
+    b(
+        Action::Edit,
+        "edit",
+        &["e"],
+        "Changes",
+        "edit: secret value, member role",
+        None,
+    ),
+    b(
+        Action::Delete,
+        "delete",
+        &["d"],
+        "Changes",
+        "delete / revoke / remove (confirmed)",
+        None,
+    ),
+    b(
+        Action::Reveal,
+        "reveal",
+        &["x"],
+        "Changes",
+        "show/hide a value the dashboard holds",
+        None,
+    ),
+];
+
+/// A parsed key: code plus the modifiers that matter (ctrl, alt). Shift is
+/// folded into the character for printable keys (`S` = shift-s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl KeySpec {
+    /// Normalise a terminal key event for lookup.
+    pub fn from_event(ev: &KeyEvent) -> Self {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
+        let code = match ev.code {
+            KeyCode::Tab if shift => KeyCode::BackTab,
+            // Some terminals report ctrl-C as 'C'; bindings are lowercase.
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        KeySpec { code, ctrl, alt }
+    }
+
+    /// Parse a config spec: `j`, `G`, `?`, `ctrl-c`, `alt-x`, `shift-tab`,
+    /// `enter`, `esc`, `pagedown`, `f5`, `space`, `minus`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let spec = spec.trim();
+        if spec.is_empty() {
+            return Err("empty key".into());
+        }
+        // A single character is always literal (so `-` works).
+        if spec.chars().count() == 1 {
+            let c = spec.chars().next().unwrap_or(' ');
+            return Ok(KeySpec {
+                code: KeyCode::Char(c),
+                ctrl: false,
+                alt: false,
+            });
+        }
+        let mut parts: Vec<&str> = spec.split('-').collect();
+        // `ctrl--` style specs: a trailing empty part means the key is '-'.
+        if parts.len() >= 2 && parts[parts.len() - 1].is_empty() {
+            parts.pop();
+            if let Some(last) = parts.last_mut() {
+                if last.is_empty() {
+                    *last = "-";
+                }
+            }
+        }
+        let key = parts.pop().unwrap_or_default();
+        let (mut ctrl, mut alt, mut shift) = (false, false, false);
+        for m in parts {
+            match m.to_ascii_lowercase().as_str() {
+                "ctrl" | "c" | "control" => ctrl = true,
+                "alt" | "a" | "meta" | "m" => alt = true,
+                "shift" | "s" => shift = true,
+                other => return Err(format!("unknown modifier `{other}` in `{spec}`")),
+            }
+        }
+        let lower = key.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if shift => KeyCode::BackTab,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" | "bs" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" | "pgdown" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "minus" => KeyCode::Char('-'),
+            "plus" => KeyCode::Char('+'),
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
+                match f[1..].parse::<u8>() {
+                    Ok(n) if (1..=24).contains(&n) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key `{key}` in `{spec}`")),
+                }
+            }
+            _ if key.chars().count() == 1 => {
+                let c = key.chars().next().unwrap_or(' ');
+                if ctrl {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else if shift {
+                    KeyCode::Char(c.to_ascii_uppercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            _ => return Err(format!("unknown key `{key}` in `{spec}`")),
+        };
+        Ok(KeySpec { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
+            KeyCode::Up => f.write_str("Up"),
+            KeyCode::Down => f.write_str("Down"),
+            KeyCode::Left => f.write_str("Left"),
+            KeyCode::Right => f.write_str("Right"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// The effective keymap: defaults with config overrides applied.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// Keys of each action, in table order.
+    keys: BTreeMap<Action, Vec<KeySpec>>,
+    lookup: HashMap<KeySpec, Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::new(&BTreeMap::new()).0
+    }
+}
+
+impl Keymap {
+    /// Build from the defaults plus `overrides` (action name -> key specs).
+    /// An unknown action or a bad key spec gives a warning and keeps the
+    /// defaults of that action. A key taken by an override is removed from
+    /// the action that had it by default.
+    pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> (Self, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut keys: BTreeMap<Action, Vec<KeySpec>> = BTreeMap::new();
+        for bnd in BINDINGS {
+            let parsed = bnd
+                .defaults
+                .iter()
+                .filter_map(|s| KeySpec::parse(s).ok())
+                .collect();
+            keys.insert(bnd.action, parsed);
+        }
+        let mut overridden: Vec<(Action, Vec<KeySpec>)> = Vec::new();
+        for (name, specs) in overrides {
+            let Some(bnd) = BINDINGS.iter().find(|b| b.name == name.as_str()) else {
+                warnings.push(format!(
+                    "keys: unknown action `{name}` (ignored; see `?` for action names)"
+                ));
+                continue;
+            };
+            let mut parsed = Vec::new();
+            let mut bad = false;
+            for spec in specs {
+                match KeySpec::parse(spec) {
+                    Ok(k) => parsed.push(k),
+                    Err(e) => {
+                        warnings.push(format!("keys.{name}: {e}; keeping the default keys"));
+                        bad = true;
+                    }
+                }
+            }
+            if bad || parsed.is_empty() {
+                if !bad {
+                    warnings.push(format!(
+                        "keys.{name}: no keys given; keeping the default keys"
+                    ));
+                }
+                continue;
+            }
+            overridden.push((bnd.action, parsed));
+        }
+        for (action, specs) in &overridden {
+            for list in keys.values_mut() {
+                list.retain(|k| !specs.contains(k));
+            }
+            keys.insert(*action, specs.clone());
+        }
+        let mut lookup = HashMap::new();
+        for bnd in BINDINGS {
+            if let Some(list) = keys.get(&bnd.action) {
+                for k in list {
+                    lookup.entry(*k).or_insert(bnd.action);
+                }
+            }
+        }
+        (Keymap { keys, lookup }, warnings)
+    }
+
+    /// The action bound to a key event, if any.
+    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        self.lookup.get(&KeySpec::from_event(ev)).copied()
+    }
+
+    /// The keys of an action, in order.
+    pub fn keys_of(&self, action: Action) -> &[KeySpec] {
+        self.keys.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The keys of an action as text: `j/Down`.
+    pub fn keys_text(&self, action: Action) -> String {
+        let keys = self.keys_of(action);
+        if keys.is_empty() {
+            return "(unbound)".to_string();
+        }
+        keys.iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The first key of an action (for hints), if bound.
+    pub fn first_key(&self, action: Action) -> Option<String> {
+        self.keys_of(action).first().map(|k| k.to_string())
+    }
+
+    /// Help rows: (section, keys, help) in table order.
+    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
+        BINDINGS
+            .iter()
+            .map(|b| (b.section, self.keys_text(b.action), b.help))
+            .collect()
+    }
+
+    /// Footer hints: (first key, label) for actions that have a footer label.
+    pub fn footer_hints(&self) -> Vec<(Action, String, &'static str)> {
+        BINDINGS
+            .iter()
+            .filter_map(|b| Some((b.action, self.first_key(b.action)?, b.footer?)))
+            .collect()
+    }
+}
+
+/// The binding row of an action.
+pub fn binding(action: Action) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|b| b.action == action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        let mut e = KeyEvent::new(code, mods);
+        e.kind = KeyEventKind::Press;
+        e
+    }
+
+    #[test]
+    fn every_action_has_one_row_and_unique_name() {
+        let mut names: Vec<_> = BINDINGS.iter().map(|b| b.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), BINDINGS.len());
+        for b in BINDINGS {
+            for d in b.defaults {
+                KeySpec::parse(d).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            }
+        }
+    }
+
+    #[test]
+    fn specs_parse() {
+        let k = KeySpec::parse("ctrl-c").unwrap();
+        assert_eq!((k.code, k.ctrl), (KeyCode::Char('c'), true));
+        assert_eq!(KeySpec::parse("shift-tab").unwrap().code, KeyCode::BackTab);
+        assert_eq!(KeySpec::parse("G").unwrap().code, KeyCode::Char('G'));
+        assert_eq!(KeySpec::parse("shift-g").unwrap().code, KeyCode::Char('G'));
+        assert_eq!(KeySpec::parse("-").unwrap().code, KeyCode::Char('-'));
+        assert_eq!(KeySpec::parse("f5").unwrap().code, KeyCode::F(5));
+        assert!(KeySpec::parse("hyper-x").is_err());
+        assert!(KeySpec::parse("banana").is_err());
+    }
+
+    #[test]
+    fn events_normalise() {
+        let km = Keymap::default();
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+            Some(Action::SortReverse)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevPane)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn overrides_replace_and_steal() {
+        let mut o = BTreeMap::new();
+        o.insert(
+            "refresh".to_string(),
+            vec!["f5".to_string(), "q".to_string()],
+        );
+        o.insert("nope".to_string(), vec!["z".to_string()]);
+        o.insert("sort".to_string(), vec!["ctrl-banana".to_string()]);
+        let (km, warnings) = Keymap::new(&o);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(km.keys_text(Action::Refresh), "F5/q");
+        assert_eq!(km.keys_text(Action::Quit), "Ctrl-c");
+        assert_eq!(km.keys_text(Action::SortNext), "s");
+    }
+}

@@ -1,0 +1,180 @@
+//! Screen geometry, shared by the reducer (page size, scrolling, mouse hits)
+//! and the renderer, so both agree on where everything is.
+
+use ratatui::layout::Rect;
+
+use crate::sync::ResourceKind;
+
+use super::banner::{self, BannerLine};
+use super::{Model, pane_title};
+
+/// Below this the dashboard draws only "terminal too small".
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// The fixed regions of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    pub area: Rect,
+    pub too_small: bool,
+    pub header: Rect,
+    pub tabs: Rect,
+    pub banner: Rect,
+    pub banner_lines: Vec<BannerLine>,
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+pub fn screen(m: &Model) -> Screen {
+    let (w, h) = m.size;
+    let area = Rect::new(0, 0, w, h);
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return Screen {
+            area,
+            too_small: true,
+            header: Rect::default(),
+            tabs: Rect::default(),
+            banner: Rect::default(),
+            banner_lines: Vec::new(),
+            body: Rect::default(),
+            footer: Rect::default(),
+        };
+    }
+    let lines = banner::banner_lines(&m.banners(), w);
+    let bh = lines.len() as u16;
+    Screen {
+        area,
+        too_small: false,
+        header: Rect::new(0, 0, w, 1),
+        tabs: Rect::new(0, 1, w, 1),
+        banner: Rect::new(0, 2, w, bh),
+        banner_lines: lines,
+        body: Rect::new(0, 2 + bh, w, h.saturating_sub(3 + bh)),
+        footer: Rect::new(0, h - 1, w, 1),
+    }
+}
+
+/// The regions inside a pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PaneLayout {
+    pub block: Rect,
+    pub inner: Rect,
+    /// Status pane: facts and quota gauges above the shapes table.
+    pub summary: Rect,
+    /// One line for stale / skipped notes (height 0 when none).
+    pub note: Rect,
+    /// Table header + rows.
+    pub table: Rect,
+    pub header_row: Rect,
+    pub rows: Rect,
+}
+
+/// Height of the status summary at an inner width.
+pub fn status_summary_height(inner_width: u16) -> u16 {
+    if inner_width >= 100 { 4 } else { 7 }
+}
+
+/// Whether the pane shows a note line (stale, skipped items).
+pub fn has_note(m: &Model, kind: ResourceKind) -> bool {
+    let st = m.resource_state(kind);
+    st.has_data && (st.error.is_some() || st.skipped > 0 || m.is_stale(kind))
+}
+
+pub fn pane_layout(m: &Model, kind: ResourceKind, body: Rect) -> PaneLayout {
+    let inner = Rect::new(
+        body.x.saturating_add(1),
+        body.y.saturating_add(1),
+        body.width.saturating_sub(2),
+        body.height.saturating_sub(2),
+    );
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    let take = |y: &mut u16, h: u16| -> Rect {
+        let h = h.min(bottom.saturating_sub(*y));
+        let r = Rect::new(inner.x, *y, inner.width, h);
+        *y += h;
+        r
+    };
+    let note_h = u16::from(has_note(m, kind));
+    let note = take(&mut y, note_h);
+    let has_data = m.resource_state(kind).has_data;
+    let summary = if kind == ResourceKind::Status && has_data {
+        take(&mut y, status_summary_height(inner.width))
+    } else {
+        Rect::new(inner.x, y, inner.width, 0)
+    };
+    let rest = bottom.saturating_sub(y);
+    let table = take(&mut y, rest);
+    let header_row = Rect::new(table.x, table.y, table.width, table.height.min(1));
+    let rows = Rect::new(
+        table.x,
+        table.y + header_row.height,
+        table.width,
+        table.height - header_row.height,
+    );
+    PaneLayout {
+        block: body,
+        inner,
+        summary,
+        note,
+        table,
+        header_row,
+        rows,
+    }
+}
+
+/// One tab of the tab line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tab {
+    pub kind: ResourceKind,
+    pub label: String,
+    pub x: u16,
+    pub width: u16,
+}
+
+fn short_title(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Registries => "Regs",
+        ResourceKind::Templates => "Tmpl",
+        other => pane_title(other),
+    }
+}
+
+/// Gap between tabs.
+pub const TAB_GAP: u16 = 2;
+
+/// The tab labels with counts (`2 Members 14`) and their positions; short
+/// names when the full ones do not fit.
+pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
+    let build = |short: bool| -> Vec<Tab> {
+        let mut x = 1u16;
+        ResourceKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &kind)| {
+                let title = if short {
+                    short_title(kind)
+                } else {
+                    pane_title(kind)
+                };
+                let st = m.resource_state(kind);
+                let label = match (kind, st.len) {
+                    (ResourceKind::Status, _) | (_, None) => format!("{} {title}", i + 1),
+                    (_, Some(n)) => format!("{} {title} {n}", i + 1),
+                };
+                let w = label.chars().count() as u16 + 2;
+                let tab = Tab {
+                    kind,
+                    label,
+                    x,
+                    width: w,
+                };
+                x = x.saturating_add(w + TAB_GAP);
+                tab
+            })
+            .collect()
+    };
+    let full = build(false);
+    let fits = full.last().is_some_and(|t| t.x + t.width <= width);
+    if fits { full } else { build(true) }
+}

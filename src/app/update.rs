@@ -1,0 +1,1081 @@
+//! The reducer: `update(&mut Model, Msg) -> Vec<Effect>`. Pure.
+
+use std::time::SystemTime;
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use secrecy::SecretString;
+
+use crate::api::ApiError;
+use crate::sync::{Fetched, ResourceKind, SyncCmd, SyncEvent};
+
+use super::keymap::Action;
+use super::palette::{self, Command};
+use super::resource::Resource;
+use super::view::{ShapeRow, Source, expiry_text};
+use super::{
+    Confirm, Detail, DetailLine, Effect, LineInput, Model, Msg, Overlay, StatusData, TOAST_TIME,
+    Toast, ToastLevel, TokenData, changed_ids, describe_mutation, format, kind_index, layout,
+    with_resource_mut,
+};
+
+/// The first effects after start: tell the sync task what is visible and
+/// fetch everything once.
+pub fn initial_effects(model: &Model) -> Vec<Effect> {
+    let mut fx = vec![
+        Effect::Sync(SyncCmd::SetVisible(model.pane)),
+        Effect::Sync(SyncCmd::RefreshAll),
+    ];
+    if model.mouse {
+        fx.push(Effect::SetMouseCapture(true));
+    }
+    fx
+}
+
+/// Apply one message. Marks the model dirty when something on screen changed.
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    let changed = match msg {
+        Msg::Key(key) => on_key(model, key, &mut fx),
+        Msg::Paste(text) => on_paste(model, &text),
+        Msg::Mouse(ev) => on_mouse(model, ev, &mut fx),
+        Msg::Resize(w, h) => {
+            model.size = (w, h);
+            true
+        }
+        Msg::Tick(now) => {
+            on_tick(model, now);
+            false
+        }
+        Msg::Sync(ev) => on_sync(model, ev),
+        Msg::Copied(result) => {
+            let what = model
+                .copy_label
+                .take()
+                .unwrap_or_else(|| "text".to_string());
+            match result {
+                Ok(how) => toast(model, ToastLevel::Success, format!("copied {what} ({how})")),
+                Err(e) => toast(model, ToastLevel::Error, format!("copy failed: {e}")),
+            }
+            true
+        }
+    };
+    if changed {
+        model.dirty = true;
+    }
+    let rows = model.page_rows();
+    model.views[kind_index(model.pane)].ensure_visible(rows);
+    let sig = model.time_signature();
+    if sig != model.time_sig {
+        model.time_sig = sig;
+        model.dirty = true;
+    }
+    fx
+}
+
+fn toast(model: &mut Model, level: ToastLevel, text: String) {
+    model.toast = Some(Toast {
+        text,
+        level,
+        until: Some(model.now + TOAST_TIME),
+    });
+}
+
+fn on_tick(model: &mut Model, now: SystemTime) {
+    if now > model.now {
+        model.now = now;
+    }
+    if let Some(t) = &model.toast {
+        if t.until.is_some_and(|u| u <= model.now) {
+            model.toast = None;
+        }
+    }
+    // Forget faded change marks (only the visible pane's are on screen; the
+    // time signature decides whether a frame is needed).
+    for kind in ResourceKind::ALL {
+        let now = model.now;
+        with_resource_mut!(model, kind, |r| {
+            if r.changed_at.is_some() && !r.marks_active(now) {
+                r.changed_ids.clear();
+                r.changed_at = None;
+            }
+        });
+    }
+}
+
+// ------------------------------------------------------------------ sync
+
+fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
+    match ev {
+        SyncEvent::FetchStarted { kind, workspace } => {
+            if workspace != model.current {
+                return false;
+            }
+            let now = model.now;
+            with_resource_mut!(model, kind, |r| {
+                r.in_flight = true;
+                r.in_flight_since = Some(now);
+            });
+            false
+        }
+        SyncEvent::Fetched {
+            kind,
+            workspace,
+            at,
+            result,
+            next_attempt,
+        } => {
+            if workspace != model.current {
+                return false;
+            }
+            if at > model.now {
+                model.now = at;
+            }
+            with_resource_mut!(model, kind, |r| {
+                r.in_flight = false;
+                r.in_flight_since = None;
+                r.manual = false;
+            });
+            match result {
+                Ok(fetched) => {
+                    model.token_rejected = false;
+                    apply_fetched(model, fetched, at)
+                }
+                Err(e) => apply_error(model, kind, e, at, next_attempt),
+            }
+        }
+        SyncEvent::Mutated {
+            id,
+            workspace,
+            result,
+        } => {
+            let what = model
+                .pending
+                .remove(&id)
+                .unwrap_or_else(|| "change".to_string());
+            if workspace != model.current {
+                return false;
+            }
+            match result {
+                Ok(_) => toast(model, ToastLevel::Success, format!("done: {what}")),
+                Err(e) => {
+                    if e.status() == Some(401) {
+                        model.token_rejected = true;
+                    }
+                    let hint = e.hint();
+                    let text = if hint.is_empty() {
+                        format!("failed to {what}: {e}")
+                    } else {
+                        format!("failed to {what}: {e} — {hint}")
+                    };
+                    toast(model, ToastLevel::Error, text);
+                }
+            }
+            true
+        }
+    }
+}
+
+fn apply_error(
+    model: &mut Model,
+    kind: ResourceKind,
+    e: ApiError,
+    at: SystemTime,
+    next_attempt: Option<SystemTime>,
+) -> bool {
+    if e.status() == Some(401) {
+        model.token_rejected = true;
+    }
+    with_resource_mut!(model, kind, |r| {
+        let changed = r.error.as_ref() != Some(&e);
+        r.error = Some(e);
+        r.error_at = Some(at);
+        r.next_attempt = next_attempt;
+        changed
+    })
+}
+
+/// Store new data; returns whether anything visible changed.
+fn store<T: PartialEq>(
+    r: &mut Resource<T>,
+    data: T,
+    skipped: usize,
+    at: SystemTime,
+    changed: impl FnOnce(Option<&T>, &T) -> std::collections::HashSet<String>,
+) -> bool {
+    let same = r.data.as_ref() == Some(&data);
+    let was_error = r.error.is_some();
+    let skipped_changed = r.skipped != skipped;
+    r.error = None;
+    r.error_at = None;
+    r.next_attempt = None;
+    r.fetched_at = Some(at);
+    r.skipped = skipped;
+    if same {
+        if !r.changed_ids.is_empty() {
+            r.changed_ids.clear();
+            r.changed_at = None;
+        }
+        return was_error || skipped_changed;
+    }
+    let ids = changed(r.data.as_ref(), &data);
+    r.changed_at = (!ids.is_empty()).then_some(at);
+    r.changed_ids = ids;
+    r.data = Some(data);
+    true
+}
+
+fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
+    let kind = fetched.kind();
+    let changed = match fetched {
+        Fetched::Status { info, resolver } => {
+            let resolver =
+                resolver.or_else(|| model.status.data.as_ref().and_then(|d| d.resolver.clone()));
+            let shapes = info
+                .supported_shapes
+                .iter()
+                .map(|(name, shape)| ShapeRow {
+                    name: name.clone(),
+                    shape: shape.clone(),
+                })
+                .collect();
+            let data = StatusData {
+                info,
+                resolver,
+                shapes,
+            };
+            store(&mut model.status, data, 0, at, |old, new| match old {
+                Some(old) => changed_ids(&old.shapes, &new.shapes, |s| s.name.clone()),
+                None => Default::default(),
+            })
+        }
+        Fetched::Members(list) => {
+            let skipped = list.skipped.len();
+            store(&mut model.members, list.items, skipped, at, |old, new| {
+                old.map(|o| changed_ids(o, new, |m| m.id.clone()))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Tokens { list, own_id } => {
+            let skipped = list.skipped.len();
+            let data = TokenData {
+                list: list.items,
+                own_id,
+            };
+            store(&mut model.tokens, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.list, &new.list, |t| t.id.clone()))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Secrets(list) => {
+            let skipped = list.skipped.len();
+            store(&mut model.secrets, list.items, skipped, at, |old, new| {
+                old.map(|o| changed_ids(o, new, |s| s.name.clone()))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Registries(list) => {
+            let skipped = list.skipped.len();
+            store(
+                &mut model.registries,
+                list.items,
+                skipped,
+                at,
+                |old, new| {
+                    old.map(|o| changed_ids(o, new, |r| r.id().to_string()))
+                        .unwrap_or_default()
+                },
+            )
+        }
+        Fetched::Templates(list) => {
+            let skipped = list.skipped.len();
+            store(&mut model.templates, list.items, skipped, at, |old, new| {
+                old.map(|o| {
+                    changed_ids(o, new, |t| {
+                        let ns = if t.public { "public" } else { "private" };
+                        format!("{ns}/{}", t.template.id())
+                    })
+                })
+                .unwrap_or_default()
+            })
+        }
+    };
+    if changed {
+        rebuild(model, kind);
+    }
+    changed
+}
+
+/// Recompute a pane's cached rows after its data changed.
+fn rebuild(model: &mut Model, kind: ResourceKind) {
+    let mut view = std::mem::take(&mut model.views[kind_index(kind)]);
+    view.rebuild(&model.source(kind));
+    model.views[kind_index(kind)] = view;
+}
+
+/// Run `f` on a pane's view with its source (borrow split).
+fn with_view<R>(
+    model: &mut Model,
+    kind: ResourceKind,
+    f: impl FnOnce(&mut super::ListView, &Source<'_>) -> R,
+) -> R {
+    let mut view = std::mem::take(&mut model.views[kind_index(kind)]);
+    let r = f(&mut view, &model.source(kind));
+    model.views[kind_index(kind)] = view;
+    r
+}
+
+// ------------------------------------------------------------------ keys
+
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
+}
+
+fn quit(model: &mut Model, fx: &mut Vec<Effect>) {
+    model.quit = true;
+    fx.push(Effect::Quit);
+}
+
+fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if key.kind == KeyEventKind::Release {
+        return false;
+    }
+    // Ctrl-C always quits, whatever the mode or the keymap.
+    if is_ctrl_c(&key) {
+        quit(model, fx);
+        return true;
+    }
+    // A sticky toast (warnings) goes away with the next key.
+    if model.toast.as_ref().is_some_and(|t| t.until.is_none()) {
+        model.toast = None;
+    }
+    if model.overlay.is_some() {
+        on_overlay_key(model, key, fx);
+        return true;
+    }
+    if model.filter_editing {
+        on_filter_key(model, key);
+        return true;
+    }
+    match model.keymap.action_for(&key) {
+        Some(action) => {
+            do_action(model, action, fx);
+            true
+        }
+        None => false,
+    }
+}
+
+fn on_paste(model: &mut Model, text: &str) -> bool {
+    match &mut model.overlay {
+        Some(Overlay::Palette { input, .. }) => {
+            input.insert_str(text);
+            true
+        }
+        Some(Overlay::Confirm(c)) if c.type_to_confirm.is_some() => {
+            c.typed.insert_str(text);
+            true
+        }
+        Some(_) => false,
+        None if model.filter_editing => {
+            let kind = model.pane;
+            with_view(model, kind, |v, src| {
+                v.filter.insert_str(text);
+                v.refilter(src);
+            });
+            true
+        }
+        None => false,
+    }
+}
+
+fn on_filter_key(model: &mut Model, key: KeyEvent) {
+    let kind = model.pane;
+    match key.code {
+        KeyCode::Enter => model.filter_editing = false,
+        KeyCode::Esc => {
+            model.filter_editing = false;
+            with_view(model, kind, |v, src| {
+                v.filter.clear();
+                v.refilter(src);
+            });
+        }
+        KeyCode::Up => move_selection(model, -1),
+        KeyCode::Down => move_selection(model, 1),
+        KeyCode::PageUp => page(model, -1),
+        KeyCode::PageDown => page(model, 1),
+        _ => {
+            with_view(model, kind, |v, src| {
+                if v.filter.handle_key(&key) {
+                    v.refilter(src);
+                }
+            });
+        }
+    }
+}
+
+fn move_selection(model: &mut Model, delta: isize) {
+    let kind = model.pane;
+    with_view(model, kind, |v, src| v.move_by(delta, src));
+}
+
+fn page(model: &mut Model, dir: isize) {
+    let rows = model.page_rows().saturating_sub(1).max(1) as isize;
+    move_selection(model, rows * dir);
+}
+
+fn set_pane(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
+    if model.pane == kind {
+        return;
+    }
+    model.pane = kind;
+    model.filter_editing = false;
+    fx.push(Effect::Sync(SyncCmd::SetVisible(kind)));
+}
+
+fn cycle_pane(model: &mut Model, delta: isize, fx: &mut Vec<Effect>) {
+    let n = ResourceKind::ALL.len() as isize;
+    let i = (kind_index(model.pane) as isize + delta).rem_euclid(n) as usize;
+    set_pane(model, ResourceKind::ALL[i], fx);
+}
+
+fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
+    let kind = model.pane;
+    match action {
+        Action::Quit => quit(model, fx),
+        Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Palette => {
+            model.overlay = Some(Overlay::Palette {
+                input: LineInput::default(),
+                error: None,
+            })
+        }
+        Action::PaneStatus => set_pane(model, ResourceKind::Status, fx),
+        Action::PaneMembers => set_pane(model, ResourceKind::Members, fx),
+        Action::PaneTokens => set_pane(model, ResourceKind::Tokens, fx),
+        Action::PaneSecrets => set_pane(model, ResourceKind::Secrets, fx),
+        Action::PaneRegistries => set_pane(model, ResourceKind::Registries, fx),
+        Action::PaneTemplates => set_pane(model, ResourceKind::Templates, fx),
+        Action::NextPane => cycle_pane(model, 1, fx),
+        Action::PrevPane => cycle_pane(model, -1, fx),
+        Action::Down => move_selection(model, 1),
+        Action::Up => move_selection(model, -1),
+        Action::Top => with_view(model, kind, |v, src| v.select(0, src)),
+        Action::Bottom => with_view(model, kind, |v, src| v.select(usize::MAX, src)),
+        Action::PageDown => page(model, 1),
+        Action::PageUp => page(model, -1),
+        Action::Details => open_detail(model),
+        Action::Back => {
+            if !model.view(kind).filter.is_empty() {
+                with_view(model, kind, |v, src| {
+                    v.filter.clear();
+                    v.refilter(src);
+                });
+            } else {
+                model.toast = None;
+            }
+        }
+        Action::Filter => model.filter_editing = true,
+        Action::SortNext => with_view(model, kind, |v, src| {
+            v.sort_col = (v.sort_col + 1) % src.columns().len().max(1);
+            v.reverse = false;
+            v.resort(src);
+        }),
+        Action::SortReverse => with_view(model, kind, |v, src| {
+            v.reverse = !v.reverse;
+            v.resort(src);
+        }),
+        Action::Refresh => refresh(model, kind, fx),
+        Action::Pause => toggle_pause(model, fx),
+        Action::ToggleMouse => toggle_mouse(model, fx),
+        Action::NewItem | Action::Edit | Action::Delete => gate_mutation(model, action),
+        Action::Copy => copy_selected(model, fx),
+        Action::Reveal => toast(
+            model,
+            ToastLevel::Info,
+            "nothing to reveal here: x shows a new token's value right after it is created"
+                .to_string(),
+        ),
+    }
+}
+
+fn refresh(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
+    with_resource_mut!(model, kind, |r| r.manual = true);
+    fx.push(Effect::Sync(SyncCmd::Refresh(kind)));
+}
+
+fn toggle_pause(model: &mut Model, fx: &mut Vec<Effect>) {
+    model.paused = !model.paused;
+    fx.push(Effect::Sync(SyncCmd::SetPaused(model.paused)));
+    let key = model
+        .keymap
+        .first_key(Action::Pause)
+        .unwrap_or_else(|| ":pause".into());
+    let text = if model.paused {
+        format!("polling paused ({key} resumes)")
+    } else {
+        "polling resumed".to_string()
+    };
+    toast(model, ToastLevel::Info, text);
+}
+
+fn toggle_mouse(model: &mut Model, fx: &mut Vec<Effect>) {
+    model.mouse = !model.mouse;
+    fx.push(Effect::SetMouseCapture(model.mouse));
+    let text = if model.mouse {
+        "mouse on: click tabs and rows, wheel scrolls (Shift+drag selects text)"
+    } else {
+        "mouse off: the terminal's text selection works again"
+    };
+    toast(model, ToastLevel::Info, text.to_string());
+}
+
+fn verb(action: Action, kind: ResourceKind) -> &'static str {
+    match (action, kind) {
+        (Action::NewItem, ResourceKind::Members) => "inviting a member",
+        (Action::NewItem, ResourceKind::Tokens) => "creating a token",
+        (Action::NewItem, ResourceKind::Secrets) => "creating a secret",
+        (Action::NewItem, ResourceKind::Registries) => "adding a registry",
+        (Action::Edit, ResourceKind::Members) => "changing a role",
+        (Action::Edit, ResourceKind::Secrets) => "editing a secret",
+        (Action::Delete, ResourceKind::Members) => "removing a member",
+        (Action::Delete, ResourceKind::Tokens) => "revoking a token",
+        (Action::Delete, ResourceKind::Secrets) => "deleting a secret",
+        (Action::Delete, ResourceKind::Registries) => "deleting a registry",
+        (Action::NewItem, _) => "creating",
+        (Action::Edit, _) => "editing",
+        _ => "deleting",
+    }
+}
+
+fn gate_mutation(model: &mut Model, action: Action) {
+    let what = verb(action, model.pane);
+    if model.read_only {
+        toast(
+            model,
+            ToastLevel::Warn,
+            format!("read-only mode: {what} is disabled (started with --read-only)"),
+        );
+    } else {
+        toast(
+            model,
+            ToastLevel::Info,
+            format!("{what}: not available yet in this version"),
+        );
+    }
+}
+
+fn copy_selected(model: &mut Model, fx: &mut Vec<Effect>) {
+    let kind = model.pane;
+    let src = model.source(kind);
+    let Some(i) = model.view(kind).selected_item() else {
+        toast(
+            model,
+            ToastLevel::Info,
+            "nothing selected to copy".to_string(),
+        );
+        return;
+    };
+    let (label, value) = match src {
+        Source::Templates(v) => {
+            let id = v[i].template.id().to_string();
+            (format!("template id {id}"), id)
+        }
+        other => {
+            let name = other.name(i).into_owned();
+            (format!("\"{name}\""), name)
+        }
+    };
+    emit_copy(model, label, value, fx);
+}
+
+fn emit_copy(model: &mut Model, label: String, value: String, fx: &mut Vec<Effect>) {
+    model.copy_label = Some(label);
+    fx.push(Effect::Copy(SecretString::from(value)));
+}
+
+// ------------------------------------------------------------------ overlays
+
+fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let action = model.keymap.action_for(&key);
+    let Some(overlay) = model.overlay.take() else {
+        return;
+    };
+    let keep = match overlay {
+        Overlay::Help { scroll } => match action {
+            Some(Action::Help | Action::Back | Action::Quit | Action::Details) => None,
+            Some(a) => Some(Overlay::Help {
+                scroll: scroll_by(scroll, a, usize::MAX),
+            }),
+            None => Some(Overlay::Help { scroll }),
+        },
+        Overlay::Palette { mut input, error } => match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => run_palette(model, input.value().to_string(), fx),
+            KeyCode::Tab => {
+                if let Some((first, _)) =
+                    palette::suggestions(input.value(), &model.workspaces).first()
+                {
+                    let arg = if first == "ws ID" {
+                        "ws "
+                    } else {
+                        first.as_str()
+                    };
+                    input = LineInput::new(arg);
+                }
+                Some(Overlay::Palette { input, error: None })
+            }
+            _ => {
+                let changed = input.handle_key(&key);
+                Some(Overlay::Palette {
+                    input,
+                    error: if changed { None } else { error },
+                })
+            }
+        },
+        Overlay::Detail(mut d) => match action {
+            Some(Action::Back | Action::Quit | Action::Details) => None,
+            Some(Action::Copy) => {
+                if let Some((label, value)) = d.copy.clone() {
+                    emit_copy(model, label, value, fx);
+                }
+                Some(Overlay::Detail(d))
+            }
+            Some(a) => {
+                let max = d.lines.len().saturating_sub(1);
+                d.scroll = scroll_by(d.scroll, a, max);
+                Some(Overlay::Detail(d))
+            }
+            None => Some(Overlay::Detail(d)),
+        },
+        Overlay::Confirm(c) => on_confirm_key(model, c, key, fx),
+    };
+    model.overlay = keep;
+}
+
+fn scroll_by(scroll: usize, action: Action, max: usize) -> usize {
+    let s = match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(10),
+        Action::PageUp => scroll.saturating_sub(10),
+        Action::Top => 0,
+        Action::Bottom => max,
+        _ => scroll,
+    };
+    s.min(max)
+}
+
+fn on_confirm_key(
+    model: &mut Model,
+    mut c: Confirm,
+    key: KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> Option<Overlay> {
+    match key.code {
+        KeyCode::Esc => None,
+        KeyCode::Enter => {
+            let ok = match &c.type_to_confirm {
+                Some(want) => c.typed.value() == want,
+                None => true,
+            };
+            if !ok {
+                c.error = Some("the name does not match".to_string());
+                return Some(Overlay::Confirm(c));
+            }
+            if model.read_only {
+                toast(
+                    model,
+                    ToastLevel::Warn,
+                    "read-only mode: changes are disabled (started with --read-only)".to_string(),
+                );
+                return None;
+            }
+            let id = model.next_mutation_id;
+            model.next_mutation_id += 1;
+            let what = describe_mutation(&c.mutation);
+            model.pending.insert(id, what.clone());
+            fx.push(Effect::Sync(SyncCmd::Mutate {
+                id,
+                mutation: c.mutation,
+            }));
+            toast(model, ToastLevel::Info, format!("{what}…"));
+            None
+        }
+        _ if c.type_to_confirm.is_some() => {
+            if c.typed.handle_key(&key) {
+                c.error = None;
+            }
+            Some(Overlay::Confirm(c))
+        }
+        KeyCode::Char('n') | KeyCode::Char('N') => None,
+        KeyCode::Char('y') | KeyCode::Char('Y') => on_confirm_key(
+            model,
+            c,
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            fx,
+        ),
+        _ => Some(Overlay::Confirm(c)),
+    }
+}
+
+fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<Overlay> {
+    let cmd = match palette::parse(&line) {
+        Ok(c) => c,
+        Err(e) => {
+            return Some(Overlay::Palette {
+                input: LineInput::new(&line),
+                error: Some(e),
+            });
+        }
+    };
+    match cmd {
+        Command::Pane(kind) => set_pane(model, kind, fx),
+        Command::Refresh => {
+            let kind = model.pane;
+            refresh(model, kind, fx);
+        }
+        Command::Pause => toggle_pause(model, fx),
+        Command::Mouse => toggle_mouse(model, fx),
+        Command::Help => return Some(Overlay::Help { scroll: 0 }),
+        Command::Quit => quit(model, fx),
+        Command::Workspace(None) => {
+            let list: Vec<String> = model
+                .workspaces
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    if i == model.current {
+                        format!("{} (current)", w.id)
+                    } else {
+                        w.id.clone()
+                    }
+                })
+                .collect();
+            toast(
+                model,
+                ToastLevel::Info,
+                format!("workspaces: {} — switch with :ws ID", list.join(", ")),
+            );
+        }
+        Command::Workspace(Some(id)) => match model.workspaces.iter().position(|w| w.id == id) {
+            Some(i) => switch_workspace(model, i, fx),
+            None => {
+                let known: Vec<&str> = model.workspaces.iter().map(|w| w.id.as_str()).collect();
+                return Some(Overlay::Palette {
+                    input: LineInput::new(&line),
+                    error: Some(format!("no workspace `{id}`; known: {}", known.join(", "))),
+                });
+            }
+        },
+    }
+    None
+}
+
+/// Switch to workspace `i`: forget every per-workspace datum, then ask the
+/// sync task to switch and fetch.
+fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
+    if i == model.current {
+        let id = model.workspace_id().to_string();
+        toast(
+            model,
+            ToastLevel::Info,
+            format!("already on workspace {id}"),
+        );
+        return;
+    }
+    model.current = i;
+    model.status = Resource::default();
+    model.members = Resource::default();
+    model.tokens = Resource::default();
+    model.secrets = Resource::default();
+    model.registries = Resource::default();
+    model.templates = Resource::default();
+    model.views = Default::default();
+    model.token_rejected = false;
+    model.filter_editing = false;
+    model.pending.clear();
+    fx.push(Effect::Sync(SyncCmd::SwitchWorkspace(i)));
+    fx.push(Effect::Sync(SyncCmd::SetVisible(model.pane)));
+    fx.push(Effect::Sync(SyncCmd::RefreshAll));
+    let name = model.workspace_name().to_string();
+    let id = model.workspace_id().to_string();
+    toast(
+        model,
+        ToastLevel::Info,
+        format!("switched to workspace {name} ({id})"),
+    );
+}
+
+// ------------------------------------------------------------------ details
+
+fn field(name: &str, value: impl Into<String>) -> DetailLine {
+    DetailLine::Field(name.to_string(), value.into())
+}
+
+fn opt(v: Option<&str>) -> String {
+    v.filter(|s| !s.is_empty()).unwrap_or("-").to_string()
+}
+
+fn opt_time(ms: Option<i64>) -> String {
+    ms.map(format::datetime).unwrap_or_else(|| "-".to_string())
+}
+
+fn json_lines(value: &serde_json::Value) -> Vec<DetailLine> {
+    if value.is_null() {
+        return vec![DetailLine::Text("(none)".to_string())];
+    }
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    text.lines()
+        .map(|l| DetailLine::Text(l.to_string()))
+        .collect()
+}
+
+fn open_detail(model: &mut Model) {
+    let kind = model.pane;
+    let Some(i) = model.view(kind).selected_item() else {
+        return;
+    };
+    let now_ms = model.now_ms();
+    let detail = match model.source(kind) {
+        Source::Templates(v) => {
+            let e = &v[i];
+            let t = &e.template;
+            let access = if e.public { "public" } else { "private" };
+            let workload = t
+                .spec
+                .workload_type
+                .as_ref()
+                .map(|w| w.as_str().to_string())
+                .unwrap_or_else(|| "-".to_string());
+            let mut lines = vec![
+                field("Name", t.name()),
+                field("ID", t.id()),
+                field("Access", access),
+                field("Workload", workload.clone()),
+                field(
+                    "State",
+                    opt(t.status.as_ref().and_then(|s| s.state.as_deref())),
+                ),
+                field("Created", opt_time(t.metadata.created_at)),
+                field("Created by", opt(t.metadata.created_by.as_deref())),
+                DetailLine::Blank,
+                DetailLine::Heading("Content".to_string()),
+            ];
+            lines.extend(json_lines(&t.spec.content));
+            lines.push(DetailLine::Blank);
+            lines.push(DetailLine::Heading("Input schema".to_string()));
+            lines.extend(json_lines(&t.spec.schema()));
+            Detail {
+                title: format!("Template {} · {access} · {workload}", t.name()),
+                lines,
+                scroll: 0,
+                copy: Some((format!("template id {}", t.id()), t.id().to_string())),
+            }
+        }
+        Source::Secrets(v) => {
+            let s = &v[i];
+            Detail {
+                title: format!("Secret {}", s.name),
+                lines: vec![
+                    field("Name", s.name.clone()),
+                    field(
+                        "Visibility",
+                        s.visibility
+                            .as_ref()
+                            .map(|v| v.as_str().to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    ),
+                    field("Owner", opt(s.owner.as_deref())),
+                    field(
+                        "Tags",
+                        if s.tags.is_empty() {
+                            "-".to_string()
+                        } else {
+                            s.tags.join(", ")
+                        },
+                    ),
+                    DetailLine::Blank,
+                    DetailLine::Text(
+                        "Values are write-only: the API never returns them.".to_string(),
+                    ),
+                ],
+                scroll: 0,
+                copy: Some((format!("\"{}\"", s.name), s.name.clone())),
+            }
+        }
+        Source::Members(v) => {
+            let m = &v[i];
+            Detail {
+                title: format!("Member {}", m.email),
+                lines: vec![
+                    field("Email", m.email.clone()),
+                    field("Name", opt(m.name.as_deref())),
+                    field("Role", m.role.as_str()),
+                    field("Status", m.status.as_str()),
+                    field("Joined", opt_time(m.created_at)),
+                    field(
+                        "Last active",
+                        m.last_active_at
+                            .map(format::datetime)
+                            .unwrap_or_else(|| "never".into()),
+                    ),
+                    field("Invited by", opt(m.invited_by.as_deref())),
+                    field("ID", m.id.clone()),
+                ],
+                scroll: 0,
+                copy: Some((format!("\"{}\"", m.email), m.email.clone())),
+            }
+        }
+        Source::Tokens(v, own) => {
+            let t = &v[i];
+            let mut lines = vec![
+                field("Name", t.name.clone()),
+                field("ID", t.id.clone()),
+                field("Value", t.masked_value.clone()),
+                field(
+                    "Scopes",
+                    if t.scopes.is_empty() {
+                        "-".to_string()
+                    } else {
+                        t.scopes.join(", ")
+                    },
+                ),
+                field("Created", opt_time(t.created_at)),
+                field(
+                    "Expires",
+                    match t.expires_at {
+                        Some(e) => {
+                            format!("{} ({})", format::datetime(e), expiry_text(Some(e), now_ms))
+                        }
+                        None => "never".to_string(),
+                    },
+                ),
+                field("Created by", opt(t.created_by.as_deref())),
+            ];
+            if own == Some(t.id.as_str()) {
+                lines.push(DetailLine::Blank);
+                lines.push(DetailLine::Text(
+                    "This is the token lepdash is using.".to_string(),
+                ));
+            }
+            Detail {
+                title: format!("Token {}", t.name),
+                lines,
+                scroll: 0,
+                copy: Some((format!("\"{}\"", t.name), t.name.clone())),
+            }
+        }
+        Source::Registries(v) => {
+            let r = &v[i];
+            Detail {
+                title: format!("Registry {}", r.name()),
+                lines: vec![
+                    field("Name", r.name()),
+                    field("ID", r.id()),
+                    field("Server", opt(Some(&r.spec.registry_server))),
+                    field("Username", opt(Some(&r.spec.username))),
+                    field("Email", opt(r.spec.email.as_deref())),
+                    field("Provider", opt(r.spec.provider.as_deref())),
+                    field("Created", opt_time(r.metadata.created_at)),
+                    field("Owner", opt(r.metadata.owner.as_deref())),
+                    DetailLine::Blank,
+                    DetailLine::Text(
+                        "Passwords are write-only: the API never returns them.".to_string(),
+                    ),
+                ],
+                scroll: 0,
+                copy: Some((format!("\"{}\"", r.name()), r.name().to_string())),
+            }
+        }
+        Source::Shapes(v) => {
+            let s = &v[i];
+            let n = |x: Option<f64>| x.map(format::num).unwrap_or_else(|| "-".into());
+            Detail {
+                title: format!("Shape {}", s.name),
+                lines: vec![
+                    field("Name", s.name.clone()),
+                    field("Description", opt(s.shape.description.as_deref())),
+                    field("CPU (cores)", n(s.shape.cpu)),
+                    field(
+                        "Memory",
+                        s.shape
+                            .memory
+                            .map(format::mib)
+                            .unwrap_or_else(|| "-".into()),
+                    ),
+                    field("Accelerator", opt(s.shape.accelerator_type.as_deref())),
+                    field("Accelerators", n(s.shape.accelerator_num)),
+                    field("Fraction", n(s.shape.accelerator_fraction)),
+                ],
+                scroll: 0,
+                copy: Some((format!("\"{}\"", s.name), s.name.clone())),
+            }
+        }
+    };
+    model.overlay = Some(Overlay::Detail(detail));
+}
+
+// ------------------------------------------------------------------ mouse
+
+fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
+    match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let down = ev.kind == MouseEventKind::ScrollDown;
+            let action = if down { Action::Down } else { Action::Up };
+            match &mut model.overlay {
+                Some(Overlay::Help { scroll }) => {
+                    for _ in 0..3 {
+                        *scroll = scroll_by(*scroll, action, usize::MAX);
+                    }
+                }
+                Some(Overlay::Detail(d)) => {
+                    let max = d.lines.len().saturating_sub(1);
+                    for _ in 0..3 {
+                        d.scroll = scroll_by(d.scroll, action, max);
+                    }
+                }
+                Some(_) => return false,
+                None => move_selection(model, if down { 3 } else { -3 }),
+            }
+            true
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            if model.overlay.is_some() {
+                return false;
+            }
+            let screen = layout::screen(model);
+            if screen.too_small {
+                return false;
+            }
+            if ev.row == screen.tabs.y {
+                let hit = layout::tabs(model, screen.tabs.width)
+                    .into_iter()
+                    .find(|t| ev.column >= t.x && ev.column < t.x + t.width);
+                if let Some(tab) = hit {
+                    set_pane(model, tab.kind, fx);
+                    return true;
+                }
+                return false;
+            }
+            let pl = layout::pane_layout(model, model.pane, screen.body);
+            let rows = pl.rows;
+            if ev.row >= rows.y
+                && ev.row < rows.y + rows.height
+                && ev.column >= rows.x
+                && ev.column < rows.x + rows.width
+            {
+                let kind = model.pane;
+                let pos = model.view(kind).offset + usize::from(ev.row - rows.y);
+                if pos < model.view(kind).visible().len() {
+                    with_view(model, kind, |v, src| v.select(pos, src));
+                    return true;
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}

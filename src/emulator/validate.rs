@@ -1,0 +1,189 @@
+//! Server-side validation rules (lepton-api.md §4). Each returns the message
+//! of a 400 `ValidationError`.
+
+/// Names the official CLI reserves (0.47.1 and 0.27.x sets).
+pub const RESERVED_SECRET_NAMES: &[&str] = &[
+    "LEPTON_WORKSPACE_ID",
+    "LEPTON_DEPLOYMENT_NAME",
+    "LEPTON_JOB_NAME",
+    "LEPTON_RESOURCE_ACCELERATOR_TYPE",
+    "LEPTON_WORKSPACE_ORIGIN_URL",
+    "LEPTON_PHOTON_NAME",
+    "LEPTON_PHOTON_ID",
+    "LEPTON_CLASSIC",
+];
+
+/// The one `lepton_`-prefixed name the CLI itself creates.
+pub const ALLOWED_LEPTON_NAME: &str = "LEPTON_WORKSPACE_TOKEN";
+
+/// Secret names: `^[A-Za-z_.-][A-Za-z0-9._-]*$`, 1–253 characters, not
+/// reserved, not starting with `lepton_` in any case (except
+/// `LEPTON_WORKSPACE_TOKEN`), and not `.`/`..` (they cannot be a URL segment).
+pub fn secret_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("secret name must not be empty".into());
+    }
+    if name.len() > 253 {
+        return Err(format!(
+            "secret name is {} characters long; the limit is 253",
+            name.len()
+        ));
+    }
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '.' | '-'));
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        return Err(format!(
+            "invalid secret name {name:?}: use letters, digits, '_', '.' and '-', \
+             not starting with a digit (^[A-Za-z_.-][A-Za-z0-9._-]*$)"
+        ));
+    }
+    if name == "." || name == ".." {
+        return Err(format!("invalid secret name {name:?}"));
+    }
+    if RESERVED_SECRET_NAMES.contains(&name) {
+        return Err(format!("{name} is a reserved name"));
+    }
+    if name != ALLOWED_LEPTON_NAME && name.to_ascii_lowercase().starts_with("lepton_") {
+        return Err(format!(
+            "environment variable names are not allowed to start with lepton_ \
+             (both lower and upper cases):{name}"
+        ));
+    }
+    Ok(())
+}
+
+/// A plausible email address (what an invitation can be sent to).
+pub fn email(email: &str) -> Result<(), String> {
+    let bad = || format!("{email:?} is not a valid email address");
+    if email.is_empty() || email.len() > 254 || email.chars().any(|c| c.is_whitespace()) {
+        return Err(bad());
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err(bad());
+    };
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with(['.', '-'])
+        || domain.ends_with(['.', '-'])
+        || domain.contains("..")
+        || !domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// Registry (image pull secret) names: Kubernetes object names, lowercase
+/// letters, digits, `-` and `.`, starting and ending alphanumeric, ≤ 253.
+pub fn registry_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid registry name {name:?}: use lowercase letters, digits, '-' and '.', \
+             starting and ending with a letter or digit (at most 253 characters)"
+        ))
+    }
+}
+
+/// Longest token validity accepted by `POST /tokens` (10 years).
+pub const MAX_TOKEN_SECONDS: u64 = 10 * 365 * 86_400;
+
+/// Token names: 1–64 printable characters.
+pub fn token_name(name: &str) -> Result<(), String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err("token name must not be empty".into());
+    }
+    if n.chars().count() > 64 || n.chars().any(char::is_control) {
+        return Err("token name must be at most 64 printable characters".into());
+    }
+    Ok(())
+}
+
+/// Whether a string can be used as a bearer token (the `--token` flag).
+pub fn bearer_token(token: &str) -> Result<(), String> {
+    if token.len() < 20 {
+        return Err("it must be at least 20 characters long (e.g. nvapi- and 40 more)".into());
+    }
+    if !token.chars().all(|c| c.is_ascii_graphic()) {
+        return Err("it may contain only printable ASCII characters, no spaces".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for ok in [
+            "A",
+            "HF_TOKEN",
+            "_x",
+            ".env",
+            "-dash",
+            "SSH_PUBLIC_KEY.alex",
+            "LEPTON_WORKSPACE_TOKEN",
+            &"a".repeat(253),
+        ] {
+            assert!(secret_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "1ABC",
+            "HAS SPACE",
+            "a/b",
+            "é",
+            "LEPTON_WORKSPACE_ID",
+            "LEPTON_FOO",
+            "lepton_foo",
+            "Lepton_Foo",
+            ".",
+            "..",
+            &"a".repeat(254),
+        ] {
+            assert!(secret_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert!(email("bob@example.com").is_ok());
+        assert!(email("a.b+c@sub.example.co").is_ok());
+        for bad in [
+            "",
+            "bob",
+            "bob@",
+            "@x.com",
+            "bob@x",
+            "b ob@x.com",
+            "a@b@c.com",
+            "a@.x.com",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn registry_names() {
+        assert!(registry_name("ngc-nvcr").is_ok());
+        assert!(registry_name("ecr.us-west-2").is_ok());
+        for bad in ["", "Upper", "-x", "x-", "a_b", "has space"] {
+            assert!(registry_name(bad).is_err(), "{bad}");
+        }
+    }
+}
