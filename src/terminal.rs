@@ -17,8 +17,8 @@ use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{execute, queue};
 use ratatui::Frame;
@@ -129,14 +129,21 @@ impl TerminalGuard {
     fn setup(mouse: bool) -> io::Result<Tui> {
         enable_raw_mode()?;
         let mut out = Output::new();
-        queue!(out, EnterAlternateScreen, EnableBracketedPaste, Hide)?;
+        // `Terminal::clear` would ask the terminal for the cursor position
+        // (a round trip, and a failure on terminals that do not answer):
+        // clearing the alternate screen needs no position.
+        queue!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Hide,
+            Clear(ClearType::All)
+        )?;
         if mouse {
             queue!(out, EnableMouseCapture)?;
         }
         out.flush()?;
-        let mut terminal = ratatui::Terminal::new(CrosstermBackend::new(out))?;
-        terminal.clear()?;
-        Ok(terminal)
+        ratatui::Terminal::new(CrosstermBackend::new(out))
     }
 
     /// The ratatui terminal (for resizing).
