@@ -22,7 +22,7 @@ pub struct Global {
     /// Workspace id (overrides LEPTON_WORKSPACE_ID and the lep login record).
     #[arg(short = 'w', long = "workspace", global = true, value_name = "ID")]
     pub workspace: Option<String>,
-    /// Workspace base URL, e.g. https://gateway.dgxc-lepton.nvidia.com/api/v2/workspaces/ID.
+    /// Workspace base URL, e.g. `https://gateway.dgxc-lepton.nvidia.com/api/v2/workspaces/ID`.
     #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
     /// Read the token from standard input (one line), so it never lands in shell history.
@@ -66,7 +66,7 @@ pub struct EmulatorArgs {
     /// Make T an admin token valid for every workspace served.
     #[arg(long, value_name = "T")]
     pub token: Option<String>,
-    /// Fault injection spec, e.g. `latency=200ms,error-rate=0.2,hang=/usersecrets`.
+    /// Fault injection spec, e.g. `latency=200ms,error-rate=0.2,hang=30s,only=/usersecrets`.
     #[arg(long, value_name = "SPEC")]
     pub fault: Option<String>,
 }

@@ -200,7 +200,13 @@ fn emit_list<T: Serialize>(
 }
 
 fn write_json(out: &mut dyn Write, v: &Value) -> Result<(), OutputError> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
+    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| {
+        if e.is_io() {
+            OutputError::Io(io::Error::from(e))
+        } else {
+            OutputError::Json(e)
+        }
+    })?;
     out.write_all(b"\n")?;
     Ok(())
 }
@@ -272,6 +278,17 @@ fn pad(s: &str, w: usize) -> String {
 /// shrink first (never below their header or 6 columns); if that is not
 /// enough, trailing columns are dropped. Cells are sanitised.
 pub fn render_table(headers: &[&str], rows: &[Vec<String>], max_width: usize) -> String {
+    render_table_keeping(headers, &[], rows, max_width)
+}
+
+/// Like [`render_table`], but the columns whose index is in `keep` shrink
+/// only once every other column is at its minimum.
+pub fn render_table_keeping(
+    headers: &[&str],
+    keep: &[usize],
+    rows: &[Vec<String>],
+    max_width: usize,
+) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| r.iter().map(|c| sanitize(c)).collect())
@@ -295,14 +312,16 @@ pub fn render_table(headers: &[&str], rows: &[Vec<String>], max_width: usize) ->
         w[..n].iter().sum::<usize>() + GAP.len() * n.saturating_sub(1)
     };
     loop {
-        while total(&widths, ncols) > max_width {
-            // Shrink the widest column that can still shrink.
-            let candidate = (0..ncols)
-                .filter(|&i| widths[i] > min[i])
-                .max_by_key(|&i| (widths[i] - min[i], widths[i]));
-            match candidate {
-                Some(i) => widths[i] -= 1,
-                None => break,
+        for protected in [false, true] {
+            while total(&widths, ncols) > max_width {
+                // Shrink the column with the most room left.
+                let candidate = (0..ncols)
+                    .filter(|&i| widths[i] > min[i] && (protected || !keep.contains(&i)))
+                    .max_by_key(|&i| (widths[i] - min[i], widths[i]));
+                match candidate {
+                    Some(i) => widths[i] -= 1,
+                    None => break,
+                }
             }
         }
         if total(&widths, ncols) <= max_width || ncols <= 1 {
@@ -333,11 +352,11 @@ pub fn render_table(headers: &[&str], rows: &[Vec<String>], max_width: usize) ->
     out
 }
 
-fn table_or_empty(headers: &[&str], rows: Vec<Vec<String>>, noun: &str) -> String {
+fn table_or_empty(headers: &[&str], keep: &[usize], rows: Vec<Vec<String>>, noun: &str) -> String {
     if rows.is_empty() {
         format!("No {noun}.\n")
     } else {
-        render_table(headers, &rows, TABLE_WIDTH)
+        render_table_keeping(headers, keep, &rows, TABLE_WIDTH)
     }
 }
 
@@ -380,6 +399,7 @@ fn members_table(items: &[Member]) -> String {
         .collect();
     table_or_empty(
         &["EMAIL", "NAME", "ROLE", "STATUS", "LAST ACTIVE"],
+        &[2, 3, 4],
         rows,
         "members",
     )
@@ -402,6 +422,7 @@ fn tokens_table(items: &[Token], now: i64) -> String {
         .collect();
     table_or_empty(
         &["NAME", "TOKEN", "EXPIRES", "CREATED", "CREATED BY"],
+        &[1, 2, 3],
         rows,
         "tokens",
     )
@@ -428,7 +449,12 @@ fn secrets_table(items: &[Secret]) -> String {
             ]
         })
         .collect();
-    table_or_empty(&["NAME", "VISIBILITY", "OWNER", "TAGS"], rows, "secrets")
+    table_or_empty(
+        &["NAME", "VISIBILITY", "OWNER", "TAGS"],
+        &[0, 1],
+        rows,
+        "secrets",
+    )
 }
 
 fn registries_table(items: &[Registry]) -> String {
@@ -452,6 +478,7 @@ fn registries_table(items: &[Registry]) -> String {
         .collect();
     table_or_empty(
         &["NAME", "SERVER", "USERNAME", "OWNER", "CREATED"],
+        &[0, 4],
         rows,
         "registries",
     )
@@ -475,7 +502,12 @@ fn templates_table(public: &[Template], private: &[Template]) -> String {
             ]);
         }
     }
-    table_or_empty(&["NAME", "ID", "WORKLOAD", "SCOPE"], rows, "templates")
+    table_or_empty(
+        &["NAME", "ID", "WORKLOAD", "SCOPE"],
+        &[1, 2, 3],
+        rows,
+        "templates",
+    )
 }
 
 /// Bytes as `117.7 MiB` (1024-based, one decimal), like `lep workspace status`.
@@ -494,17 +526,23 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
-fn activation_text(r: Option<&Resolver>) -> String {
+/// The activation state and, when not active, what to do about it.
+fn activation_text(r: Option<&Resolver>) -> (String, Option<String>) {
     match r.map(Resolver::activation) {
-        None => "unknown (the workspace resolver did not answer)".into(),
-        Some(ActivationState::Active) => "active".into(),
-        Some(ActivationState::Pending) => {
-            "pending review — NVIDIA reviews the application and will contact you".into()
-        }
-        Some(ActivationState::NotActivated) => {
-            format!("not activated — apply at {}", paths::ACTIVATION_APPLY_URL)
-        }
-        Some(ActivationState::Unknown(s)) => s,
+        None => (
+            "unknown (the workspace resolver did not answer)".into(),
+            None,
+        ),
+        Some(ActivationState::Active) => ("active".into(), None),
+        Some(ActivationState::Pending) => (
+            "pending review".into(),
+            Some("NVIDIA reviews the application and will contact you".into()),
+        ),
+        Some(ActivationState::NotActivated) => (
+            "not activated (early access)".into(),
+            Some(format!("apply at {}", paths::ACTIVATION_APPLY_URL)),
+        ),
+        Some(ActivationState::Unknown(s)) => (s, None),
     }
 }
 
@@ -514,12 +552,16 @@ fn status_text(id: &str, base: &str, info: &WorkspaceInfo, r: Option<&Resolver>)
         .filter(|n| !n.trim().is_empty() && *n != id)
         .map(|n| format!("{n} ({id})"))
         .unwrap_or_else(|| id.to_string());
+    let (activation, next_step) = activation_text(r);
     let mut kv: Vec<(&str, String)> = vec![
         ("workspace", name),
         ("url", base.to_string()),
-        ("activation", activation_text(r)),
-        ("state", info.workspace_state.to_string()),
+        ("activation", activation),
     ];
+    if let Some(step) = next_step {
+        kv.push(("next step", step));
+    }
+    kv.push(("state", info.workspace_state.to_string()));
     if info.not_in_use == Some(true) {
         kv.push(("in use", "no (not_in_use is set)".into()));
     }
@@ -707,6 +749,20 @@ mod tests {
     }
 
     #[test]
+    fn kept_columns_shrink_last() {
+        let rows = vec![vec![
+            "n".repeat(30),
+            "nvapi-AbCd...wxyz".to_string(),
+            "e".repeat(40),
+        ]];
+        let t = render_table_keeping(&["NAME", "TOKEN", "BY"], &[1], &rows, 60);
+        assert!(t.contains("nvapi-AbCd...wxyz"), "{t}");
+        for l in t.lines() {
+            assert!(width(l) <= 60, "{l}");
+        }
+    }
+
+    #[test]
     fn many_columns_drop_from_the_right() {
         let headers: Vec<String> = (0..20).map(|i| format!("COLUMN{i}")).collect();
         let hs: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -783,6 +839,7 @@ mod tests {
             assert!(width(l) <= 80, "{l}");
         }
         assert!(t.contains("not activated"));
+        assert!(t.contains(paths::ACTIVATION_APPLY_URL), "{t}");
         assert!(t.contains("117.7 MiB"));
     }
 }

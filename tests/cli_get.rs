@@ -1,9 +1,6 @@
 //! End to end: the real `lepdash` binary against the in-process emulator on
 //! 127.0.0.1 (random port), credentials from LEPTON_WORKSPACE_URL/TOKEN.
 
-// TODO(emu): compiled out until the emulator's `start()` is merged from branch `emu`.
-#![cfg(any())]
-
 use std::process::{Command, Output};
 
 use lepdash::emulator::{EmulatorHandle, EmulatorOptions, start};

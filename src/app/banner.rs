@@ -77,7 +77,7 @@ fn since(prefix: &str, at: Option<i64>, now_ms: i64) -> Option<String> {
     at.map(|t| {
         format!(
             "{prefix} {} ({})",
-            format::datetime(t),
+            format::date(t),
             format::relative(now_ms, t)
         )
     })
@@ -103,7 +103,7 @@ pub fn select_banners(input: &BannerInput<'_>) -> Vec<Banner> {
         Some(t) if t <= now => out.push(Banner {
             kind: BannerKind::TokenExpired,
             severity: Severity::Error,
-            title: format!("Token expired on {}", format::date(t)),
+            title: "Token expired".to_string(),
             since: since("since", Some(t), now),
             todo: format!("Requests will be rejected. {}", login_fix(id)),
         }),

@@ -87,7 +87,7 @@ pub const BINDINGS: &[Binding] = &[
         "help",
         &["?"],
         "General",
-        "help: all keys",
+        "this help",
         Some("help"),
     ),
     b(
@@ -103,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
         "sort",
         &["s"],
         "Lists",
-        "sort by the next column",
+        "sort by next column",
         Some("sort"),
     ),
     b(
@@ -111,7 +111,7 @@ pub const BINDINGS: &[Binding] = &[
         "sort_reverse",
         &["S"],
         "Lists",
-        "reverse the sort order",
+        "reverse the sort",
         None,
     ),
     b(
@@ -119,7 +119,7 @@ pub const BINDINGS: &[Binding] = &[
         "details",
         &["enter"],
         "Lists",
-        "details of the selected row",
+        "details of the row",
         Some("details"),
     ),
     b(
@@ -127,7 +127,7 @@ pub const BINDINGS: &[Binding] = &[
         "copy",
         &["y"],
         "Lists",
-        "copy the name (template: its id)",
+        "copy name (template: id)",
         Some("copy"),
     ),
     b(
@@ -151,7 +151,7 @@ pub const BINDINGS: &[Binding] = &[
         "palette",
         &[":"],
         "General",
-        "command palette (:secrets, :ws ID, :q)",
+        "command palette",
         Some("cmd"),
     ),
     b(
@@ -265,7 +265,7 @@ pub const BINDINGS: &[Binding] = &[
         "back",
         &["esc"],
         "General",
-        "close, clear the filter, back",
+        "close, clear, back",
         None,
     ),
     b(
@@ -273,7 +273,7 @@ pub const BINDINGS: &[Binding] = &[
         "mouse",
         &["m"],
         "General",
-        "mouse capture on/off (off keeps text selection)",
+        "mouse capture on/off",
         None,
     ),
     b(
@@ -281,7 +281,7 @@ pub const BINDINGS: &[Binding] = &[
         "new",
         &["n"],
         "Changes",
-        "new: secret, member, token, registry",
+        "new (secret, token, …)",
         None,
     ),
     b(
@@ -289,7 +289,7 @@ pub const BINDINGS: &[Binding] = &[
         "edit",
         &["e"],
         "Changes",
-        "edit: secret value, member role",
+        "edit (value, role)",
         None,
     ),
     b(
@@ -297,7 +297,7 @@ pub const BINDINGS: &[Binding] = &[
         "delete",
         &["d"],
         "Changes",
-        "delete / revoke / remove (confirmed)",
+        "delete / revoke / remove",
         None,
     ),
     b(
@@ -305,7 +305,7 @@ pub const BINDINGS: &[Binding] = &[
         "reveal",
         &["x"],
         "Changes",
-        "show/hide a value the dashboard holds",
+        "show/hide a held value",
         None,
     ),
 ];

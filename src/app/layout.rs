@@ -25,9 +25,14 @@ pub struct Screen {
     pub footer: Rect,
 }
 
+/// The screen regions at the model's terminal size.
 pub fn screen(m: &Model) -> Screen {
-    let (w, h) = m.size;
-    let area = Rect::new(0, 0, w, h);
+    screen_in(m, Rect::new(0, 0, m.size.0, m.size.1))
+}
+
+/// The screen regions inside `area` (the renderer passes the frame's area).
+pub fn screen_in(m: &Model, area: Rect) -> Screen {
+    let (w, h) = (area.width, area.height);
     if w < MIN_WIDTH || h < MIN_HEIGHT {
         return Screen {
             area,
@@ -42,15 +47,16 @@ pub fn screen(m: &Model) -> Screen {
     }
     let lines = banner::banner_lines(&m.banners(), w);
     let bh = lines.len() as u16;
+    let (x, y) = (area.x, area.y);
     Screen {
         area,
         too_small: false,
-        header: Rect::new(0, 0, w, 1),
-        tabs: Rect::new(0, 1, w, 1),
-        banner: Rect::new(0, 2, w, bh),
+        header: Rect::new(x, y, w, 1),
+        tabs: Rect::new(x, y + 1, w, 1),
+        banner: Rect::new(x, y + 2, w, bh),
         banner_lines: lines,
-        body: Rect::new(0, 2 + bh, w, h.saturating_sub(3 + bh)),
-        footer: Rect::new(0, h - 1, w, 1),
+        body: Rect::new(x, y + 2 + bh, w, h.saturating_sub(3 + bh)),
+        footer: Rect::new(x, y + h - 1, w, 1),
     }
 }
 
@@ -71,7 +77,7 @@ pub struct PaneLayout {
 
 /// Height of the status summary at an inner width.
 pub fn status_summary_height(inner_width: u16) -> u16 {
-    if inner_width >= 100 { 4 } else { 7 }
+    if inner_width >= 150 { 4 } else { 7 }
 }
 
 /// Whether the pane shows a note line (stale, skipped items).
@@ -132,34 +138,47 @@ pub struct Tab {
     pub width: u16,
 }
 
-fn short_title(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::Registries => "Regs",
-        ResourceKind::Templates => "Tmpl",
-        other => pane_title(other),
+fn short_title(kind: ResourceKind, level: u8) -> &'static str {
+    match (kind, level) {
+        (k, 0) => pane_title(k),
+        (ResourceKind::Registries, 1) => "Regs",
+        (ResourceKind::Templates, 1) => "Tmpl",
+        (k, 1) => pane_title(k),
+        (ResourceKind::Status, _) => "Stat",
+        (ResourceKind::Members, _) => "Memb",
+        (ResourceKind::Tokens, _) => "Tok",
+        (ResourceKind::Secrets, _) => "Sec",
+        (ResourceKind::Registries, _) => "Reg",
+        (ResourceKind::Templates, _) => "Tpl",
     }
 }
 
-/// Gap between tabs.
-pub const TAB_GAP: u16 = 2;
+fn compact_count(n: usize) -> String {
+    match n {
+        n if n >= 10_000 => format!("{}k", n / 1000),
+        n if n >= 1_000 => format!("{:.1}k", n as f64 / 1000.0),
+        n => n.to_string(),
+    }
+}
 
-/// The tab labels with counts (`2 Members 14`) and their positions; short
-/// names when the full ones do not fit.
+/// The tab labels with counts (`2 Members 14`) and their positions; shorter
+/// names, gaps and counts when the full ones do not fit.
 pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
-    let build = |short: bool| -> Vec<Tab> {
+    // (title level, gap, compact counts, counts at all)
+    let build = |short: u8, gap: u16, compact: bool, counts: bool| -> Vec<Tab> {
         let mut x = 1u16;
         ResourceKind::ALL
             .iter()
             .enumerate()
             .map(|(i, &kind)| {
-                let title = if short {
-                    short_title(kind)
-                } else {
-                    pane_title(kind)
-                };
+                let title = short_title(kind, short);
                 let st = m.resource_state(kind);
                 let label = match (kind, st.len) {
                     (ResourceKind::Status, _) | (_, None) => format!("{} {title}", i + 1),
+                    _ if !counts => format!("{} {title}", i + 1),
+                    (_, Some(n)) if compact => {
+                        format!("{} {title} {}", i + 1, compact_count(n))
+                    }
                     (_, Some(n)) => format!("{} {title} {n}", i + 1),
                 };
                 let w = label.chars().count() as u16 + 2;
@@ -169,12 +188,25 @@ pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
                     x,
                     width: w,
                 };
-                x = x.saturating_add(w + TAB_GAP);
+                x = x.saturating_add(w + gap);
                 tab
             })
             .collect()
     };
-    let full = build(false);
-    let fits = full.last().is_some_and(|t| t.x + t.width <= width);
-    if fits { full } else { build(true) }
+    let levels = [
+        (0, 2, false, true),
+        (1, 2, false, true),
+        (1, 1, false, true),
+        (1, 1, true, true),
+        (2, 1, true, true),
+        (2, 1, false, false),
+    ];
+    let mut last = Vec::new();
+    for (short, gap, compact, counts) in levels {
+        last = build(short, gap, compact, counts);
+        if last.last().is_some_and(|t| t.x + t.width <= width) {
+            break;
+        }
+    }
+    last
 }

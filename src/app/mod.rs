@@ -12,6 +12,8 @@ pub mod keymap;
 pub mod layout;
 pub mod palette;
 pub mod resource;
+#[doc(hidden)]
+pub mod sample;
 mod update;
 pub mod view;
 
@@ -70,6 +72,9 @@ pub struct ModelInit {
 }
 
 /// Everything that can happen.
+// Messages are moved once from the driver into `update`, never stored in
+// bulk, so a large sync variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(crossterm::event::KeyEvent),
@@ -83,6 +88,7 @@ pub enum Msg {
 }
 
 /// What the driver must do.
+#[allow(clippy::large_enum_variant)] // short-lived, see `Msg`
 #[derive(Debug, Clone)]
 pub enum Effect {
     Sync(SyncCmd),
@@ -172,7 +178,7 @@ pub enum Overlay {
         error: Option<String>,
     },
     Detail(Detail),
-    Confirm(Confirm),
+    Confirm(Box<Confirm>),
 }
 
 /// The whole state of the dashboard.

@@ -369,6 +369,8 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
 }
 
 fn on_paste(model: &mut Model, text: &str) -> bool {
+    // One-line inputs: a trailing newline of a copied line is not content.
+    let text = text.trim_end_matches(['\r', '\n']);
     match &mut model.overlay {
         Some(Overlay::Palette { input, .. }) => {
             input.insert_str(text);
@@ -650,7 +652,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
             None => Some(Overlay::Detail(d)),
         },
-        Overlay::Confirm(c) => on_confirm_key(model, c, key, fx),
+        Overlay::Confirm(c) => on_confirm_key(model, *c, key, fx),
     };
     model.overlay = keep;
 }
@@ -683,7 +685,7 @@ fn on_confirm_key(
             };
             if !ok {
                 c.error = Some("the name does not match".to_string());
-                return Some(Overlay::Confirm(c));
+                return Some(Overlay::Confirm(Box::new(c)));
             }
             if model.read_only {
                 toast(
@@ -708,7 +710,7 @@ fn on_confirm_key(
             if c.typed.handle_key(&key) {
                 c.error = None;
             }
-            Some(Overlay::Confirm(c))
+            Some(Overlay::Confirm(Box::new(c)))
         }
         KeyCode::Char('n') | KeyCode::Char('N') => None,
         KeyCode::Char('y') | KeyCode::Char('Y') => on_confirm_key(
@@ -717,7 +719,7 @@ fn on_confirm_key(
             KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
             fx,
         ),
-        _ => Some(Overlay::Confirm(c)),
+        _ => Some(Overlay::Confirm(Box::new(c))),
     }
 }
 

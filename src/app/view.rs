@@ -153,8 +153,9 @@ fn cmp_keys(a: &SortKey, b: &SortKey, reverse: bool) -> Ordering {
     if reverse { o.reverse() } else { o }
 }
 
+/// Text sort key; empty and the `-` placeholder sort as missing.
 fn text_key(s: &str) -> SortKey {
-    if s.is_empty() {
+    if s.is_empty() || s == "-" {
         SortKey::Missing
     } else {
         SortKey::Text(format::fold_str(s))

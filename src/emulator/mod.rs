@@ -4,8 +4,8 @@
 //! # What it serves
 //!
 //! Several workspaces under `http://ADDR/api/v2/workspaces/<id>` (`BASE`),
-//! seeded from `assets/demo/*.json` (embedded) or `--data DIR` (same layout,
-//! see [`seed`](self) module docs in `seed.rs`). Routes come from
+//! seeded from `assets/demo/*.json` (embedded) or `--data DIR` (same file
+//! layout; documented at the top of `src/emulator/seed.rs`). Routes come from
 //! [`crate::api::paths`]; bodies are the wire types of [`crate::api::types`].
 //!
 //! | method and path | who | answer |

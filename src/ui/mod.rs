@@ -1,2 +1,82 @@
-//! Rendering of the model (to be written).
-pub fn render(_frame: &mut ratatui::Frame, _model: &crate::app::Model) {}
+//! Rendering: `render(frame, &Model)` only reads the model and draws.
+//! Header and banner, one module per kind of pane, shared widgets, theme.
+
+pub mod header;
+pub mod list;
+pub mod status;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use crate::app::{Model, Overlay, layout};
+use crate::sync::ResourceKind;
+
+use theme::{Glyphs, Theme};
+use widgets::Ctx;
+
+/// Draw the whole dashboard for the model.
+pub fn render(frame: &mut Frame, model: &Model) {
+    let ctx = Ctx {
+        model,
+        theme: Theme::new(model.theme),
+        glyphs: Glyphs::new(model.ascii_borders),
+    };
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    let screen = layout::screen_in(model, area);
+    if screen.too_small {
+        too_small(buf, &ctx, area);
+        return;
+    }
+    header::header(buf, &ctx, screen.header);
+    header::tabs(buf, &ctx, screen.tabs);
+    header::banner(buf, &ctx, screen.banner, &screen.banner_lines);
+    match model.pane {
+        ResourceKind::Status => status::render(buf, &ctx, screen.body),
+        kind => list::render(buf, &ctx, kind, screen.body),
+    }
+    header::footer(buf, &ctx, screen.footer);
+    match &model.overlay {
+        Some(Overlay::Help { scroll }) => widgets::help(buf, &ctx, area, *scroll),
+        Some(Overlay::Palette { input, error }) => {
+            widgets::palette_box(buf, &ctx, screen.body, input, error.as_deref())
+        }
+        Some(Overlay::Detail(d)) => widgets::detail(buf, &ctx, screen.body, d),
+        Some(Overlay::Confirm(c)) => widgets::confirm(buf, &ctx, screen.body, c),
+        None => {}
+    }
+    if let Some(t) = &model.toast {
+        widgets::toast(buf, &ctx, t, screen.footer);
+    }
+}
+
+fn too_small(buf: &mut ratatui::buffer::Buffer, ctx: &Ctx<'_>, area: Rect) {
+    let text = format!(
+        "terminal too small (need {}x{}, have {}x{})",
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT,
+        area.width,
+        area.height
+    );
+    let lines = crate::app::format::wrap(&text, usize::from(area.width.max(1)));
+    let h = lines.len() as u16;
+    let y0 = area.y + area.height.saturating_sub(h) / 2;
+    for (i, l) in lines.iter().enumerate() {
+        let y = y0 + i as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        let w = crate::app::format::width(l) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        widgets::put_line(
+            buf,
+            x,
+            y,
+            &Line::styled(l.clone(), ctx.theme.warn),
+            area.width,
+        );
+    }
+}

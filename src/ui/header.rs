@@ -1,0 +1,216 @@
+//! Header, tab line, activation banner and footer.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use crate::api::types::WorkspaceState;
+use crate::app::banner::BannerLine;
+use crate::app::keymap::Action;
+use crate::app::{format, layout};
+use crate::sync::ResourceKind;
+
+use super::widgets::{Ctx, input_spans, put, put_line};
+
+/// The workspace state as badge text and style (text always says it).
+pub fn state_badge(ctx: &Ctx<'_>) -> (String, Style) {
+    let m = ctx.model;
+    let g = &ctx.glyphs;
+    let t = &ctx.theme;
+    match &m.status.data {
+        None if m.status.error.is_some() => (format!("{} UNKNOWN", g.unknown), t.badge_unknown),
+        None => (format!("{} LOADING", g.dot), t.muted),
+        Some(d) => match &d.info.workspace_state {
+            WorkspaceState::Normal => (format!("{} NORMAL", g.ok), t.badge_ok),
+            WorkspaceState::Paused => (format!("{} PAUSED", g.paused), t.badge_warn),
+            WorkspaceState::Terminated => (format!("{} TERMINATED", g.bad), t.badge_error),
+            WorkspaceState::AllPodsTerminated => {
+                (format!("{} ALL PODS TERMINATED", g.bad), t.badge_error)
+            }
+            WorkspaceState::Unknown(s) => (
+                format!("{} {}", g.unknown, s.to_uppercase()),
+                t.badge_unknown,
+            ),
+        },
+    }
+}
+
+pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
+    let m = ctx.model;
+    let t = &ctx.theme;
+    let width = area.width;
+
+    // Right: markers, never dropped.
+    let mut markers: Vec<(String, Style)> = Vec::new();
+    let marker = t.marker.add_modifier(Modifier::REVERSED);
+    if m.demo {
+        markers.push(("DEMO".into(), marker));
+    }
+    if m.paused {
+        let text = if width >= 100 {
+            "POLLING PAUSED"
+        } else {
+            "PAUSED"
+        };
+        markers.push((text.into(), marker));
+    }
+    if m.read_only {
+        markers.push(("READ-ONLY".into(), marker));
+    }
+    if m.is_stale(m.pane) || m.is_stale(ResourceKind::Status) {
+        markers.push(("STALE".into(), t.badge_warn));
+    }
+    let right_w: u16 = markers
+        .iter()
+        .map(|(s, _)| format::width(s) as u16 + 3)
+        .sum();
+
+    // Left: name (id), state badge, tier, updated label and spinner.
+    let id = m.workspace_id();
+    let name = m.workspace_name();
+    let ident = if name == id || name.is_empty() {
+        id.to_string()
+    } else {
+        format!("{name} ({id})")
+    };
+    let (badge, badge_style) = state_badge(ctx);
+    let badge = format!(" {badge} ");
+    let tier = m
+        .status
+        .data
+        .as_ref()
+        .map(|d| d.info.workspace_tier.clone())
+        .filter(|s| !s.is_empty());
+    let mut updated = m.updated_label();
+    if m.spinner_on() {
+        let frames = ctx.glyphs.spinner;
+        let i = (format::secs_between(std::time::UNIX_EPOCH, m.now) as usize) % frames.len();
+        updated = format!("{updated} {}", frames[i]);
+    }
+    let fixed = format::width(&badge) + format::width(&updated) + 4;
+    let avail = usize::from(width.saturating_sub(right_w + 1));
+    let tier_w = tier.as_ref().map(|s| format::width(s) + 3).unwrap_or(0);
+    let show_tier = fixed + tier_w + format::width(&ident).min(16) < avail;
+    let ident_room = avail
+        .saturating_sub(fixed + if show_tier { tier_w } else { 0 })
+        .max(6);
+    // Keep the id visible: shorten the display name first.
+    let ident = if format::width(&ident) <= ident_room || name == id || name.is_empty() {
+        format::truncate(&ident, ident_room, ctx.glyphs.ellipsis).into_owned()
+    } else {
+        let room = ident_room.saturating_sub(format::width(id) + 3);
+        if room >= 4 {
+            format!(
+                "{} ({id})",
+                format::truncate(name, room, ctx.glyphs.ellipsis)
+            )
+        } else {
+            format::truncate(id, ident_room, ctx.glyphs.ellipsis).into_owned()
+        }
+    };
+
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(ident, t.base.add_modifier(Modifier::BOLD)),
+        Span::raw(" "),
+        Span::styled(badge, badge_style),
+    ];
+    if show_tier {
+        if let Some(tier) = tier {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(tier, t.accent));
+        }
+    }
+    spans.push(Span::raw("  "));
+    spans.push(Span::styled(updated, t.muted));
+    put_line(
+        buf,
+        area.x,
+        area.y,
+        &Line::from(spans),
+        width.saturating_sub(right_w),
+    );
+
+    let mut x = area.x + width.saturating_sub(right_w);
+    for (text, style) in markers {
+        x += 1;
+        x += put(buf, x, area.y, &format!(" {text} "), style, width);
+    }
+}
+
+pub fn tabs(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
+    let m = ctx.model;
+    for tab in layout::tabs(m, area.width) {
+        let style = if tab.kind == m.pane {
+            ctx.theme.tab_active
+        } else {
+            ctx.theme.tab
+        };
+        if tab.x + tab.width > area.x + area.width {
+            break;
+        }
+        put(
+            buf,
+            area.x + tab.x,
+            area.y,
+            &format!(" {} ", tab.label),
+            style,
+            tab.width,
+        );
+    }
+}
+
+pub fn banner(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, lines: &[BannerLine]) {
+    for (i, l) in lines.iter().enumerate().take(usize::from(area.height)) {
+        let mut style = ctx.theme.severity(l.severity);
+        if l.headline {
+            style = style.add_modifier(Modifier::BOLD);
+            if ctx.theme.mono {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+        }
+        put(buf, area.x, area.y + i as u16, &l.text, style, area.width);
+    }
+}
+
+/// The footer: filter input while typing, else key hints from the keymap.
+pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
+    let m = ctx.model;
+    let t = &ctx.theme;
+    if m.filter_editing {
+        let view = m.view(m.pane);
+        let mut spans = vec![Span::styled(" /", t.key)];
+        spans.extend(input_spans(ctx, &view.filter, true));
+        spans.push(Span::styled(
+            format!(
+                "   {} of {}  ·  Enter keep · Esc clear · Up/Down move",
+                view.visible().len(),
+                view.total()
+            ),
+            t.muted,
+        ));
+        put_line(buf, area.x, area.y, &Line::from(spans), area.width);
+        return;
+    }
+    let has_rows = !m.view(m.pane).visible().is_empty();
+    let mut spans: Vec<Span> = vec![Span::raw(" ")];
+    let mut used = 1usize;
+    for (action, key, label) in m.keymap.footer_hints() {
+        if matches!(action, Action::Details | Action::Copy) && !has_rows {
+            continue;
+        }
+        let label = match (action, m.pane) {
+            (Action::Copy, ResourceKind::Templates) => "copy id",
+            _ => label,
+        };
+        let w = format::width(&key) + 1 + format::width(label) + 2;
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, t.key));
+        spans.push(Span::styled(format!(" {label}  "), t.muted));
+    }
+    put_line(buf, area.x, area.y, &Line::from(spans), area.width);
+}

@@ -1,0 +1,224 @@
+//! The Status pane: state, tier, build, disk, workloads, quota gauges and
+//! the supported shapes table.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::api::types::WorkspaceState;
+use crate::app::{StatusData, format, layout};
+use crate::sync::ResourceKind;
+
+use super::list;
+use super::widgets::{Ctx, block, gauge, put_line};
+
+fn label(ctx: &Ctx<'_>, text: &str) -> Span<'static> {
+    Span::styled(format!("{text} "), ctx.theme.muted)
+}
+
+fn value(ctx: &Ctx<'_>, text: impl Into<String>) -> Span<'static> {
+    Span::styled(text.into(), ctx.theme.base.add_modifier(Modifier::BOLD))
+}
+
+fn facts(ctx: &Ctx<'_>, d: &StatusData) -> Vec<Line<'static>> {
+    let t = &ctx.theme;
+    let info = &d.info;
+    let (state_text, state_style) = match &info.workspace_state {
+        WorkspaceState::Normal => (format!("{} normal", ctx.glyphs.ok), t.ok),
+        WorkspaceState::Paused => (format!("{} paused", ctx.glyphs.paused), t.warn),
+        WorkspaceState::Terminated => (format!("{} terminated", ctx.glyphs.bad), t.error),
+        WorkspaceState::AllPodsTerminated => {
+            (format!("{} all pods terminated", ctx.glyphs.bad), t.error)
+        }
+        WorkspaceState::Unknown(s) => (format!("{} {s} (unknown)", ctx.glyphs.unknown), t.warn),
+    };
+    let gap = || Span::raw("   ");
+    let mut l1 = vec![
+        label(ctx, "State"),
+        Span::styled(state_text, state_style.add_modifier(Modifier::BOLD)),
+        gap(),
+        label(ctx, "Tier"),
+        value(
+            ctx,
+            if info.workspace_tier.is_empty() {
+                "-".to_string()
+            } else {
+                info.workspace_tier.clone()
+            },
+        ),
+        gap(),
+        label(ctx, "ID"),
+        value(
+            ctx,
+            if info.workspace_name.is_empty() {
+                ctx.model.workspace_id().to_string()
+            } else {
+                info.workspace_name.clone()
+            },
+        ),
+    ];
+    if info.not_in_use == Some(true) {
+        l1.push(gap());
+        l1.push(Span::styled("not in use", t.warn));
+    }
+    let version = if format::is_semver(&info.git_commit) {
+        vec![label(ctx, "Version"), value(ctx, info.git_commit.clone())]
+    } else {
+        let short: String = info.git_commit.chars().take(12).collect();
+        vec![
+            label(ctx, "Commit"),
+            value(
+                ctx,
+                if short.is_empty() {
+                    "-".to_string()
+                } else {
+                    short
+                },
+            ),
+        ]
+    };
+    let mut l2 = version;
+    l2.extend([
+        gap(),
+        label(ctx, "Built"),
+        value(ctx, format::build_time(&info.build_time)),
+        gap(),
+        label(ctx, "Disk"),
+        value(ctx, format::bytes_1024(info.workspace_disk_usage_bytes)),
+    ]);
+    let w = &info.workloads;
+    let dot = format!(" {} ", ctx.glyphs.dot);
+    let mut l3 = vec![label(ctx, "Workloads")];
+    let items = [
+        ("deployments", w.num_deployments),
+        ("jobs", w.num_jobs),
+        ("pods", w.num_pods),
+        ("secrets", w.num_secrets),
+        ("registries", w.num_image_pull_secrets),
+    ];
+    for (i, (name, n)) in items.iter().enumerate() {
+        if i > 0 {
+            l3.push(Span::styled(dot.clone(), t.muted));
+        }
+        l3.push(Span::styled(format!("{name} "), t.muted));
+        l3.push(value(ctx, n.to_string()));
+    }
+    vec![Line::from(l1), Line::from(l2), Line::from(l3)]
+}
+
+fn gauges(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &StatusData) {
+    let q = &d.info.resource_quota;
+    let rows = [
+        (
+            "CPU",
+            q.used.cpu,
+            q.limit.cpu,
+            format!(
+                "{} / {} cores",
+                format::num(q.used.cpu),
+                format::num(q.limit.cpu)
+            ),
+        ),
+        (
+            "Memory",
+            q.used.memory,
+            q.limit.memory,
+            format!(
+                "{} / {}",
+                format::mib(q.used.memory),
+                format::mib(q.limit.memory)
+            ),
+        ),
+        (
+            "GPU",
+            q.used.accelerator_num,
+            q.limit.accelerator_num,
+            format!(
+                "{} / {} cards",
+                format::num(q.used.accelerator_num),
+                format::num(q.limit.accelerator_num)
+            ),
+        ),
+    ];
+    for (i, (name, used, limit, text)) in rows.iter().enumerate() {
+        if i as u16 >= area.height {
+            break;
+        }
+        let r = Rect::new(area.x, area.y + i as u16, area.width, 1);
+        gauge(buf, ctx, r, name, *used, *limit, text);
+    }
+}
+
+pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
+    let m = ctx.model;
+    let kind = ResourceKind::Status;
+    let pl = layout::pane_layout(m, kind, body);
+    let t = &ctx.theme;
+    let title = Line::from(vec![Span::styled(" Status ", t.title)]);
+    let mut blk = block(ctx, title);
+    let n = m.view(kind).visible().len();
+    if n > 0 {
+        blk = blk.title_bottom(
+            Line::styled(
+                format!(" shape {}/{} ", m.view(kind).selected + 1, n),
+                t.muted,
+            )
+            .right_aligned(),
+        );
+    }
+    blk.render(body, buf);
+    let Some(d) = &m.status.data else {
+        list::state_message(buf, ctx, kind, pl.inner);
+        return;
+    };
+    if pl.note.height > 0 {
+        put_line(
+            buf,
+            pl.note.x + 1,
+            pl.note.y,
+            &list::note_line(ctx, kind),
+            pl.note.width.saturating_sub(1),
+        );
+    }
+    let s = pl.summary;
+    let x = s.x + 1;
+    let w = s.width.saturating_sub(1);
+    let fact_lines = facts(ctx, d);
+    let wide = layout::status_summary_height(pl.inner.width) == 4;
+    let (facts_w, gauges_area) = if wide {
+        let half = w / 2;
+        (
+            half,
+            Rect::new(x + half + 1, s.y, w - half - 1, 3.min(s.height)),
+        )
+    } else {
+        (
+            w,
+            Rect::new(x, s.y + 3, w, s.height.saturating_sub(4).min(3)),
+        )
+    };
+    for (i, l) in fact_lines.iter().enumerate() {
+        if (i as u16) < s.height {
+            put_line(buf, x, s.y + i as u16, l, facts_w);
+        }
+    }
+    gauges(buf, ctx, gauges_area, d);
+    if s.height > 0 {
+        let heading = Line::from(vec![
+            Span::styled("Supported shapes ", t.title),
+            Span::styled(d.shapes.len().to_string(), t.muted),
+        ]);
+        put_line(buf, x, s.y + s.height - 1, &heading, w);
+    }
+    list::table_part(
+        buf,
+        ctx,
+        kind,
+        &layout::PaneLayout {
+            note: Rect::default(),
+            ..pl
+        },
+    );
+}

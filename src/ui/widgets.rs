@@ -1,0 +1,587 @@
+//! Shared widgets: table, message, gauge, toast, help, palette, detail and
+//! confirm. They draw model state; forms of the management round slot in
+//! here the same way.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::app::format;
+use crate::app::palette;
+use crate::app::view::{ListView, Source, fit_columns};
+use crate::app::{Confirm, Detail, DetailLine, LineInput, Model, Toast};
+
+use super::theme::{Glyphs, Theme};
+
+/// What every drawing function needs.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub theme: Theme,
+    pub glyphs: Glyphs,
+}
+
+/// A bordered block in the theme.
+pub fn block<'a>(ctx: &Ctx<'_>, title: Line<'a>) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(ctx.glyphs.border)
+        .border_style(ctx.theme.border)
+        .title(title)
+}
+
+/// Centered rectangle of at most `w` x `h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Write `text` at (x, y), clipped to `max` columns. Returns columns used.
+pub fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, style: Style, max: u16) -> u16 {
+    if max == 0 {
+        return 0;
+    }
+    let (end, _) = buf.set_stringn(x, y, text, usize::from(max), style);
+    end.saturating_sub(x)
+}
+
+/// Write a line of spans, clipped to `max` columns.
+pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max: u16) -> u16 {
+    if max == 0 {
+        return 0;
+    }
+    let (end, _) = buf.set_line(x, y, line, max);
+    end.saturating_sub(x)
+}
+
+/// A text input with a cursor mark.
+pub fn input_spans<'a>(ctx: &Ctx<'_>, input: &'a LineInput, focused: bool) -> Vec<Span<'a>> {
+    let value = input.value();
+    if !focused {
+        return vec![Span::styled(value, ctx.theme.base)];
+    }
+    let split = value
+        .char_indices()
+        .nth(input.cursor())
+        .map(|(b, _)| b)
+        .unwrap_or(value.len());
+    vec![
+        Span::styled(&value[..split], ctx.theme.base),
+        Span::styled(ctx.glyphs.cursor, ctx.theme.key),
+        Span::styled(&value[split..], ctx.theme.base),
+    ]
+}
+
+/// Lines of a message, wrapped, in `area`.
+pub fn message(buf: &mut Buffer, area: Rect, lines: Vec<Line<'_>>) {
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}
+
+// ------------------------------------------------------------------ table
+
+/// Width of the marker column (selection + change marks).
+pub const MARKER_W: u16 = 2;
+
+/// Draw a table of `src` rows as arranged by `view`: only the rows that fit
+/// are formatted. `changed` tells whether a row id is marked.
+pub fn table(
+    buf: &mut Buffer,
+    ctx: &Ctx<'_>,
+    src: &Source<'_>,
+    view: &ListView,
+    header_row: Rect,
+    rows: Rect,
+    changed: &dyn Fn(&str) -> bool,
+) {
+    let cols = src.columns();
+    let avail = header_row.width.saturating_sub(MARKER_W);
+    let fit = fit_columns(cols, view.widths(), avail);
+    let t = &ctx.theme;
+    let g = &ctx.glyphs;
+    let now_ms = ctx.model.now_ms();
+
+    // Header.
+    if header_row.height > 0 {
+        buf.set_style(header_row, t.table_header);
+        let mut x = header_row.x + MARKER_W;
+        for (i, (c, w)) in fit.iter().enumerate() {
+            let mut title = cols[*c].title.to_string();
+            if *c == view.sort_col {
+                title.push(' ');
+                title.push_str(if view.reverse { g.sort_down } else { g.sort_up });
+            }
+            let title = format::truncate(&title, usize::from(*w), g.ellipsis);
+            let tx = if cols[*c].right {
+                x + w.saturating_sub(format::width(&title) as u16)
+            } else {
+                x
+            };
+            put(buf, tx, header_row.y, &title, t.table_header, *w);
+            x += w + u16::from(i + 1 < fit.len());
+        }
+    }
+
+    // Rows: only the visible window.
+    let visible = view.visible();
+    let height = usize::from(rows.height);
+    if height == 0 {
+        return;
+    }
+    // Keep the selection on screen even if the reducer's page size was off.
+    let mut offset = view.offset.min(visible.len().saturating_sub(1));
+    if view.selected < offset {
+        offset = view.selected;
+    } else if view.selected >= offset + height {
+        offset = view.selected + 1 - height;
+    }
+    let needle = view.applied_filter();
+    for (r, &item) in visible.iter().skip(offset).take(height).enumerate() {
+        let i = item as usize;
+        let y = rows.y + r as u16;
+        let pos = offset + r;
+        let row_rect = Rect::new(rows.x, y, rows.width, 1);
+        let is_sel = pos == view.selected;
+        if is_sel {
+            buf.set_style(row_rect, t.selected);
+            put(buf, rows.x, y, g.selected, t.selected, 1);
+        }
+        let id = src.id(i);
+        if changed(&id) {
+            put(buf, rows.x + 1, y, g.changed, t.changed, 1);
+            if !is_sel {
+                buf.set_style(row_rect, t.changed);
+            }
+        }
+        let mut x = rows.x + MARKER_W;
+        for (k, (c, w)) in fit.iter().enumerate() {
+            let col = &cols[*c];
+            let text = src.cell(i, *c, now_ms);
+            let shown = format::truncate(&text, usize::from(*w), g.ellipsis);
+            let sw = format::width(&shown) as u16;
+            let cx = if col.right {
+                x + w.saturating_sub(sw)
+            } else {
+                x
+            };
+            let style = t.tone(src.tone(i, *c, now_ms));
+            put(buf, cx, y, &shown, style, *w);
+            if !needle.is_empty() && col.kind != crate::app::view::ColKind::Relative {
+                for (s, e) in format::match_ranges(&shown, needle) {
+                    let off = format::width(&shown[..s]) as u16;
+                    let len = format::width(&shown[s..e]) as u16;
+                    let len = len.min(w.saturating_sub(off));
+                    buf.set_style(Rect::new(cx + off, y, len, 1), t.matched);
+                }
+            }
+            x += w + u16::from(k + 1 < fit.len());
+        }
+    }
+}
+
+// ------------------------------------------------------------------ gauge
+
+/// `Label  ████░░░░  4.5 / 64 cores  7%` in one line.
+pub fn gauge(
+    buf: &mut Buffer,
+    ctx: &Ctx<'_>,
+    area: Rect,
+    label: &str,
+    used: f64,
+    limit: f64,
+    amount: &str,
+) {
+    if area.height == 0 || area.width < 20 {
+        return;
+    }
+    let t = &ctx.theme;
+    let g = &ctx.glyphs;
+    let label_w = 8u16;
+    put(
+        buf,
+        area.x,
+        area.y,
+        label,
+        t.base.add_modifier(ratatui::style::Modifier::BOLD),
+        label_w,
+    );
+    let (ratio, pct_text) = if limit > 0.0 {
+        let r = (used / limit).clamp(0.0, 1.0);
+        (r, format!("{:>3.0}%", (used / limit * 100.0).max(0.0)))
+    } else {
+        (0.0, "no limit".to_string())
+    };
+    let text = format!("{amount}  {pct_text}");
+    let text_w = (format::width(&text) as u16).min(area.width.saturating_sub(label_w + 4));
+    let bar_w = area.width.saturating_sub(label_w + text_w + 2).min(40);
+    let filled = ((f64::from(bar_w) * ratio).round() as u16).min(bar_w);
+    let fill_style = if limit <= 0.0 {
+        t.gauge_empty
+    } else if ratio >= 0.9 {
+        t.gauge_error
+    } else if ratio >= 0.7 {
+        t.gauge_warn
+    } else {
+        t.gauge_ok
+    };
+    let x = area.x + label_w;
+    for k in 0..bar_w {
+        let (sym, style) = if k < filled {
+            (g.gauge_full, fill_style)
+        } else {
+            (g.gauge_empty, t.gauge_empty)
+        };
+        put(buf, x + k, area.y, sym, style, 1);
+    }
+    let style = if limit > 0.0 && ratio >= 0.9 {
+        t.error
+    } else if limit > 0.0 && ratio >= 0.7 {
+        t.warn
+    } else {
+        t.base
+    };
+    put(buf, x + bar_w + 2, area.y, &text, style, text_w);
+}
+
+// ------------------------------------------------------------------ toast
+
+/// The toast, right-aligned on the line above `footer`.
+pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
+    if footer.y == 0 || footer.width < 10 {
+        return;
+    }
+    let max = usize::from(footer.width.saturating_sub(4));
+    let text = format::truncate(&toast.text, max, ctx.glyphs.ellipsis);
+    let w = format::width(&text) as u16 + 2;
+    let x = footer.x + footer.width.saturating_sub(w + 1);
+    let area = Rect::new(x, footer.y - 1, w, 1);
+    Clear.render(area, buf);
+    let style = ctx.theme.toast(toast.level);
+    buf.set_style(area, style);
+    put(buf, x + 1, area.y, &text, style, w - 1);
+}
+
+// ------------------------------------------------------------------ help
+
+/// The `?` overlay, generated from the keymap table.
+pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
+    let t = &ctx.theme;
+    let km = &ctx.model.keymap;
+    let rows = km.help_rows();
+    // Group by section, in first-appearance order.
+    let mut sections: Vec<(&str, Vec<(String, &str)>)> = Vec::new();
+    for (section, keys, help) in rows {
+        match sections.iter_mut().find(|(s, _)| *s == section) {
+            Some((_, list)) => list.push((keys, help)),
+            None => sections.push((section, vec![(keys, help)])),
+        }
+    }
+    let key_w = sections
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|(k, _)| format::width(k)))
+        .max()
+        .unwrap_or(4)
+        .min(14);
+    let line_of = |keys: &str, help: &str| -> Line<'static> {
+        Line::from(vec![
+            Span::styled(format!(" {keys:<key_w$}  "), t.key),
+            Span::styled(help.to_string(), t.base),
+        ])
+    };
+    let section_lines = |(name, list): &(&str, Vec<(String, &str)>)| -> Vec<Line<'static>> {
+        let mut out = vec![Line::styled(name.to_string(), t.title)];
+        out.extend(list.iter().map(|(k, h)| line_of(k, h)));
+        out
+    };
+    let w = area.width.saturating_sub(4).min(100);
+    let two_cols = w >= 70;
+    let mut left: Vec<Line> = Vec::new();
+    let mut right: Vec<Line> = Vec::new();
+    if two_cols {
+        // Pack whole sections into two columns as evenly as possible,
+        // keeping the table order inside each column.
+        let sizes: Vec<usize> = sections.iter().map(|(_, l)| l.len() + 1).collect();
+        let n = sections.len().min(16);
+        let mut best = (usize::MAX, 0u32);
+        for mask in 0u32..(1 << n) {
+            let l: usize = (0..n)
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| sizes[i])
+                .sum();
+            let r: usize = sizes.iter().sum::<usize>() - l;
+            // Prefer the first section on the left.
+            if mask & 1 == 1 && l.max(r) < best.0 {
+                best = (l.max(r), mask);
+            }
+        }
+        for (i, s) in sections.iter().enumerate() {
+            if best.1 & (1 << i) != 0 {
+                left.extend(section_lines(s));
+            } else {
+                right.extend(section_lines(s));
+            }
+        }
+    } else {
+        for s in &sections {
+            left.extend(section_lines(s));
+        }
+    }
+    let mut extra: Vec<Line> = Vec::new();
+    if !ctx.model.warnings.is_empty() {
+        extra.push(Line::raw(""));
+        extra.push(Line::styled(
+            "Warnings",
+            t.warn.add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+        for warning in &ctx.model.warnings {
+            for l in format::wrap(warning, usize::from(w.saturating_sub(4))) {
+                extra.push(Line::styled(format!(" {l}"), t.warn));
+            }
+        }
+    }
+    extra.push(Line::raw(""));
+    let commands = format!(
+        "Palette (:) {}",
+        palette::COMMANDS
+            .iter()
+            .map(|(n, a, _)| format!("{n}{a}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+    for l in format::wrap(&commands, usize::from(w.saturating_sub(4))) {
+        extra.push(Line::styled(format!(" {l}"), t.muted));
+    }
+    let body_h = left.len().max(right.len()) + extra.len();
+    let h = (body_h as u16 + 2).min(area.height);
+    let rect = centered(area, w, h);
+    Clear.render(rect, buf);
+    let title = Line::from(vec![Span::styled(" Keys ", t.title)]);
+    let bottom = Line::from(Span::styled(
+        format!(
+            " {} close · j/k scroll ",
+            km.first_key(crate::app::Action::Back)
+                .unwrap_or_else(|| "Esc".into())
+        ),
+        t.muted,
+    ));
+    let blk = block(ctx, title).title_bottom(bottom.right_aligned());
+    let inner = blk.inner(rect);
+    blk.render(rect, buf);
+    let col_w = if two_cols {
+        inner.width / 2
+    } else {
+        inner.width
+    };
+    let max_scroll = body_h.saturating_sub(usize::from(inner.height));
+    let scroll = scroll.min(max_scroll);
+    let mut all_rows: Vec<(Option<Line>, Option<Line>)> = Vec::new();
+    let n = left.len().max(right.len());
+    let mut li = left.into_iter();
+    let mut ri = right.into_iter();
+    for _ in 0..n {
+        all_rows.push((li.next(), ri.next()));
+    }
+    for e in extra {
+        all_rows.push((Some(e), None));
+    }
+    for (r, (l, rt)) in all_rows
+        .iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        let y = inner.y + r as u16;
+        let full = rt.is_none() && r + scroll >= n;
+        if let Some(l) = l {
+            let max = if full {
+                inner.width
+            } else {
+                col_w.saturating_sub(1)
+            };
+            put_line(buf, inner.x, y, l, max);
+        }
+        if let Some(rt) = rt {
+            put_line(buf, inner.x + col_w, y, rt, inner.width - col_w);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ palette
+
+/// The `:` command palette with suggestions and the last error.
+pub fn palette_box(
+    buf: &mut Buffer,
+    ctx: &Ctx<'_>,
+    area: Rect,
+    input: &LineInput,
+    error: Option<&str>,
+) {
+    let t = &ctx.theme;
+    let suggestions = palette::suggestions(input.value(), &ctx.model.workspaces);
+    let shown = suggestions.len().min(8);
+    let h = 2 + 1 + shown as u16 + u16::from(error.is_some());
+    let w = area.width.saturating_sub(4).min(64);
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y, w, h.min(area.height));
+    Clear.render(rect, buf);
+    let blk = block(ctx, Line::styled(" Command ", t.title)).title_bottom(
+        Line::styled(" Enter run · Tab complete · Esc close ", t.muted).right_aligned(),
+    );
+    let inner = blk.inner(rect);
+    blk.render(rect, buf);
+    let mut spans = vec![Span::styled(":", t.key)];
+    spans.extend(input_spans(ctx, input, true));
+    put_line(buf, inner.x, inner.y, &Line::from(spans), inner.width);
+    let mut y = inner.y + 1;
+    if let Some(e) = error {
+        if y < inner.y + inner.height {
+            put(buf, inner.x, y, e, t.error, inner.width);
+            y += 1;
+        }
+    }
+    let name_w = suggestions
+        .iter()
+        .map(|(n, _)| format::width(n))
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    for (name, help) in suggestions.iter().take(shown) {
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let line = Line::from(vec![
+            Span::styled(format!(" :{name:<name_w$}  "), t.key),
+            Span::styled(help.clone(), t.muted),
+        ]);
+        put_line(buf, inner.x, y, &line, inner.width);
+        y += 1;
+    }
+}
+
+// ------------------------------------------------------------------ detail
+
+/// A scrollable detail view over `area`.
+pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
+    let t = &ctx.theme;
+    Clear.render(area, buf);
+    let inner_h = usize::from(area.height.saturating_sub(2));
+    let max_scroll = d.lines.len().saturating_sub(inner_h);
+    let scroll = d.scroll.min(max_scroll);
+    let last = (scroll + inner_h).min(d.lines.len());
+    let mut hints = Vec::new();
+    if d.copy.is_some() {
+        if let Some(k) = ctx.model.keymap.first_key(crate::app::Action::Copy) {
+            let what = if d.title.starts_with("Template") {
+                "copy id"
+            } else {
+                "copy name"
+            };
+            hints.push(format!("{k} {what}"));
+        }
+    }
+    hints.push("j/k scroll".to_string());
+    hints.push("Esc close".to_string());
+    let bottom = format!(
+        " {} · {}-{} of {} ",
+        hints.join(" · "),
+        if d.lines.is_empty() { 0 } else { scroll + 1 },
+        last,
+        d.lines.len()
+    );
+    let title = format::truncate(
+        &d.title,
+        usize::from(area.width.saturating_sub(4)),
+        ctx.glyphs.ellipsis,
+    );
+    let blk = block(ctx, Line::styled(format!(" {title} "), t.title))
+        .title_bottom(Line::styled(bottom, t.muted).right_aligned());
+    let inner = blk.inner(area);
+    blk.render(area, buf);
+    let field_w = d
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            DetailLine::Field(n, _) => Some(format::width(n)),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    for (r, line) in d.lines.iter().skip(scroll).take(inner_h).enumerate() {
+        let y = inner.y + r as u16;
+        let x = inner.x + 1;
+        let w = inner.width.saturating_sub(1);
+        match line {
+            DetailLine::Heading(h) => {
+                put(buf, x, y, h, t.title, w);
+            }
+            DetailLine::Field(name, value) => {
+                let l = Line::from(vec![
+                    Span::styled(format!("{name:<field_w$}  "), t.muted),
+                    Span::styled(value.as_str(), t.base),
+                ]);
+                put_line(buf, x, y, &l, w);
+            }
+            DetailLine::Text(text) => {
+                put(buf, x, y, text, t.base, w);
+            }
+            DetailLine::Blank => {}
+        }
+    }
+}
+
+// ------------------------------------------------------------------ confirm
+
+/// A confirmation dialog (destructive actions).
+pub fn confirm(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, c: &Confirm) {
+    let t = &ctx.theme;
+    let w = area.width.saturating_sub(4).min(70);
+    let mut lines: Vec<Line> = Vec::new();
+    for b in &c.body {
+        for l in format::wrap(b, usize::from(w.saturating_sub(4))) {
+            lines.push(Line::styled(l, t.base));
+        }
+    }
+    lines.push(Line::raw(""));
+    match &c.type_to_confirm {
+        Some(name) => {
+            lines.push(Line::from(vec![
+                Span::styled("Type ", t.base),
+                Span::styled(name.as_str(), t.warn),
+                Span::styled(" to confirm:", t.base),
+            ]));
+            let mut spans = vec![Span::styled("> ", t.key)];
+            spans.extend(input_spans(ctx, &c.typed, true));
+            lines.push(Line::from(spans));
+        }
+        None => lines.push(Line::styled(
+            "Press y or Enter to confirm, n or Esc to cancel.",
+            t.base,
+        )),
+    }
+    if let Some(e) = &c.error {
+        lines.push(Line::styled(e.as_str(), t.error));
+    }
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, w, h);
+    Clear.render(rect, buf);
+    let blk = block(ctx, Line::styled(format!(" {} ", c.title), t.error))
+        .title_bottom(Line::styled(" Enter confirm · Esc cancel ", t.muted).right_aligned());
+    let inner = blk.inner(rect);
+    blk.render(rect, buf);
+    for (r, l) in lines.iter().take(usize::from(inner.height)).enumerate() {
+        put_line(
+            buf,
+            inner.x + 1,
+            inner.y + r as u16,
+            l,
+            inner.width.saturating_sub(1),
+        );
+    }
+}

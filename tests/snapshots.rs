@@ -1,0 +1,641 @@
+//! Snapshot tests of whole frames (the TestBackend buffer as text) at 80x24
+//! and 120x40, plus colour assertions where meaning depends on colour.
+//! Fixture data is the deterministic sample set at a fixed "now".
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lepdash::api::types::{ActivationState, Listed, Secret, WorkspaceState};
+use lepdash::api::{ApiError, ServerMessage};
+use lepdash::app::sample::{self, DAY, HOUR, NOW_MS};
+use lepdash::app::{Model, ModelInit, Msg, ThemeName, update};
+use lepdash::sync::{Fetched, ResourceKind, SyncEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn draw(m: &Model) -> Buffer {
+    let (w, h) = m.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| lepdash::ui::render(f, m)).expect("draw");
+    term.backend().buffer().clone()
+}
+
+/// The buffer as plain text, one line per row, trailing spaces trimmed.
+fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            let w = ratatui::text::Span::raw(sym).width();
+            if w > 1 {
+                skip = w - 1;
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, m: &Model) {
+    let (w, h) = m.size;
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(&draw(m)));
+}
+
+/// Snapshot the model built by `build` at both sizes.
+fn snap_both(name: &str, build: impl Fn(u16, u16) -> Model) {
+    for (w, h) in SIZES {
+        snap(name, &build(w, h));
+    }
+}
+
+fn key(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+
+fn code(k: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
+}
+
+fn typed(m: &mut Model, s: &str) {
+    for c in s.chars() {
+        update(m, key(c));
+    }
+}
+
+fn fetch(
+    kind: ResourceKind,
+    result: Result<Fetched, ApiError>,
+    secs: u64,
+    next: Option<u64>,
+) -> Msg {
+    Msg::Sync(SyncEvent::Fetched {
+        kind,
+        workspace: 0,
+        at: sample::at(secs),
+        result,
+        next_attempt: next.map(sample::at),
+    })
+}
+
+fn server(code: Option<&str>, message: &str) -> ServerMessage {
+    ServerMessage {
+        code: code.map(Into::into),
+        message: message.into(),
+    }
+}
+
+fn pane(m: &mut Model, n: char) {
+    update(m, key(n));
+}
+
+fn fresh(w: u16, h: u16, init: ModelInit) -> Model {
+    let mut m = Model::new(init);
+    update(&mut m, Msg::Resize(w, h));
+    m
+}
+
+// ------------------------------------------------------------------ panes
+
+#[test]
+fn every_pane_with_data() {
+    for (n, name) in [
+        ('1', "pane_status"),
+        ('2', "pane_members"),
+        ('3', "pane_tokens"),
+        ('4', "pane_secrets"),
+        ('5', "pane_registries"),
+        ('6', "pane_templates"),
+    ] {
+        snap_both(name, |w, h| {
+            let mut m = sample::loaded_model(w, h);
+            pane(&mut m, n);
+            m
+        });
+    }
+}
+
+#[test]
+fn secrets_at_scale_scrolled_to_the_end() {
+    snap_both("secrets_10000_bottom", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        update(
+            &mut m,
+            sample::ok_msg(
+                Fetched::Secrets(Listed {
+                    items: sample::many_secrets(10_000),
+                    skipped: vec![],
+                }),
+                sample::at(5),
+            ),
+        );
+        pane(&mut m, '4');
+        update(&mut m, key('G'));
+        m
+    });
+}
+
+// ------------------------------------------------------------------ banners
+
+fn with_status(
+    m: &mut Model,
+    edit: impl Fn(&mut lepdash::api::types::WorkspaceInfo) -> Option<lepdash::api::types::Resolver>,
+) {
+    let mut info = sample::workspace_info();
+    let resolver = edit(&mut info);
+    update(
+        m,
+        sample::ok_msg(Fetched::Status { info, resolver }, sample::now()),
+    );
+}
+
+fn own_token_expiring_at(m: &mut Model, ms: i64) {
+    let mut list = sample::tokens();
+    for t in &mut list {
+        if t.id == sample::OWN_TOKEN_ID {
+            t.expires_at = Some(ms);
+        }
+    }
+    update(
+        m,
+        sample::ok_msg(
+            Fetched::Tokens {
+                list: Listed {
+                    items: list,
+                    skipped: vec![],
+                },
+                own_id: Some(sample::OWN_TOKEN_ID.into()),
+            },
+            sample::now(),
+        ),
+    );
+}
+
+#[test]
+fn banner_variants() {
+    type Setup = fn(&mut Model);
+    let cases: [(&str, Setup); 9] = [
+        ("banner_not_activated", |m| {
+            with_status(m, |i| {
+                i.not_in_use = Some(true);
+                Some(sample::resolver(
+                    ActivationState::NotActivated,
+                    Some(NOW_MS - 3 * DAY),
+                ))
+            })
+        }),
+        ("banner_pending", |m| {
+            with_status(m, |i| {
+                i.not_in_use = Some(true);
+                Some(sample::resolver(
+                    ActivationState::Pending,
+                    Some(NOW_MS - DAY - 2 * HOUR),
+                ))
+            })
+        }),
+        ("banner_paused", |m| {
+            with_status(m, |i| {
+                i.workspace_state = WorkspaceState::Paused;
+                None
+            })
+        }),
+        ("banner_terminated", |m| {
+            with_status(m, |i| {
+                i.workspace_state = WorkspaceState::Terminated;
+                None
+            })
+        }),
+        ("banner_all_pods_terminated", |m| {
+            with_status(m, |i| {
+                i.workspace_state = WorkspaceState::AllPodsTerminated;
+                None
+            })
+        }),
+        ("banner_not_in_use", |m| {
+            with_status(m, |i| {
+                i.not_in_use = Some(true);
+                None
+            })
+        }),
+        ("banner_token_expired", |m| {
+            own_token_expiring_at(m, NOW_MS - 2 * DAY)
+        }),
+        ("banner_token_expiring", |m| {
+            own_token_expiring_at(m, NOW_MS + 3 * DAY + 2 * HOUR)
+        }),
+        ("banner_token_rejected", |m| {
+            update(
+                m,
+                fetch(
+                    ResourceKind::Status,
+                    Err(ApiError::Unauthorized(server(None, "invalid token"))),
+                    10,
+                    Some(40),
+                ),
+            );
+        }),
+    ];
+    for (name, setup) in cases {
+        snap_both(name, |w, h| {
+            let mut m = sample::loaded_model(w, h);
+            setup(&mut m);
+            m
+        });
+    }
+}
+
+// ------------------------------------------------------------------ overlays
+
+#[test]
+fn help_overlay() {
+    snap_both("help", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        update(&mut m, key('?'));
+        m
+    });
+}
+
+#[test]
+fn help_lists_config_warnings() {
+    let mut init = sample::init();
+    init.key_overrides
+        .insert("refresh".into(), vec!["ctrl-banana".into()]);
+    let mut m = fresh(120, 40, init);
+    update(&mut m, key('?'));
+    snap("help_with_warnings", &m);
+}
+
+#[test]
+fn command_palette() {
+    snap_both("palette", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        update(&mut m, key(':'));
+        typed(&mut m, "s");
+        m
+    });
+    snap_both("palette_ws", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        update(&mut m, key(':'));
+        typed(&mut m, "ws nope");
+        update(&mut m, code(KeyCode::Enter));
+        m
+    });
+}
+
+#[test]
+fn template_detail() {
+    snap_both("template_detail", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '6');
+        update(&mut m, key('G'));
+        update(&mut m, key('k'));
+        update(&mut m, code(KeyCode::Enter));
+        m
+    });
+    snap_both("template_detail_scrolled", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '6');
+        update(&mut m, code(KeyCode::Enter));
+        for _ in 0..12 {
+            update(&mut m, key('j'));
+        }
+        m
+    });
+}
+
+// ------------------------------------------------------------------ states
+
+#[test]
+fn loading_state() {
+    snap_both("loading", |w, h| fresh(w, h, sample::init()));
+    snap_both("loading_secrets", |w, h| {
+        let mut m = fresh(w, h, sample::init());
+        pane(&mut m, '4');
+        m
+    });
+}
+
+#[test]
+fn empty_state() {
+    snap_both("empty_secrets", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        update(
+            &mut m,
+            sample::ok_msg(Fetched::Secrets(Listed::default()), sample::at(5)),
+        );
+        pane(&mut m, '4');
+        m
+    });
+    snap_both("filter_no_match", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '4');
+        update(&mut m, key('/'));
+        typed(&mut m, "zzz");
+        update(&mut m, code(KeyCode::Enter));
+        m
+    });
+}
+
+#[test]
+fn error_state_without_data() {
+    snap_both("error_secrets", |w, h| {
+        let mut m = fresh(w, h, sample::init());
+        pane(&mut m, '4');
+        update(
+            &mut m,
+            fetch(
+                ResourceKind::Secrets,
+                Err(ApiError::Server {
+                    status: 503,
+                    message: server(Some("InternalFailure"), "upstream unavailable"),
+                }),
+                0,
+                Some(8),
+            ),
+        );
+        m
+    });
+}
+
+#[test]
+fn stale_state_keeps_data() {
+    snap_both("stale_secrets", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '4');
+        update(&mut m, Msg::Tick(sample::at(40)));
+        update(
+            &mut m,
+            fetch(
+                ResourceKind::Secrets,
+                Err(ApiError::Timeout(Duration::from_secs(30))),
+                40,
+                Some(60),
+            ),
+        );
+        m
+    });
+}
+
+#[test]
+fn no_permission_and_not_available() {
+    snap_both("no_permission_members", |w, h| {
+        let mut m = fresh(w, h, sample::init());
+        pane(&mut m, '2');
+        update(
+            &mut m,
+            fetch(
+                ResourceKind::Members,
+                Err(ApiError::Forbidden(server(
+                    Some("StatusForbidden"),
+                    "admin role required",
+                ))),
+                0,
+                Some(300),
+            ),
+        );
+        m
+    });
+    snap_both("not_available_registries", |w, h| {
+        let mut m = fresh(w, h, sample::init());
+        pane(&mut m, '5');
+        update(
+            &mut m,
+            fetch(
+                ResourceKind::Registries,
+                Err(ApiError::NotFound(server(
+                    Some("ResourceNotFound"),
+                    "no such route",
+                ))),
+                0,
+                None,
+            ),
+        );
+        m
+    });
+    snap_both("no_permission_with_old_data", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '2');
+        update(
+            &mut m,
+            fetch(
+                ResourceKind::Members,
+                Err(ApiError::Forbidden(server(None, "forbidden"))),
+                5,
+                Some(65),
+            ),
+        );
+        m
+    });
+}
+
+#[test]
+fn filter_changed_and_skipped() {
+    snap_both("filter_typing", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '4');
+        update(&mut m, key('/'));
+        typed(&mut m, "aws");
+        m
+    });
+    snap_both("changed_and_skipped", |w, h| {
+        let mut m = sample::loaded_model(w, h);
+        pane(&mut m, '4');
+        let mut items = sample::secrets();
+        items[1].tags.push("rotated".into());
+        items.push(Secret {
+            name: "NEW_SECRET".into(),
+            tags: vec![],
+            owner: Some("bob@example.com".into()),
+            visibility: None,
+        });
+        update(
+            &mut m,
+            sample::ok_msg(
+                Fetched::Secrets(Listed {
+                    items,
+                    skipped: vec!["item 3: unknown variant".into(), "item 7: bad".into()],
+                }),
+                sample::at(5),
+            ),
+        );
+        m
+    });
+}
+
+#[test]
+fn too_small() {
+    snap("too_small", &sample::loaded_model(59, 15));
+    snap("too_small", &sample::loaded_model(40, 10));
+}
+
+#[test]
+fn header_markers_ascii() {
+    snap_both("markers_ascii", |w, h| {
+        let mut init = sample::init();
+        init.read_only = true;
+        init.demo = true;
+        init.ascii_borders = true;
+        let mut m = fresh(w, h, init);
+        for kind in ResourceKind::ALL {
+            update(&mut m, sample::ok_msg(sample::fetched(kind), sample::now()));
+        }
+        update(&mut m, key('p'));
+        update(&mut m, key('d'));
+        pane(&mut m, '3');
+        m
+    });
+}
+
+// ------------------------------------------------------------------ colour
+
+fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return (x as u16, y as u16);
+        }
+    }
+    panic!("`{needle}` not on screen:\n{t}");
+}
+
+#[test]
+fn token_expiry_colours() {
+    let mut m = sample::loaded_model(120, 40);
+    pane(&mut m, '3');
+    let buf = draw(&m);
+    let (x, y) = find(&buf, "EXPIRED 12d ago");
+    assert_eq!(buf[(x, y)].fg, Color::Red, "expired token is red");
+    let (x, y) = find(&buf, "EXPIRES in 3d");
+    assert_eq!(buf[(x, y)].fg, Color::Yellow, "expiring token is yellow");
+    let (x, y) = find(&buf, "in 2mo");
+    assert_eq!(buf[(x, y)].fg, Color::Reset, "a far expiry is plain");
+}
+
+#[test]
+fn state_badge_colours() {
+    let mut m = sample::loaded_model(120, 40);
+    let buf = draw(&m);
+    let (x, y) = find(&buf, "● NORMAL");
+    assert_eq!(buf[(x, y)].bg, Color::Green);
+    with_status(&mut m, |i| {
+        i.workspace_state = WorkspaceState::Terminated;
+        None
+    });
+    let buf = draw(&m);
+    let (x, y) = find(&buf, "✖ TERMINATED");
+    assert_eq!(buf[(x, y)].bg, Color::Red);
+    with_status(&mut m, |i| {
+        i.workspace_state = WorkspaceState::Paused;
+        None
+    });
+    let buf = draw(&m);
+    let (x, y) = find(&buf, "‖ PAUSED");
+    assert_eq!(buf[(x, y)].bg, Color::Yellow);
+}
+
+#[test]
+fn mono_theme_uses_no_colour() {
+    for (w, h) in SIZES {
+        let mut init = sample::init();
+        init.theme = ThemeName::Mono;
+        let mut m = fresh(w, h, init);
+        for kind in ResourceKind::ALL {
+            update(&mut m, sample::ok_msg(sample::fetched(kind), sample::now()));
+        }
+        own_token_expiring_at(&mut m, NOW_MS + DAY);
+        for n in ['1', '2', '3', '4', '5', '6'] {
+            pane(&mut m, n);
+            for overlay in [None, Some('?'), Some(':')] {
+                if let Some(c) = overlay {
+                    update(&mut m, key(c));
+                }
+                let buf = draw(&m);
+                for cell in buf.content() {
+                    assert_eq!(cell.fg, Color::Reset, "fg colour in mono at pane {n}");
+                    assert_eq!(cell.bg, Color::Reset, "bg colour in mono at pane {n}");
+                }
+                if overlay.is_some() {
+                    update(&mut m, code(KeyCode::Esc));
+                }
+            }
+        }
+        // The meaning is still there as text.
+        pane(&mut m, '3');
+        let t = text(&draw(&m));
+        assert!(
+            t.contains("EXPIRED 12d ago") && t.contains("EXPIRES in"),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn secret_values_never_on_screen() {
+    // Secrets carry no values by construction; the detail view says so.
+    let mut m = sample::loaded_model(120, 40);
+    pane(&mut m, '4');
+    update(&mut m, code(KeyCode::Enter));
+    let t = text(&draw(&m));
+    assert!(t.contains("Values are write-only"), "{t}");
+}
+
+#[test]
+fn renders_at_any_size_in_every_theme() {
+    // Terminal size is outside input: no size may panic (overflow checks are
+    // on in test builds). Overlays and banners included.
+    let base = {
+        let mut m = sample::loaded_model(80, 24);
+        own_token_expiring_at(&mut m, NOW_MS + DAY);
+        with_status(&mut m, |i| {
+            i.workspace_state = WorkspaceState::Paused;
+            None
+        });
+        m
+    };
+    for theme in [ThemeName::Dark, ThemeName::Light, ThemeName::Mono] {
+        let mut m = base.clone();
+        m.theme = theme;
+        m.ascii_borders = theme == ThemeName::Light;
+        for overlay in [None, Some('?'), Some(':'), Some('\n')] {
+            let mut m = m.clone();
+            pane(&mut m, '6');
+            match overlay {
+                Some('\n') => {
+                    update(&mut m, code(KeyCode::Enter));
+                }
+                Some(c) => {
+                    update(&mut m, key(c));
+                }
+                None => {}
+            }
+            for w in (0..=130).step_by(7).chain([59, 60, 61]) {
+                for h in (0..=45).step_by(4).chain([14, 15, 16]) {
+                    update(&mut m, Msg::Resize(w, h));
+                    let buf = draw(&m);
+                    if w >= 60 && h >= 15 && overlay.is_none() {
+                        let t = text(&buf);
+                        assert!(t.contains("xfre17eu"), "{w}x{h}:\n{t}");
+                    }
+                }
+            }
+        }
+    }
+}
