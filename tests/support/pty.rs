@@ -173,11 +173,13 @@ pub fn bin_with_test_panic() -> PathBuf {
 /// The dashboard running in a pseudo-terminal.
 pub struct App {
     child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
     raw: Arc<Mutex<Vec<u8>>>,
     parser: Arc<Mutex<vt100::Parser>>,
     reader: Option<JoinHandle<()>>,
+    /// Tells the reader thread to end after its next read.
+    stop_reading: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -221,6 +223,8 @@ impl App {
             0,
         )));
         let (raw2, parser2) = (raw.clone(), parser.clone());
+        let stop_reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop_reading.clone();
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
@@ -231,15 +235,19 @@ impl App {
                         parser2.lock().unwrap().process(&buf[..n]);
                     }
                 }
+                if stop2.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
             }
         });
         App {
             child,
-            master: pair.master,
-            writer,
+            master: Some(pair.master),
+            writer: Some(writer),
             raw,
             parser,
             reader: Some(reader),
+            stop_reading,
         }
     }
 
@@ -248,8 +256,9 @@ impl App {
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let w = self.writer.as_mut().expect("the terminal is open");
+        w.write_all(bytes.as_bytes()).unwrap();
+        w.flush().unwrap();
     }
 
     /// Send keys one at a time with a short pause (as a person types).
@@ -335,6 +344,22 @@ impl App {
         );
     }
 
+    /// Close the terminal, as when an SSH connection drops: the kernel sends
+    /// SIGHUP and the terminal answers EIO from then on. Every descriptor of
+    /// the master side must close, the reader thread's too: it is told to
+    /// stop, and `redraw_key` makes the dashboard write something so its
+    /// blocking read returns.
+    pub fn hang_up(&mut self, redraw_key: &str) {
+        self.stop_reading
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.send(redraw_key);
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
     /// Send a signal with kill(1).
     pub fn signal(&self, sig: &str) {
         let ok = std::process::Command::new("kill")
@@ -351,6 +376,8 @@ impl App {
     pub fn raw_mode(&self) -> bool {
         let t = self
             .master
+            .as_ref()
+            .expect("the terminal is open")
             .get_termios()
             .expect("the pty reports its termios");
         let flags = format!("{:?}", t.local_flags);
