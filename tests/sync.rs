@@ -772,3 +772,421 @@ async fn the_event_times_are_wall_clock() {
     assert!(at >= before && at <= SystemTime::now());
     h.sync.shutdown().await;
 }
+
+// ------------------------------------------------------------------ emulator tests
+
+mod emulator {
+    use super::*;
+    use lepdash::api::types::ActivationState;
+    use lepdash::emulator::{EmulatorHandle, EmulatorOptions};
+    use std::collections::BTreeMap;
+
+    const ADMIN: &str = "nvapi-sync-test-admin-token-0123";
+
+    async fn emulator() -> EmulatorHandle {
+        lepdash::emulator::start(EmulatorOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            admin_token: Some(ADMIN.to_string()),
+            ..EmulatorOptions::default()
+        })
+        .await
+        .unwrap()
+    }
+
+    fn emu_target(emu: &EmulatorHandle, ws: &str) -> SyncTarget {
+        let mut config = ClientConfig::new(
+            lepdash::api::paths::workspace_base(&emu.origin(), ws),
+            SecretString::from(ADMIN.to_string()),
+        );
+        config.request_timeout = Duration::from_secs(10);
+        SyncTarget {
+            id: ws.to_string(),
+            config,
+        }
+    }
+
+    /// Per-kind check that a second request never starts while one is in
+    /// flight, from the task's own start/end events.
+    #[derive(Default)]
+    struct InFlight {
+        open: BTreeMap<ResourceKind, bool>,
+        completed: BTreeMap<ResourceKind, usize>,
+    }
+
+    impl InFlight {
+        fn see(&mut self, ev: &SyncEvent) {
+            match ev {
+                SyncEvent::FetchStarted { kind, .. } => {
+                    let open = self.open.entry(*kind).or_default();
+                    assert!(
+                        !*open,
+                        "a second {kind:?} request started while one was in flight"
+                    );
+                    *open = true;
+                }
+                SyncEvent::Fetched { kind, .. } => {
+                    self.open.insert(*kind, false);
+                    *self.completed.entry(*kind).or_default() += 1;
+                }
+                SyncEvent::Mutated { .. } => {}
+            }
+        }
+
+        fn completed(&self, kind: ResourceKind) -> usize {
+            self.completed.get(&kind).copied().unwrap_or(0)
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn seeded_data_arrives_and_visible_and_status_poll_faster_than_hidden() {
+        let emu = emulator().await;
+        let mut h = Harness::start(
+            vec![emu_target(&emu, "demo")],
+            0,
+            fast(100 * MS, 3600 * 1000 * MS),
+        );
+        let mut seen = InFlight::default();
+        let mut data: BTreeMap<ResourceKind, usize> = BTreeMap::new();
+        let deadline = Instant::now() + WAIT;
+        while seen.completed(ResourceKind::Status) < 4 || seen.completed(ResourceKind::Secrets) < 4
+        {
+            assert!(Instant::now() < deadline, "polls did not arrive");
+            let ev = h.until("events", |_| true).await;
+            seen.see(&ev);
+            if let SyncEvent::Fetched {
+                kind,
+                result,
+                workspace,
+                ..
+            } = &ev
+            {
+                assert_eq!(*workspace, 0);
+                let n = match result.as_ref().expect("the seed fetches cleanly") {
+                    Fetched::Status { info, resolver } => {
+                        assert_eq!(
+                            resolver.as_ref().map(|r| r.activation()),
+                            Some(ActivationState::Active)
+                        );
+                        usize::from(!info.workspace_name.is_empty())
+                    }
+                    Fetched::Members(l) => l.items.len(),
+                    Fetched::Tokens { list, own_id } => {
+                        assert!(own_id.is_some(), "the admin token is listed");
+                        list.items.len()
+                    }
+                    Fetched::Secrets(l) => l.items.len(),
+                    Fetched::Registries(l) => l.items.len(),
+                    Fetched::Templates(l) => {
+                        assert!(l.items.iter().any(|e| e.public));
+                        l.items.len()
+                    }
+                };
+                data.insert(*kind, n);
+            }
+        }
+        for kind in ResourceKind::ALL {
+            assert!(
+                data.get(&kind).copied().unwrap_or(0) > 0,
+                "{kind:?} has seeded data"
+            );
+        }
+        for kind in [
+            ResourceKind::Members,
+            ResourceKind::Tokens,
+            ResourceKind::Registries,
+            ResourceKind::Templates,
+        ] {
+            assert_eq!(seen.completed(kind), 1, "{kind:?} is hidden: fetched once");
+        }
+        h.sync.shutdown().await;
+        emu.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_request_in_flight_per_resource_under_latency() {
+        let emu = emulator().await;
+        emu.set_faults("latency=200ms").unwrap();
+        let mut h = Harness::start(vec![emu_target(&emu, "demo")], 0, fast(10 * MS, 10 * MS));
+        let mut seen = InFlight::default();
+        let deadline = Instant::now() + WAIT;
+        while ResourceKind::ALL.iter().any(|&k| seen.completed(k) < 3) {
+            assert!(Instant::now() < deadline, "polls did not arrive");
+            h.cmd(SyncCmd::RefreshAll);
+            h.cmd(SyncCmd::Refresh(ResourceKind::Secrets));
+            let ev = h.until("events", |_| true).await;
+            seen.see(&ev);
+        }
+        h.sync.shutdown().await;
+        emu.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn back_off_grows_under_errors_and_resets_after_clearing_faults() {
+        let emu = emulator().await;
+        emu.set_faults("error-rate=1.0,only=/usersecrets").unwrap();
+        let mut h = Harness::start(
+            vec![emu_target(&emu, "demo")],
+            0,
+            fast(10 * MS, 3600 * 1000 * MS),
+        );
+        // 100 ms doubling to 800 ms, ±20 %.
+        let nominal = [100u32, 200, 400, 800, 800];
+        let mut ends = vec![];
+        for n in nominal {
+            let ev = h
+                .until("a failed secrets fetch", |e| {
+                    is_fetched(e, ResourceKind::Secrets)
+                })
+                .await;
+            let SyncEvent::Fetched {
+                result,
+                at,
+                next_attempt,
+                ..
+            } = ev
+            else {
+                unreachable!()
+            };
+            let e = result.expect_err("error-rate=1.0 fails every request");
+            assert!(e.is_transient(), "{e}");
+            let delay = next_attempt.unwrap().duration_since(at).unwrap_or_default();
+            assert!(
+                delay >= (n * 8 / 10) * MS - 5 * MS && delay <= (n * 12 / 10) * MS,
+                "{delay:?} vs nominal {n} ms"
+            );
+            ends.push(at);
+        }
+        // The attempts really were spaced by the growing back-off.
+        for i in 1..ends.len() {
+            let gap = ends[i].duration_since(ends[i - 1]).unwrap_or_default();
+            assert!(
+                gap >= (nominal[i - 1] * 8 / 10) * MS,
+                "attempt {i} after {gap:?}"
+            );
+        }
+        emu.clear_faults();
+        h.until("a success after the faults are cleared", |e| {
+            matches!(
+                e,
+                SyncEvent::Fetched {
+                    kind: ResourceKind::Secrets,
+                    result: Ok(_),
+                    ..
+                }
+            )
+        })
+        .await;
+        emu.set_faults("error-rate=1.0,only=/usersecrets").unwrap();
+        let ev = h
+            .until("the next failure", |e| {
+                matches!(
+                    e,
+                    SyncEvent::Fetched {
+                        kind: ResourceKind::Secrets,
+                        result: Err(_),
+                        ..
+                    }
+                )
+            })
+            .await;
+        let SyncEvent::Fetched {
+            at, next_attempt, ..
+        } = ev
+        else {
+            unreachable!()
+        };
+        let delay = next_attempt.unwrap().duration_since(at).unwrap_or_default();
+        assert!(delay <= 120 * MS, "the back-off starts over: {delay:?}");
+        h.sync.shutdown().await;
+        emu.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn rate_limited_requests_wait_for_retry_after() {
+        let emu = emulator().await;
+        emu.set_faults("rate-limit=1,retry-after=1,only=/usersecrets")
+            .unwrap();
+        let mut h = Harness::start(
+            vec![emu_target(&emu, "demo")],
+            0,
+            fast(10 * MS, 3600 * 1000 * MS),
+        );
+        let mut ats = vec![];
+        for _ in 0..3 {
+            let ev = h
+                .until("a rate-limited fetch", |e| {
+                    is_fetched(e, ResourceKind::Secrets)
+                })
+                .await;
+            let SyncEvent::Fetched {
+                result,
+                at,
+                next_attempt,
+                ..
+            } = ev
+            else {
+                unreachable!()
+            };
+            let e = result.expect_err("every request is rate limited");
+            assert_eq!(e.retry_after(), Some(Duration::from_secs(1)), "{e}");
+            assert!(next_attempt.unwrap().duration_since(at).unwrap() >= 990 * MS);
+            ats.push(at);
+            // A manual refresh does not jump the queue.
+            h.cmd(SyncCmd::Refresh(ResourceKind::Secrets));
+        }
+        for w in ats.windows(2) {
+            let gap = w[1].duration_since(w[0]).unwrap_or_default();
+            assert!(
+                gap >= 990 * MS,
+                "retried after {gap:?}, Retry-After was 1 s"
+            );
+        }
+        h.sync.shutdown().await;
+        emu.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn mutations_answer_then_the_list_shows_them() {
+        let emu = emulator().await;
+        let mut h = Harness::start(
+            vec![emu_target(&emu, "demo"), emu_target(&emu, "early")],
+            0,
+            fast(3600 * 1000 * MS, 3600 * 1000 * MS),
+        );
+        h.until("initial secrets", |e| is_fetched(e, ResourceKind::Secrets))
+            .await;
+        h.cmd(SyncCmd::Mutate {
+            id: 1,
+            mutation: Mutation::PutSecrets {
+                items: vec![SecretWrite {
+                    name: "SYNC_TEST_SECRET".into(),
+                    value: SecretString::from("sync-test-value".to_string()),
+                    visibility: None,
+                    tags: vec![],
+                }],
+                overwrite: false,
+            },
+        });
+        let ev = h
+            .until("the mutation result", |e| {
+                matches!(e, SyncEvent::Mutated { .. })
+            })
+            .await;
+        let SyncEvent::Mutated {
+            id,
+            workspace,
+            result,
+        } = ev
+        else {
+            unreachable!()
+        };
+        assert_eq!((id, workspace), (1, 0));
+        result.unwrap();
+        let ev = h
+            .until("the refreshed list", |e| {
+                is_fetched(e, ResourceKind::Secrets)
+            })
+            .await;
+        let SyncEvent::Fetched {
+            result: Ok(Fetched::Secrets(list)),
+            ..
+        } = ev
+        else {
+            panic!("{ev:?}")
+        };
+        assert!(list.items.iter().any(|s| s.name == "SYNC_TEST_SECRET"));
+
+        // A refused write on the not-activated workspace: the error comes back
+        // once, with its id, and is not retried.
+        h.cmd(SyncCmd::SwitchWorkspace(1));
+        h.until("early's secrets", |e| {
+            matches!(
+                e,
+                SyncEvent::Fetched {
+                    kind: ResourceKind::Secrets,
+                    workspace: 1,
+                    ..
+                }
+            )
+        })
+        .await;
+        h.cmd(SyncCmd::Mutate {
+            id: 2,
+            mutation: Mutation::DeleteSecret {
+                name: "ANYTHING".into(),
+            },
+        });
+        let ev = h
+            .until("the refusal", |e| {
+                matches!(e, SyncEvent::Mutated { id: 2, .. })
+            })
+            .await;
+        let SyncEvent::Mutated {
+            workspace, result, ..
+        } = ev
+        else {
+            unreachable!()
+        };
+        assert_eq!(workspace, 1);
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("WorkspaceNotActivated"), "{e}");
+        for ev in h.collect_for(300 * MS).await {
+            assert!(
+                !matches!(ev, SyncEvent::Mutated { .. }),
+                "a failed mutation is answered once: {ev:?}"
+            );
+        }
+        h.sync.shutdown().await;
+        emu.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn switching_to_early_drops_demo_answers_and_shows_its_activation() {
+        let emu = emulator().await;
+        emu.set_faults("latency=1500ms").unwrap();
+        let mut h = Harness::start(
+            vec![emu_target(&emu, "demo"), emu_target(&emu, "early")],
+            0,
+            fast(3600 * 1000 * MS, 3600 * 1000 * MS),
+        );
+        for _ in 0..6 {
+            h.until("demo fetches start", |e| {
+                matches!(e, SyncEvent::FetchStarted { workspace: 0, .. })
+            })
+            .await;
+        }
+        emu.clear_faults();
+        h.cmd(SyncCmd::SwitchWorkspace(1));
+        let mut fetched = std::collections::BTreeSet::new();
+        while fetched.len() < 6 {
+            let ev = h.until("early's six resources", |_| true).await;
+            if let SyncEvent::Fetched {
+                kind,
+                workspace,
+                result,
+                ..
+            } = ev
+            {
+                assert_eq!(
+                    workspace, 1,
+                    "an answer of demo came through after the switch"
+                );
+                if let Ok(Fetched::Status { resolver, info }) = &result {
+                    assert_eq!(
+                        resolver.as_ref().map(|r| r.activation()),
+                        Some(ActivationState::NotActivated)
+                    );
+                    assert_eq!(info.not_in_use, Some(true));
+                }
+                fetched.insert(kind);
+            }
+        }
+        for ev in h.collect_for(1800 * MS).await {
+            if let SyncEvent::Fetched { workspace, .. } = ev {
+                assert_eq!(workspace, 1);
+            }
+        }
+        h.sync.shutdown().await;
+        emu.shutdown().await;
+    }
+}
