@@ -122,5 +122,5 @@ import sys
 c0, c1, hz, secs = (float(x) for x in sys.argv[1:])
 print(f"idle CPU: {(c1 - c0) / hz / secs * 100:.2f} % of a core (budget 0.5 %)")
 EOF
-echo "idle output: $((bytes1 - bytes0)) bytes, $frames frame(s) written (budget: none)"
+echo "output before idling: $bytes0 bytes; idle output: $((bytes1 - bytes0)) bytes, $frames frame(s) written (budget: none)"
 echo "resident memory after idle: $rss"

@@ -100,7 +100,8 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     let mut term = match TerminalGuard::enter(cfg.mouse) {
         Ok(t) => t,
         Err(e) => {
-            sync.shutdown().await;
+            drop(events_rx);
+            stop_sync(sync).await;
             return Err(e.into());
         }
     };
@@ -119,7 +120,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     drop(driver);
     // Restore before anything else can print.
     let left = term.leave();
-    sync.shutdown().await;
+    stop_sync(sync).await;
     match &outcome {
         Ok(why) => tracing::info!(why, "dashboard ended"),
         Err(e) => tracing::error!(error = %e, "dashboard failed"),
@@ -127,6 +128,17 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     outcome?;
     left.wrap_err("cannot restore the terminal")?;
     Ok(())
+}
+
+/// Stop the sync task; its event receiver is gone by now, so it cannot be
+/// stuck sending. Bounded anyway: exiting never waits on the network.
+async fn stop_sync(sync: SyncHandle) {
+    if tokio::time::timeout(Duration::from_secs(2), sync.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the sync task did not stop in time");
+    }
 }
 
 fn theme(t: config::ThemeName) -> ThemeName {
