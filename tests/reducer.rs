@@ -217,6 +217,20 @@ fn filter_is_case_insensitive_over_visible_columns() {
 }
 
 #[test]
+fn filter_sees_status_words_of_relative_columns() {
+    let mut m = loaded();
+    update(&mut m, key('3'));
+    update(&mut m, key('/'));
+    typed(&mut m, "expired");
+    assert_eq!(visible_names(&m), ["old-notebook"]);
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, key('2'));
+    update(&mut m, key('/'));
+    typed(&mut m, "never");
+    assert_eq!(visible_names(&m), ["eve@example.com", "ines@example.com"]);
+}
+
+#[test]
 fn sorting_cycles_columns_and_reverses() {
     let mut m = loaded();
     update(&mut m, key('4'));

@@ -639,3 +639,46 @@ fn renders_at_any_size_in_every_theme() {
         }
     }
 }
+
+#[test]
+fn ascii_mode_draws_only_ascii() {
+    let mut init = sample::init();
+    init.ascii_borders = true;
+    init.demo = true;
+    let mut m = fresh(120, 40, init);
+    for kind in ResourceKind::ALL {
+        update(&mut m, sample::ok_msg(sample::fetched(kind), sample::now()));
+    }
+    own_token_expiring_at(&mut m, NOW_MS + DAY);
+    update(
+        &mut m,
+        fetch(
+            ResourceKind::Secrets,
+            Err(ApiError::Timeout(Duration::from_secs(30))),
+            40,
+            Some(60),
+        ),
+    );
+    for n in ['1', '2', '3', '4', '5', '6'] {
+        pane(&mut m, n);
+        for overlay in [None, Some('?'), Some(':'), Some('\n'), Some('/')] {
+            let mut m = m.clone();
+            match overlay {
+                Some('\n') => {
+                    update(&mut m, code(KeyCode::Enter));
+                }
+                Some(c) => {
+                    update(&mut m, key(c));
+                    typed(&mut m, "a");
+                }
+                None => {}
+            }
+            let t = text(&draw(&m));
+            let bad: String = t.chars().filter(|c| !c.is_ascii()).collect();
+            assert!(
+                bad.is_empty(),
+                "pane {n} {overlay:?}: non-ASCII {bad:?}\n{t}"
+            );
+        }
+    }
+}

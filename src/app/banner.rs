@@ -45,7 +45,7 @@ impl Banner {
     /// The first line: title and, when known, since when.
     pub fn headline(&self) -> String {
         match &self.since {
-            Some(s) => format!("{} · {s}", self.title),
+            Some(s) => format!("{}, {s}", self.title),
             None => self.title.clone(),
         }
     }
@@ -254,7 +254,7 @@ pub fn banner_lines(banners: &[Banner], width: u16) -> Vec<BannerLine> {
     for other in &banners[1..] {
         let text = format!("{}: {}", tag(other.severity), other.headline());
         lines.push(BannerLine {
-            text: format::truncate(&text, width, "…").into_owned(),
+            text: format::truncate(&text, width, "...").into_owned(),
             severity: other.severity,
             headline: true,
         });

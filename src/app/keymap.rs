@@ -281,7 +281,7 @@ pub const BINDINGS: &[Binding] = &[
         "new",
         &["n"],
         "Changes",
-        "new (secret, token, …)",
+        "new (secret, token, ...)",
         None,
     ),
     b(

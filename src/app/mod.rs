@@ -7,6 +7,7 @@
 
 pub mod banner;
 pub mod format;
+pub mod forms;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -660,11 +661,12 @@ pub fn describe_mutation(m: &Mutation) -> String {
 pub(crate) fn changed_ids<T: PartialEq>(
     old: &[T],
     new: &[T],
-    id: impl Fn(&T) -> String,
+    id: fn(&T) -> std::borrow::Cow<'_, str>,
 ) -> HashSet<String> {
-    let before: std::collections::HashMap<String, &T> = old.iter().map(|o| (id(o), o)).collect();
+    let before: std::collections::HashMap<std::borrow::Cow<'_, str>, &T> =
+        old.iter().map(|o| (id(o), o)).collect();
     new.iter()
         .filter(|n| before.get(&id(n)).is_none_or(|o| *o != *n))
-        .map(&id)
+        .map(|n| id(n).into_owned())
         .collect()
 }

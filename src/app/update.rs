@@ -1,5 +1,6 @@
 //! The reducer: `update(&mut Model, Msg) -> Vec<Effect>`. Pure.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use crossterm::event::{
@@ -167,7 +168,7 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
                     let text = if hint.is_empty() {
                         format!("failed to {what}: {e}")
                     } else {
-                        format!("failed to {what}: {e} — {hint}")
+                        format!("failed to {what}: {e}; {hint}")
                     };
                     toast(model, ToastLevel::Error, text);
                 }
@@ -246,14 +247,14 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 shapes,
             };
             store(&mut model.status, data, 0, at, |old, new| match old {
-                Some(old) => changed_ids(&old.shapes, &new.shapes, |s| s.name.clone()),
+                Some(old) => changed_ids(&old.shapes, &new.shapes, |s| Cow::Borrowed(&s.name)),
                 None => Default::default(),
             })
         }
         Fetched::Members(list) => {
             let skipped = list.skipped.len();
             store(&mut model.members, list.items, skipped, at, |old, new| {
-                old.map(|o| changed_ids(o, new, |m| m.id.clone()))
+                old.map(|o| changed_ids(o, new, |m| Cow::Borrowed(&m.id)))
                     .unwrap_or_default()
             })
         }
@@ -264,14 +265,14 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 own_id,
             };
             store(&mut model.tokens, data, skipped, at, |old, new| {
-                old.map(|o| changed_ids(&o.list, &new.list, |t| t.id.clone()))
+                old.map(|o| changed_ids(&o.list, &new.list, |t| Cow::Borrowed(&t.id)))
                     .unwrap_or_default()
             })
         }
         Fetched::Secrets(list) => {
             let skipped = list.skipped.len();
             store(&mut model.secrets, list.items, skipped, at, |old, new| {
-                old.map(|o| changed_ids(o, new, |s| s.name.clone()))
+                old.map(|o| changed_ids(o, new, |s| Cow::Borrowed(&s.name)))
                     .unwrap_or_default()
             })
         }
@@ -283,7 +284,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 skipped,
                 at,
                 |old, new| {
-                    old.map(|o| changed_ids(o, new, |r| r.id().to_string()))
+                    old.map(|o| changed_ids(o, new, |r| Cow::Borrowed(r.id())))
                         .unwrap_or_default()
                 },
             )
@@ -294,7 +295,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 old.map(|o| {
                     changed_ids(o, new, |t| {
                         let ns = if t.public { "public" } else { "private" };
-                        format!("{ns}/{}", t.template.id())
+                        Cow::Owned(format!("{ns}/{}", t.template.id()))
                     })
                 })
                 .unwrap_or_default()
@@ -310,7 +311,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
 /// Recompute a pane's cached rows after its data changed.
 fn rebuild(model: &mut Model, kind: ResourceKind) {
     let mut view = std::mem::take(&mut model.views[kind_index(kind)]);
-    view.rebuild(&model.source(kind));
+    view.rebuild(&model.source(kind), model.now_ms());
     model.views[kind_index(kind)] = view;
 }
 
@@ -703,7 +704,7 @@ fn on_confirm_key(
                 id,
                 mutation: c.mutation,
             }));
-            toast(model, ToastLevel::Info, format!("{what}…"));
+            toast(model, ToastLevel::Info, format!("{what}..."));
             None
         }
         _ if c.type_to_confirm.is_some() => {
@@ -759,7 +760,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
             toast(
                 model,
                 ToastLevel::Info,
-                format!("workspaces: {} — switch with :ws ID", list.join(", ")),
+                format!("workspaces: {}; switch with :ws ID", list.join(", ")),
             );
         }
         Command::Workspace(Some(id)) => match model.workspaces.iter().position(|w| w.id == id) {
@@ -871,7 +872,7 @@ fn open_detail(model: &mut Model) {
             lines.push(DetailLine::Heading("Input schema".to_string()));
             lines.extend(json_lines(&t.spec.schema()));
             Detail {
-                title: format!("Template {} · {access} · {workload}", t.name()),
+                title: format!("Template {} ({access}, {workload})", t.name()),
                 lines,
                 scroll: 0,
                 copy: Some((format!("template id {}", t.id()), t.id().to_string())),

@@ -16,14 +16,14 @@ use super::input::LineInput;
 pub const EXPIRY_WARN_DAYS: i64 = 10;
 const DAY_MS: i64 = 86_400_000;
 
-/// What a column holds; decides sorting and whether the filter sees it.
+/// What a column holds; decides sorting and width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColKind {
     Text,
     Num,
     /// An absolute date: filterable.
     Date,
-    /// A relative time ("5m ago"): changes with the clock, so not filtered.
+    /// A relative time ("5m ago"): changes with the clock; fixed width.
     Relative,
 }
 
@@ -64,7 +64,7 @@ use ColKind::{Date, Relative, Text};
 
 pub const SHAPE_COLUMNS: &[Column] = &[
     col("Shape", 0, 8, 28, Text),
-    col("Accelerator", 1, 8, 20, Text),
+    col("Accelerator", 1, 8, 26, Text),
     num_col("GPUs", 0, 4, 6),
     num_col("CPU", 0, 3, 6),
     col("Memory", 1, 6, 10, Text),
@@ -297,7 +297,7 @@ impl<'a> Source<'a> {
                     1 => or_dash(r.shape.accelerator_type.as_deref()),
                     2 => match (r.shape.accelerator_num, r.shape.accelerator_fraction) {
                         (Some(n), Some(f)) if f > 0.0 && f < 1.0 => {
-                            Cow::Owned(format!("{}×{}", format::num(n), format::num(f)))
+                            Cow::Owned(format!("{}x{}", format::num(n), format::num(f)))
                         }
                         (Some(n), _) => Cow::Owned(format::num(n)),
                         (None, _) => Cow::Borrowed("-"),
@@ -446,7 +446,7 @@ pub struct ListView {
     order: Vec<u32>,
     /// Filtered `order`: what the table shows.
     visible: Vec<u32>,
-    /// Per item: folded text of the filterable columns, `\x1f`-separated.
+    /// Per item: folded text of all columns, `\x1f`-separated.
     haystack: Vec<String>,
     /// Per column: widest cell over all items (capped by the column's max).
     widths: Vec<u16>,
@@ -459,8 +459,9 @@ pub struct ListView {
 }
 
 impl ListView {
-    /// Recompute everything after the data changed.
-    pub fn rebuild(&mut self, src: &Source<'_>) {
+    /// Recompute everything after the data changed. Relative-time cells
+    /// (`EXPIRED 3d ago`, `never`) are indexed as they read at `now_ms`.
+    pub fn rebuild(&mut self, src: &Source<'_>, now_ms: i64) {
         let cols = src.columns();
         let n = src.len();
         self.haystack.clear();
@@ -472,14 +473,14 @@ impl ListView {
         for i in 0..n {
             let mut hay = String::new();
             for (c, column) in cols.iter().enumerate() {
+                let text = src.cell(i, c, now_ms);
                 if column.kind == ColKind::Relative {
                     self.widths[c] = self.widths[c].max(column.max);
-                    continue;
-                }
-                let text = src.cell(i, c, 0);
-                let w = (format::width(&text) as u16).min(column.max);
-                if w > self.widths[c] {
-                    self.widths[c] = w;
+                } else {
+                    let w = (format::width(&text) as u16).min(column.max);
+                    if w > self.widths[c] {
+                        self.widths[c] = w;
+                    }
                 }
                 if !hay.is_empty() {
                     hay.push('\x1f');
@@ -727,7 +728,7 @@ mod tests {
         let data = secrets(&["b", "a", "c", "ab"]);
         let src = Source::Secrets(&data);
         let mut v = ListView::default();
-        v.rebuild(&src);
+        v.rebuild(&src, 0);
         let names: Vec<_> = v
             .visible()
             .iter()

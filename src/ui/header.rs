@@ -184,9 +184,10 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         spans.extend(input_spans(ctx, &view.filter, true));
         spans.push(Span::styled(
             format!(
-                "   {} of {}  ·  Enter keep · Esc clear · Up/Down move",
+                "   {} of {}  {d}  Enter keep {d} Esc clear {d} Up/Down move",
                 view.visible().len(),
-                view.total()
+                view.total(),
+                d = ctx.glyphs.dot
             ),
             t.muted,
         ));

@@ -1,6 +1,7 @@
 //! Rendering: `render(frame, &Model)` only reads the model and draws.
 //! Header and banner, one module per kind of pane, shared widgets, theme.
 
+pub mod form;
 pub mod header;
 pub mod list;
 pub mod status;

@@ -174,7 +174,7 @@ pub fn table(
             };
             let style = t.tone(src.tone(i, *c, now_ms));
             put(buf, cx, y, &shown, style, *w);
-            if !needle.is_empty() && col.kind != crate::app::view::ColKind::Relative {
+            if !needle.is_empty() {
                 for (s, e) in format::match_ranges(&shown, needle) {
                     let off = format::width(&shown[..s]) as u16;
                     let len = format::width(&shown[s..e]) as u16;
@@ -354,7 +354,7 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
             .iter()
             .map(|(n, a, _)| format!("{n}{a}"))
             .collect::<Vec<_>>()
-            .join(" · ")
+            .join(&format!(" {} ", ctx.glyphs.dot))
     );
     for l in format::wrap(&commands, usize::from(w.saturating_sub(4))) {
         extra.push(Line::styled(format!(" {l}"), t.muted));
@@ -366,9 +366,10 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
     let title = Line::from(vec![Span::styled(" Keys ", t.title)]);
     let bottom = Line::from(Span::styled(
         format!(
-            " {} close · j/k scroll ",
+            " {} close {} j/k scroll ",
             km.first_key(crate::app::Action::Back)
-                .unwrap_or_else(|| "Esc".into())
+                .unwrap_or_else(|| "Esc".into()),
+            ctx.glyphs.dot
         ),
         t.muted,
     ));
@@ -432,7 +433,14 @@ pub fn palette_box(
     let rect = Rect::new(area.x + (area.width - w) / 2, area.y, w, h.min(area.height));
     Clear.render(rect, buf);
     let blk = block(ctx, Line::styled(" Command ", t.title)).title_bottom(
-        Line::styled(" Enter run · Tab complete · Esc close ", t.muted).right_aligned(),
+        Line::styled(
+            format!(
+                " Enter run {d} Tab complete {d} Esc close ",
+                d = ctx.glyphs.dot
+            ),
+            t.muted,
+        )
+        .right_aligned(),
     );
     let inner = blk.inner(rect);
     blk.render(rect, buf);
@@ -489,8 +497,9 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
     hints.push("j/k scroll".to_string());
     hints.push("Esc close".to_string());
     let bottom = format!(
-        " {} · {}-{} of {} ",
-        hints.join(" · "),
+        " {} {} {}-{} of {} ",
+        hints.join(&format!(" {} ", ctx.glyphs.dot)),
+        ctx.glyphs.dot,
         if d.lines.is_empty() { 0 } else { scroll + 1 },
         last,
         d.lines.len()
@@ -571,8 +580,13 @@ pub fn confirm(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, c: &Confirm) {
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, w, h);
     Clear.render(rect, buf);
-    let blk = block(ctx, Line::styled(format!(" {} ", c.title), t.error))
-        .title_bottom(Line::styled(" Enter confirm · Esc cancel ", t.muted).right_aligned());
+    let blk = block(ctx, Line::styled(format!(" {} ", c.title), t.error)).title_bottom(
+        Line::styled(
+            format!(" Enter confirm {} Esc cancel ", ctx.glyphs.dot),
+            t.muted,
+        )
+        .right_aligned(),
+    );
     let inner = blk.inner(rect);
     blk.render(rect, buf);
     for (r, l) in lines.iter().take(usize::from(inner.height)).enumerate() {

@@ -1,0 +1,937 @@
+//! The management forms as plain state: fields, focus, per-field errors, the
+//! submitting lock, and `submit` turning a valid form into a `Mutation`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::confirm::Destructive;
+use super::field::{Field, FieldId, FieldKind, modifiers};
+use super::validate::{self, ASSIGNABLE_ROLES, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
+use crate::api::ApiError;
+use crate::api::types::{
+    CreateTokenRequest, InviteRequest, Member, Metadata, RegistryWrite, RegistryWriteSpec, Role,
+    SecretWrite, Visibility,
+};
+use crate::sync::Mutation;
+
+/// Which form this is, with what it was opened on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    CreateSecret,
+    UpdateSecret {
+        name: String,
+    },
+    InviteMember,
+    ChangeRole {
+        id: String,
+        email: String,
+        current: Role,
+    },
+    CreateToken,
+    AddRegistry,
+}
+
+impl FormKind {
+    /// The modal's title.
+    pub fn title(&self) -> String {
+        match self {
+            FormKind::CreateSecret => "New secret".into(),
+            FormKind::UpdateSecret { name } => format!("Update secret {name}"),
+            FormKind::InviteMember => "Invite member".into(),
+            FormKind::ChangeRole { email, .. } => format!("Change role of {email}"),
+            FormKind::CreateToken => "New token".into(),
+            FormKind::AddRegistry => "Add registry".into(),
+        }
+    }
+
+    /// The verb phrase for "your role cannot …" / read-only messages.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            FormKind::CreateSecret => "create secrets",
+            FormKind::UpdateSecret { .. } => "update secrets",
+            FormKind::InviteMember => "invite members",
+            FormKind::ChangeRole { .. } => "change roles",
+            FormKind::CreateToken => "create tokens",
+            FormKind::AddRegistry => "add registries",
+        }
+    }
+
+    /// Shown on a 403: "your role cannot create secrets".
+    pub fn forbidden_message(&self) -> String {
+        format!("your role cannot {}", self.verb())
+    }
+
+    /// Shown when `--read-only` blocks opening the form.
+    pub fn read_only_message(&self) -> String {
+        format!("read-only mode: lepdash does not {}", self.verb())
+    }
+
+    /// The field a 409 conflict is about (the name or email being created).
+    fn identity_field(&self) -> Option<FieldId> {
+        match self {
+            FormKind::CreateSecret => Some(FieldId::SecretName),
+            FormKind::InviteMember => Some(FieldId::Email),
+            FormKind::CreateToken => Some(FieldId::TokenName),
+            FormKind::AddRegistry => Some(FieldId::RegistryName),
+            FormKind::UpdateSecret { .. } | FormKind::ChangeRole { .. } => None,
+        }
+    }
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormOutcome {
+    /// Ignored (also every key while submitting).
+    None,
+    /// Something changed: redraw.
+    Changed,
+    /// Enter on the last field or Ctrl-S: call [`Form::submit`].
+    Submit,
+    /// Esc: close the form, nothing is sent.
+    Cancel,
+}
+
+/// A valid form's result.
+// A short-lived return value: boxing the mutation would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Submission {
+    /// Send this mutation (the form is now `submitting`).
+    Send(Mutation),
+    /// Ask for this confirmation first; on `Confirmed`, call
+    /// [`Form::submit_confirmed`] (the update-secret form: `OverwriteSecret`).
+    Confirm(Destructive),
+}
+
+/// Why `submit` gave no mutation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitError {
+    /// Some field is invalid; the errors are stored on the fields and the
+    /// focus moved to the first one.
+    Invalid,
+    /// A submit is already in flight.
+    AlreadySubmitting,
+}
+
+/// One open management form.
+#[derive(Debug)]
+pub struct Form {
+    kind: FormKind,
+    fields: Vec<Field>,
+    focus: usize,
+    submitting: bool,
+    server_error: Option<String>,
+    /// Names (or emails) that a create must not reuse.
+    existing: Vec<String>,
+    /// Change role: the member is the last active admin.
+    sole_admin: bool,
+}
+
+const EXPIRY_DATE_CHOICE: usize = EXPIRY_DAYS.len();
+
+impl Form {
+    fn new(kind: FormKind, fields: Vec<Field>, existing: Vec<String>) -> Form {
+        let mut form = Form {
+            kind,
+            fields,
+            focus: 0,
+            submitting: false,
+            server_error: None,
+            existing,
+            sole_admin: false,
+        };
+        form.focus = form.first_focusable().unwrap_or(0);
+        form
+    }
+
+    /// Create a secret; `existing` are the names already listed.
+    pub fn create_secret(existing: &[String]) -> Form {
+        Form::new(
+            FormKind::CreateSecret,
+            vec![
+                Field::text(FieldId::SecretName, "Name", "").with_hint("e.g. HF_TOKEN"),
+                Field::masked(FieldId::SecretValue, "Value", true)
+                    .with_hint("type or paste; never shown back"),
+                Field::choice(
+                    FieldId::Visibility,
+                    "Visibility",
+                    vec!["private".into(), "public".into()],
+                    0,
+                ),
+            ],
+            existing.to_vec(),
+        )
+    }
+
+    /// Replace the value of secret `name` (needs an `OverwriteSecret` confirm).
+    pub fn update_secret(name: impl Into<String>) -> Form {
+        let name = name.into();
+        Form::new(
+            FormKind::UpdateSecret { name: name.clone() },
+            vec![
+                Field::info("Secret", name),
+                Field::masked(FieldId::SecretValue, "New value", true)
+                    .with_hint("type or paste; never shown back"),
+                Field::info(
+                    "",
+                    "The current value cannot be shown; this one replaces it.",
+                ),
+            ],
+            Vec::new(),
+        )
+    }
+
+    /// Invite a member; `existing_emails` are members and pending invitations.
+    pub fn invite_member(existing_emails: Vec<String>) -> Form {
+        Form::new(
+            FormKind::InviteMember,
+            vec![
+                Field::text(FieldId::Email, "Email", "").with_hint("name@example.com"),
+                role_choice(&Role::User),
+            ],
+            existing_emails,
+        )
+    }
+
+    /// Change member `id`'s role; `members` is the current list (for the
+    /// last-admin rule).
+    pub fn change_role(
+        id: impl Into<String>,
+        email: impl Into<String>,
+        current: Role,
+        members: &[Member],
+    ) -> Form {
+        let id = id.into();
+        let email = email.into();
+        let sole_admin = validate::would_remove_last_admin(members, &id, Some(Role::User));
+        let current_text = if current.is_unknown() {
+            format!("{current} (custom role)")
+        } else {
+            current.to_string()
+        };
+        let mut fields = vec![
+            Field::info("Member", email.clone()),
+            Field::info("Current", current_text),
+            role_choice(&current),
+        ];
+        if sole_admin {
+            fields.push(
+                Field::info("", "This member is the workspace's only active admin.")
+                    .warning_style(),
+            );
+        }
+        let mut form = Form::new(
+            FormKind::ChangeRole { id, email, current },
+            fields,
+            Vec::new(),
+        );
+        form.sole_admin = sole_admin;
+        form
+    }
+
+    /// Create a token; `existing_names` are the names of listed tokens.
+    pub fn create_token(existing_names: Vec<String>) -> Form {
+        let mut options: Vec<String> = EXPIRY_DAYS
+            .iter()
+            .map(|d| {
+                if *d == 1 {
+                    "1 day".to_string()
+                } else {
+                    format!("{d} days")
+                }
+            })
+            .collect();
+        options.push("until a date".into());
+        let mut date = Field::text(FieldId::ExpiryDate, "Date", "")
+            .with_hint("YYYY-MM-DD, valid through that day (UTC)");
+        date.hidden = true;
+        Form::new(
+            FormKind::CreateToken,
+            vec![
+                Field::text(FieldId::TokenName, "Name", "").with_hint("e.g. laptop"),
+                Field::choice(FieldId::Expiry, "Expires in", options, 0),
+                date,
+            ],
+            existing_names,
+        )
+    }
+
+    /// Add registry credentials; `existing` are the listed registry names.
+    pub fn add_registry(existing: Vec<String>) -> Form {
+        let provider = RegistryProvider::Ngc;
+        let mut form = Form::new(
+            FormKind::AddRegistry,
+            vec![
+                Field::choice(
+                    FieldId::Provider,
+                    "Provider",
+                    RegistryProvider::ALL
+                        .iter()
+                        .map(|p| p.label().to_string())
+                        .collect(),
+                    0,
+                ),
+                Field::text(FieldId::RegistryName, "Name", "").with_hint("e.g. ngc-pull"),
+                Field::text(FieldId::Server, "Server", ""),
+                Field::text(FieldId::Username, "Username", ""),
+                Field::masked(FieldId::Password, "Password", false),
+                Field::text(FieldId::RegistryEmail, "Email", "").with_hint("optional"),
+            ],
+            existing,
+        );
+        form.apply_provider(None, provider);
+        form
+    }
+
+    // ------------------------------------------------------------ reading
+
+    pub fn kind(&self) -> &FormKind {
+        &self.kind
+    }
+
+    pub fn title(&self) -> String {
+        self.kind.title()
+    }
+
+    /// All fields, hidden ones included (check [`Field::is_hidden`]).
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// Index of the focused field in [`Form::fields`].
+    pub fn focus(&self) -> usize {
+        self.focus
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn field(&self, id: FieldId) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The inline error of field `id`.
+    pub fn error(&self, id: FieldId) -> Option<&str> {
+        self.field(id).and_then(Field::error)
+    }
+
+    /// The text of a text field.
+    pub fn text(&self, id: FieldId) -> Option<&str> {
+        self.field(id).and_then(|f| match &f.kind {
+            FieldKind::Text { value, .. } => Some(value.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether any field holds a masked value.
+    pub fn has_masked(&self) -> bool {
+        self.fields.iter().any(|f| f.is_masked() && !f.hidden)
+    }
+
+    pub fn is_submitting(&self) -> bool {
+        self.submitting
+    }
+
+    /// The server's answer that maps to no field.
+    pub fn server_error(&self) -> Option<&str> {
+        self.server_error.as_deref()
+    }
+
+    /// The key help for the current focus.
+    pub fn help_line(&self) -> String {
+        if self.submitting {
+            return "Sending… keys are ignored until the server answers".into();
+        }
+        let mut parts: Vec<&str> = Vec::new();
+        if matches!(
+            self.focused().map(|f| &f.kind),
+            Some(FieldKind::Choice { .. })
+        ) {
+            parts.push("←/→ change");
+        }
+        parts.extend(["Tab next", "Enter submit", "Esc cancel"]);
+        if self.has_masked() {
+            let revealed = matches!(
+                self.focused().map(|f| &f.kind),
+                Some(FieldKind::Masked { revealed: true, .. })
+            );
+            parts.push(if revealed {
+                "Ctrl-R hide"
+            } else {
+                "Ctrl-R show"
+            });
+        }
+        parts.join(" · ")
+    }
+
+    // ------------------------------------------------------------ input
+
+    /// Move the focus to field `id` (false if it is not focusable).
+    pub fn focus_field(&mut self, id: FieldId) -> bool {
+        match self
+            .fields
+            .iter()
+            .position(|f| f.id == id && f.is_focusable())
+        {
+            Some(i) => {
+                self.set_focus(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Tab / Shift-Tab / Up / Down move, Enter on the last field or Ctrl-S
+    /// submits, Esc cancels, Ctrl-R / F2 show or hide the focused masked
+    /// value; other keys edit the focused field. Every key is ignored while
+    /// submitting.
+    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
+        if key.kind == KeyEventKind::Release || self.submitting {
+            return FormOutcome::None;
+        }
+        let (ctrl, _) = modifiers(&key);
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        match key.code {
+            KeyCode::Esc => FormOutcome::Cancel,
+            KeyCode::Char('s') if ctrl => FormOutcome::Submit,
+            KeyCode::Char('r') if ctrl => self.toggle_reveal(),
+            KeyCode::F(2) => self.toggle_reveal(),
+            KeyCode::Tab if shift => self.step(false),
+            KeyCode::Tab | KeyCode::Down => self.step(true),
+            KeyCode::BackTab | KeyCode::Up => self.step(false),
+            KeyCode::Enter => {
+                if self.last_focusable() == Some(self.focus) {
+                    FormOutcome::Submit
+                } else {
+                    self.step(true)
+                }
+            }
+            _ => {
+                let i = self.focus;
+                let before_provider = self.provider();
+                let Some(field) = self.fields.get_mut(i) else {
+                    return FormOutcome::None;
+                };
+                if field.handle_key(&key) {
+                    self.after_edit(i, before_provider);
+                    FormOutcome::Changed
+                } else {
+                    FormOutcome::None
+                }
+            }
+        }
+    }
+
+    /// Bracketed paste into the focused field (newlines dropped, except inner
+    /// ones of a secret value). Ignored while submitting.
+    pub fn handle_paste(&mut self, text: &str) -> FormOutcome {
+        if self.submitting {
+            return FormOutcome::None;
+        }
+        let i = self.focus;
+        let before_provider = self.provider();
+        let changed = self.fields.get_mut(i).is_some_and(|f| f.paste(text));
+        if changed {
+            self.after_edit(i, before_provider);
+            FormOutcome::Changed
+        } else {
+            FormOutcome::None
+        }
+    }
+
+    // ------------------------------------------------------------ submit
+
+    /// Validate every field (errors stored on the fields, focus on the first
+    /// bad one). For the update-secret form a valid submit asks for the
+    /// `OverwriteSecret` confirmation first; every other form gives the
+    /// mutation at once, moving masked values out of the form and locking it
+    /// (`submitting`).
+    pub fn submit(&mut self, now_ms: i64) -> Result<Submission, SubmitError> {
+        if self.submitting {
+            return Err(SubmitError::AlreadySubmitting);
+        }
+        self.validate_all(now_ms)?;
+        if let FormKind::UpdateSecret { name } = &self.kind {
+            return Ok(Submission::Confirm(Destructive::OverwriteSecret {
+                name: name.clone(),
+            }));
+        }
+        self.build(now_ms).map(Submission::Send)
+    }
+
+    /// Submit without asking again: after `Confirmed(OverwriteSecret)` for the
+    /// update form (for other forms the same as a `Send` from [`Form::submit`]).
+    pub fn submit_confirmed(&mut self, now_ms: i64) -> Result<Mutation, SubmitError> {
+        if self.submitting {
+            return Err(SubmitError::AlreadySubmitting);
+        }
+        self.validate_all(now_ms)?;
+        self.build(now_ms)
+    }
+
+    /// Lock (true) or unlock (false) the form while a mutation is in flight.
+    pub fn set_submitting(&mut self, submitting: bool) {
+        self.submitting = submitting;
+    }
+
+    /// Show the server's refusal and unlock the form. When the message
+    /// obviously concerns one field (a duplicate email, an existing name, a
+    /// reserved prefix) it goes next to that field; otherwise below the fields.
+    pub fn set_server_error(&mut self, msg: String) {
+        self.submitting = false;
+        let target = self.field_for_message(&msg, false);
+        self.place_server_error(target, msg);
+    }
+
+    /// Like [`Form::set_server_error`], using the status: 409 goes to the
+    /// name / email field, 403 says what the role cannot do.
+    pub fn set_api_error(&mut self, err: &ApiError) {
+        self.submitting = false;
+        let detail = err
+            .server_message()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| err.to_string());
+        match err.status() {
+            Some(409) => {
+                let target = self
+                    .kind
+                    .identity_field()
+                    .or_else(|| self.field_for_message(&detail, true));
+                self.place_server_error(target, format!("server: {detail}"));
+            }
+            Some(403) => {
+                self.server_error = Some(format!("{} ({detail})", self.kind.forbidden_message()));
+            }
+            Some(400) => {
+                let target = self.field_for_message(&detail, false);
+                self.place_server_error(target, format!("server: {detail}"));
+            }
+            _ => self.server_error = Some(err.to_string()),
+        }
+    }
+
+    // ------------------------------------------------------------ internals
+
+    fn first_focusable(&self) -> Option<usize> {
+        self.fields.iter().position(Field::is_focusable)
+    }
+
+    fn last_focusable(&self) -> Option<usize> {
+        self.fields.iter().rposition(Field::is_focusable)
+    }
+
+    fn set_focus(&mut self, i: usize) {
+        if i == self.focus {
+            return;
+        }
+        self.blur();
+        self.focus = i;
+    }
+
+    /// Leaving the focused field: hide a revealed value, validate an edited one.
+    fn blur(&mut self) {
+        let i = self.focus;
+        if let Some(f) = self.fields.get_mut(i) {
+            f.conceal();
+            if f.dirty {
+                f.touched = true;
+            }
+        }
+        if self.fields.get(i).is_some_and(|f| f.touched) {
+            self.validate_field(i, None);
+        }
+    }
+
+    fn step(&mut self, forward: bool) -> FormOutcome {
+        let n = self.fields.len();
+        if n == 0 {
+            return FormOutcome::None;
+        }
+        let mut i = self.focus;
+        for _ in 0..n {
+            i = if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            if self.fields[i].is_focusable() {
+                break;
+            }
+        }
+        if i == self.focus {
+            return FormOutcome::None;
+        }
+        self.set_focus(i);
+        FormOutcome::Changed
+    }
+
+    fn toggle_reveal(&mut self) -> FormOutcome {
+        if self
+            .fields
+            .get_mut(self.focus)
+            .is_some_and(Field::toggle_reveal)
+        {
+            FormOutcome::Changed
+        } else {
+            FormOutcome::None
+        }
+    }
+
+    fn provider(&self) -> RegistryProvider {
+        self.field(FieldId::Provider)
+            .map(|f| RegistryProvider::ALL[f.choice_index().min(RegistryProvider::ALL.len() - 1)])
+            .unwrap_or(RegistryProvider::Custom)
+    }
+
+    fn index_of(&self, id: FieldId) -> Option<usize> {
+        self.fields.iter().position(|f| f.id == id)
+    }
+
+    /// After field `i` changed: clear the general server error, apply the
+    /// cross-field rules, re-validate what is being validated live.
+    fn after_edit(&mut self, i: usize, before_provider: RegistryProvider) {
+        self.server_error = None;
+        let id = self.fields[i].id;
+        if matches!(self.fields[i].kind, FieldKind::Choice { .. }) {
+            // A choice has no half-typed state: validate it at once.
+            self.fields[i].touched = true;
+        }
+        match id {
+            FieldId::Provider => {
+                let now = self.provider();
+                if now != before_provider {
+                    self.apply_provider(Some(before_provider), now);
+                }
+            }
+            FieldId::Expiry => {
+                let by_date = self.fields[i].choice_index() == EXPIRY_DATE_CHOICE;
+                if let Some(d) = self.index_of(FieldId::ExpiryDate) {
+                    self.fields[d].hidden = !by_date;
+                    if !by_date {
+                        self.fields[d].error = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if self.fields[i].touched || self.fields[i].error.is_some() {
+            self.validate_field(i, None);
+        }
+    }
+
+    /// Fill server and username from the provider's presets where the user has
+    /// not typed their own (empty, or still the previous preset).
+    fn apply_provider(&mut self, before: Option<RegistryProvider>, now: RegistryProvider) {
+        let presets = [
+            (
+                FieldId::Server,
+                before.and_then(RegistryProvider::preset_server),
+                now.preset_server(),
+                now.server_hint(),
+            ),
+            (
+                FieldId::Username,
+                before.and_then(RegistryProvider::preset_username),
+                now.preset_username(),
+                now.username_hint(),
+            ),
+        ];
+        for (id, old, new, hint) in presets {
+            let Some(i) = self.index_of(id) else { continue };
+            let f = &mut self.fields[i];
+            let current = f.text_value();
+            if current.is_empty() || Some(current) == old {
+                f.set_text(new.unwrap_or_default());
+            }
+            f.hint = Some(hint.to_string());
+            if f.touched || f.error.is_some() {
+                self.validate_field(i, None);
+            }
+        }
+        if let Some(i) = self.index_of(FieldId::Password) {
+            self.fields[i].hint = Some(now.password_hint().to_string());
+        }
+    }
+
+    /// Check one field; `now_ms` enables the date-in-the-future rule.
+    fn check(&self, i: usize, now_ms: Option<i64>) -> Result<(), FieldError> {
+        let f = &self.fields[i];
+        if f.hidden {
+            return Ok(());
+        }
+        let text = f.text_value();
+        match f.id {
+            FieldId::SecretName => validate::validate_secret_name(text, &self.existing),
+            FieldId::SecretValue => validate::validate_secret_value(f.secret()),
+            FieldId::Email => validate::validate_invite_email(text, &self.existing),
+            FieldId::Role => {
+                let role = self.chosen_role();
+                match &self.kind {
+                    FormKind::ChangeRole { current, .. } if *current == role => {
+                        Err(FieldError::SameRole)
+                    }
+                    FormKind::ChangeRole { .. } if self.sole_admin && role != Role::Admin => {
+                        Err(FieldError::LastAdmin)
+                    }
+                    _ => Ok(()),
+                }
+            }
+            FieldId::TokenName => validate::validate_token_name(text, &self.existing),
+            FieldId::ExpiryDate => {
+                let date = validate::parse_date(text)?;
+                match now_ms {
+                    Some(now) => validate::expires_in_seconds(Expiry::Until(date), now).map(|_| ()),
+                    None => Ok(()),
+                }
+            }
+            FieldId::RegistryName => validate::validate_registry_name(text, &self.existing),
+            FieldId::Server => validate::validate_registry_server(self.provider(), text),
+            FieldId::Username => validate::validate_username(text),
+            FieldId::Password => validate::validate_password(f.secret()),
+            FieldId::RegistryEmail => validate::validate_optional_email(text),
+            FieldId::Visibility | FieldId::Expiry | FieldId::Provider | FieldId::Info => Ok(()),
+        }
+    }
+
+    fn validate_field(&mut self, i: usize, now_ms: Option<i64>) -> bool {
+        let result = self.check(i, now_ms);
+        let f = &mut self.fields[i];
+        f.error = result.err().map(|e| e.to_string());
+        f.error.is_none()
+    }
+
+    fn validate_all(&mut self, now_ms: i64) -> Result<(), SubmitError> {
+        self.server_error = None;
+        let mut first_bad = None;
+        for i in 0..self.fields.len() {
+            if !self.fields[i].is_focusable() {
+                continue;
+            }
+            self.fields[i].touched = true;
+            if !self.validate_field(i, Some(now_ms)) && first_bad.is_none() {
+                first_bad = Some(i);
+            }
+        }
+        match first_bad {
+            Some(i) => {
+                if i != self.focus {
+                    if let Some(f) = self.fields.get_mut(self.focus) {
+                        f.conceal();
+                    }
+                    self.focus = i;
+                }
+                Err(SubmitError::Invalid)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn chosen_role(&self) -> Role {
+        self.field(FieldId::Role)
+            .and_then(|f| ASSIGNABLE_ROLES.get(f.choice_index()).cloned())
+            .unwrap_or(Role::User)
+    }
+
+    fn take_secret(&mut self, id: FieldId) -> secrecy::SecretString {
+        match self.index_of(id) {
+            Some(i) => self.fields[i].take_secret(),
+            None => secrecy::SecretString::default(),
+        }
+    }
+
+    fn trimmed(&self, id: FieldId) -> String {
+        self.text(id).unwrap_or_default().trim().to_string()
+    }
+
+    /// Build the mutation of a validated form, moving masked values out, and
+    /// lock the form.
+    fn build(&mut self, now_ms: i64) -> Result<Mutation, SubmitError> {
+        let mutation = match self.kind.clone() {
+            FormKind::CreateSecret => {
+                let visibility = match self.field(FieldId::Visibility).map(Field::choice_index) {
+                    Some(1) => Visibility::Public,
+                    _ => Visibility::Private,
+                };
+                let name = self
+                    .text(FieldId::SecretName)
+                    .unwrap_or_default()
+                    .to_string();
+                Mutation::PutSecrets {
+                    items: vec![SecretWrite {
+                        name,
+                        value: self.take_secret(FieldId::SecretValue),
+                        visibility: Some(visibility),
+                        tags: Vec::new(),
+                    }],
+                    overwrite: false,
+                }
+            }
+            FormKind::UpdateSecret { name } => Mutation::PutSecrets {
+                // No visibility: an update must not change it.
+                items: vec![SecretWrite {
+                    name,
+                    value: self.take_secret(FieldId::SecretValue),
+                    visibility: None,
+                    tags: Vec::new(),
+                }],
+                overwrite: true,
+            },
+            FormKind::InviteMember => Mutation::InviteMember(InviteRequest {
+                email: self.trimmed(FieldId::Email),
+                role: self.chosen_role(),
+            }),
+            FormKind::ChangeRole { id, email, .. } => Mutation::ChangeRole {
+                id,
+                email,
+                role: self.chosen_role(),
+            },
+            FormKind::CreateToken => {
+                let choice = self.field(FieldId::Expiry).map_or(0, Field::choice_index);
+                let expiry = match EXPIRY_DAYS.get(choice) {
+                    Some(days) => Expiry::Days(*days),
+                    None => Expiry::Until(
+                        validate::parse_date(self.text(FieldId::ExpiryDate).unwrap_or_default())
+                            .map_err(|_| SubmitError::Invalid)?,
+                    ),
+                };
+                let expires_in = validate::expires_in_seconds(expiry, now_ms)
+                    .map_err(|_| SubmitError::Invalid)?;
+                Mutation::CreateToken(CreateTokenRequest {
+                    name: self.trimmed(FieldId::TokenName),
+                    scopes: Vec::new(),
+                    expires_in,
+                })
+            }
+            FormKind::AddRegistry => {
+                let name = self
+                    .text(FieldId::RegistryName)
+                    .unwrap_or_default()
+                    .to_string();
+                let email = self.trimmed(FieldId::RegistryEmail);
+                let provider = self.provider();
+                Mutation::AddRegistry(RegistryWrite {
+                    metadata: Metadata {
+                        // The id is the name, as the DGXC callers send it.
+                        id: Some(name.clone()),
+                        name: Some(name),
+                        ..Metadata::default()
+                    },
+                    spec: RegistryWriteSpec {
+                        registry_server: self.trimmed(FieldId::Server),
+                        username: self.trimmed(FieldId::Username),
+                        password: self.take_secret(FieldId::Password),
+                        email: (!email.is_empty()).then_some(email),
+                        provider: Some(provider.wire().to_string()),
+                    },
+                })
+            }
+        };
+        self.submitting = true;
+        Ok(mutation)
+    }
+
+    /// The field a server message obviously concerns, if any.
+    fn field_for_message(&self, msg: &str, conflict: bool) -> Option<FieldId> {
+        let m = msg.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
+        let exists = conflict
+            || has(&[
+                "already exists",
+                "already a member",
+                "conflict",
+                "duplicate",
+            ]);
+        let id = match self.kind {
+            FormKind::CreateSecret => {
+                if exists || has(&["lepton_", "reserved", "name"]) {
+                    FieldId::SecretName
+                } else if has(&["value"]) {
+                    FieldId::SecretValue
+                } else {
+                    return None;
+                }
+            }
+            FormKind::UpdateSecret { .. } => {
+                if has(&["value"]) {
+                    FieldId::SecretValue
+                } else {
+                    return None;
+                }
+            }
+            FormKind::InviteMember => {
+                if exists || has(&["email", "member", "invit"]) {
+                    FieldId::Email
+                } else if has(&["role"]) {
+                    FieldId::Role
+                } else {
+                    return None;
+                }
+            }
+            FormKind::ChangeRole { .. } => {
+                if has(&["admin", "role"]) {
+                    FieldId::Role
+                } else {
+                    return None;
+                }
+            }
+            FormKind::CreateToken => {
+                if has(&["expir"]) {
+                    FieldId::Expiry
+                } else if exists || has(&["name"]) {
+                    FieldId::TokenName
+                } else {
+                    return None;
+                }
+            }
+            FormKind::AddRegistry => {
+                if has(&["password"]) {
+                    FieldId::Password
+                } else if has(&["username", "user name"]) {
+                    FieldId::Username
+                } else if has(&["server", "host"]) {
+                    FieldId::Server
+                } else if exists || has(&["name"]) {
+                    FieldId::RegistryName
+                } else {
+                    return None;
+                }
+            }
+        };
+        Some(id)
+    }
+
+    fn place_server_error(&mut self, target: Option<FieldId>, msg: String) {
+        let index = target.and_then(|id| {
+            self.fields
+                .iter()
+                .position(|f| f.id == id && f.is_focusable())
+        });
+        match index {
+            Some(i) => {
+                self.fields[i].error = Some(msg);
+                self.server_error = None;
+                if i != self.focus {
+                    if let Some(f) = self.fields.get_mut(self.focus) {
+                        f.conceal();
+                    }
+                    self.focus = i;
+                }
+            }
+            None => self.server_error = Some(msg),
+        }
+    }
+}
+
+/// The role choice (admin / user / viewer), on `initial` when it is one of them.
+fn role_choice(initial: &Role) -> Field {
+    let index = ASSIGNABLE_ROLES
+        .iter()
+        .position(|r| r == initial)
+        .unwrap_or(1);
+    Field::choice(
+        FieldId::Role,
+        "Role",
+        ASSIGNABLE_ROLES.iter().map(|r| r.to_string()).collect(),
+        index,
+    )
+}
