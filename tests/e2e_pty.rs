@@ -88,7 +88,6 @@ fn subsequence(needle: &str, hay: &str) -> bool {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn all_six_panes_show_the_seed_then_q_exits_cleanly() {
     let emu = Emu::start();
     let seed = seed(&emu);
@@ -111,7 +110,6 @@ fn all_six_panes_show_the_seed_then_q_exits_cleanly() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn slash_filter_narrows_the_secret_list() {
     let emu = Emu::start();
     let seed = seed(&emu);
@@ -145,7 +143,6 @@ fn slash_filter_narrows_the_secret_list() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn switching_to_the_early_workspace_shows_the_activation_banner() {
     let emu = Emu::start();
     let mut app = App::spawn(&bin(), &emu, &[], &[]);

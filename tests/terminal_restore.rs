@@ -17,7 +17,6 @@ fn started(emu: &Emu, bin: &std::path::Path, env: &[(&str, &str)]) -> App {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn q_restores_the_terminal_and_exits_zero() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -27,7 +26,6 @@ fn q_restores_the_terminal_and_exits_zero() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn ctrl_c_key_restores_the_terminal() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -37,7 +35,6 @@ fn ctrl_c_key_restores_the_terminal() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn sigint_restores_the_terminal() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -47,7 +44,6 @@ fn sigint_restores_the_terminal() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn sigterm_restores_the_terminal() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -57,7 +53,6 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn sighup_restores_the_terminal() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -67,7 +62,6 @@ fn sighup_restores_the_terminal() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn closing_the_terminal_ends_the_dashboard() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -79,7 +73,6 @@ fn closing_the_terminal_ends_the_dashboard() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn mouse_capture_from_the_config_is_undone() {
     let emu = Emu::start();
     std::fs::write(emu.home().join("config/config.toml"), "mouse = true\n").unwrap();
@@ -94,7 +87,6 @@ fn mouse_capture_from_the_config_is_undone() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn mouse_capture_is_off_by_default() {
     let emu = Emu::start();
     let mut app = started(&emu, &bin(), &[]);
@@ -105,7 +97,6 @@ fn mouse_capture_is_off_by_default() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn panic_restores_the_terminal_before_the_report() {
     let bin = bin_with_test_panic();
     let emu = Emu::start();
@@ -126,7 +117,6 @@ fn panic_restores_the_terminal_before_the_report() {
 }
 
 #[test]
-#[ignore = "needs main.rs wiring (TODO(run) in src/main.rs)"]
 fn without_the_env_var_f12_does_nothing() {
     let bin = bin_with_test_panic();
     let emu = Emu::start();
