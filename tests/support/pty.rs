@@ -113,9 +113,13 @@ impl Drop for Emu {
     }
 }
 
-/// The debug binary cargo built for this test run.
+/// The binary under test: `LEPDASH_E2E_BIN` when set (CI points it at the
+/// release build, the one users run), else the test profile's build.
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_lepdash"))
+    match std::env::var_os("LEPDASH_E2E_BIN") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_lepdash")),
+    }
 }
 
 /// A binary built with `--features test-panic`: this one when the tests were
