@@ -158,23 +158,82 @@ fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
 
 /// The dashboard (`lepdash`, `lepdash demo`).
 fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
-    let _ = (global, demo, env);
-    // TODO(run): once src/run.rs provides `lepdash::run::dashboard(opts)`:
-    //   - logging::init(global.log_level, env) (a failure is shown in the UI, not fatal),
-    //   - config::load(..) + Config::apply_flags(global),
-    //   - credentials: `demo` -> start_demo().await, else credentials::resolve(global, env, token_from_stdin(global)?),
-    //   - runtime(true).block_on(lepdash::run::dashboard(opts)).
-    eprintln!(
-        "lepdash: the dashboard is not available yet — use `lepdash get status|members|tokens|secrets|registries|templates` or `lepdash info`"
-    );
-    ExitCode::from(2)
+    let mut warnings = Vec::new();
+    let _log = match logging::init(global.log_level.as_deref(), env) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            warnings.push(format!("logging is off: {e}"));
+            None
+        }
+    };
+    let mut loaded = config::load(global.config.as_deref(), env);
+    loaded.config.apply_flags(global);
+    // Before the runtime and the terminal: `--token-stdin` may prompt.
+    let stdin_token = if demo {
+        None
+    } else {
+        match token_from_stdin(global) {
+            Ok(t) => t,
+            Err(msg) => {
+                eprintln!("lepdash: {msg}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let (targets, current) = if demo {
+        (Vec::new(), 0)
+    } else {
+        match credentials::resolve(global, env, stdin_token) {
+            Ok(r) => {
+                warnings.extend(r.warnings);
+                let mut targets = vec![r.current];
+                targets.extend(r.others);
+                (targets, 0)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no credentials");
+                eprintln!("lepdash: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let rt = match runtime(true) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let result = rt.block_on(async move {
+        let (emulator, targets) = if demo {
+            let (handle, targets) = start_demo().await?;
+            (Some(handle), targets)
+        } else {
+            (None, targets)
+        };
+        let opts = lepdash::run::DashboardOptions {
+            targets,
+            current,
+            config: loaded,
+            read_only: global.read_only,
+            demo,
+            warnings,
+        };
+        let r = lepdash::run::dashboard(opts).await;
+        if let Some(h) = emulator {
+            h.shutdown().await;
+        }
+        r
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lepdash: {e:?}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `lepdash demo`: start the embedded emulator with demo activity and build a
 /// target per served workspace (admin token, no expiry). Keep the handle alive
 /// for as long as the dashboard runs.
-// TODO(run): called from `dashboard` once `lepdash::run::dashboard` exists.
-#[allow(dead_code)]
 async fn start_demo() -> color_eyre::Result<(
     lepdash::emulator::EmulatorHandle,
     Vec<credentials::WorkspaceTarget>,

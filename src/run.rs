@@ -1,1 +1,385 @@
-//! (to be written)
+//! The dashboard driver: one `tokio::select!` over terminal events, sync
+//! events, a 1 Hz tick and signals; every input becomes a `Msg` for the pure
+//! reducer, whose effects are executed here. A frame is drawn only when the
+//! model says it is dirty. The network is only ever touched by the sync task.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use color_eyre::eyre::{WrapErr, eyre};
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use secrecy::ExposeSecret;
+use tokio::sync::mpsc;
+
+use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
+use crate::config::{self, LoadedConfig};
+use crate::credentials::WorkspaceTarget;
+use crate::sync::{self, ResourceKind, SyncCmd, SyncEvent, SyncHandle, SyncTarget};
+use crate::terminal::{ResizeDebounce, Signals, TerminalGuard};
+use crate::ui;
+
+/// Everything the dashboard needs, resolved by `main`.
+#[derive(Debug)]
+pub struct DashboardOptions {
+    /// The workspaces that can be switched between (`:ws ID`).
+    pub targets: Vec<WorkspaceTarget>,
+    /// Index into `targets` of the one shown first.
+    pub current: usize,
+    pub config: LoadedConfig,
+    /// `--read-only` (the settings file may also set it).
+    pub read_only: bool,
+    /// Running on the embedded emulator (`lepdash demo`).
+    pub demo: bool,
+    /// Shown once at start (credential and expiry notes).
+    pub warnings: Vec<String>,
+}
+
+/// Env var naming a file to which the time of the first frame showing data
+/// is appended (for `scripts/bench.sh`).
+pub const BENCH_FIRST_FRAME_ENV: &str = "LEPDASH_BENCH_FIRST_FRAME";
+
+/// Capacity of the sync → UI channel; the sync task waits when it is full.
+const SYNC_EVENTS: usize = 256;
+/// Sync events applied before a frame is drawn, so a burst draws once.
+const DRAIN_BURST: usize = 64;
+
+/// Run the dashboard until the user quits or a signal arrives. The terminal
+/// is restored on every way out (return, error, panic, signal).
+pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
+    let started = Instant::now();
+    if opts.targets.is_empty() {
+        return Err(eyre!("no workspace to show"));
+    }
+    let cfg = opts.config.config.clone();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut warnings = opts.config.warnings.clone();
+    warnings.extend(opts.warnings.iter().cloned());
+    let current = opts.current.min(opts.targets.len() - 1);
+    let init = ModelInit {
+        workspaces: opts.targets.iter().map(label).collect(),
+        current,
+        read_only: opts.read_only || cfg.read_only,
+        demo: opts.demo,
+        interval: cfg.interval,
+        theme: if no_color {
+            ThemeName::Mono
+        } else {
+            theme(cfg.theme)
+        },
+        ascii_borders: cfg.ascii_borders,
+        mouse: cfg.mouse,
+        key_overrides: cfg.keys.clone(),
+        warnings,
+        now: SystemTime::now(),
+    };
+    let mut model = Model::new(init);
+
+    // Signals first: a SIGTERM during start-up is then still a clean exit.
+    let signals = Signals::new().wrap_err("cannot install signal handlers")?;
+
+    // The sync task starts fetching while the terminal is being set up.
+    let (events_tx, events_rx) = mpsc::channel(SYNC_EVENTS);
+    let targets = opts
+        .targets
+        .iter()
+        .map(|t| SyncTarget {
+            id: t.id.clone(),
+            config: t.client_config(cfg.connect_timeout, cfg.request_timeout),
+        })
+        .collect();
+    let sync = sync::spawn(
+        targets,
+        current,
+        cfg.interval,
+        cfg.hidden_interval,
+        events_tx,
+    );
+
+    let mut term = match TerminalGuard::enter(cfg.mouse) {
+        Ok(t) => t,
+        Err(e) => {
+            drop(events_rx);
+            stop_sync(sync).await;
+            return Err(e.into());
+        }
+    };
+    let bench = std::env::var_os(BENCH_FIRST_FRAME_ENV).map(PathBuf::from);
+    let mut driver = Driver {
+        sync: &sync,
+        events_rx,
+        signals,
+        bench: bench.map(|path| Bench {
+            path,
+            started,
+            have_data: false,
+        }),
+    };
+    let outcome = driver.run(&mut term, &mut model).await;
+    drop(driver);
+    // Restore before anything else can print.
+    let left = term.leave();
+    stop_sync(sync).await;
+    match &outcome {
+        Ok(why) => tracing::info!(why, "dashboard ended"),
+        Err(e) => tracing::error!(error = %e, "dashboard failed"),
+    }
+    outcome?;
+    left.wrap_err("cannot restore the terminal")?;
+    Ok(())
+}
+
+/// Stop the sync task; its event receiver is gone by now, so it cannot be
+/// stuck sending. Bounded anyway: exiting never waits on the network.
+async fn stop_sync(sync: SyncHandle) {
+    if tokio::time::timeout(Duration::from_secs(2), sync.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the sync task did not stop in time");
+    }
+}
+
+fn theme(t: config::ThemeName) -> ThemeName {
+    match t {
+        config::ThemeName::Dark => ThemeName::Dark,
+        config::ThemeName::Light => ThemeName::Light,
+        config::ThemeName::Mono => ThemeName::Mono,
+    }
+}
+
+fn label(t: &WorkspaceTarget) -> WorkspaceLabel {
+    WorkspaceLabel {
+        id: t.id.clone(),
+        display_name: t.display_name.clone(),
+        base_url: t.base_url.clone(),
+        token_expires_at: t.token_expires_at,
+    }
+}
+
+struct Bench {
+    path: PathBuf,
+    started: Instant,
+    have_data: bool,
+}
+
+impl Bench {
+    fn saw(&mut self, msg: &Msg) {
+        if let Msg::Sync(SyncEvent::Fetched {
+            kind: ResourceKind::Status,
+            result: Ok(_),
+            ..
+        }) = msg
+        {
+            self.have_data = true;
+        }
+    }
+
+    /// Append `first_frame_epoch_ns=… since_start_ms=…` to the file.
+    fn write(&self) {
+        use std::io::Write;
+        let epoch_ns = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let line = format!(
+            "first_frame_epoch_ns={epoch_ns} since_start_ms={:.3}\n",
+            self.started.elapsed().as_secs_f64() * 1000.0
+        );
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "cannot write the first-frame time");
+        }
+    }
+}
+
+struct Driver<'a> {
+    sync: &'a SyncHandle,
+    events_rx: mpsc::Receiver<SyncEvent>,
+    signals: Signals,
+    bench: Option<Bench>,
+}
+
+/// What the executed effects asked for.
+enum Flow {
+    Continue,
+    Quit,
+}
+
+impl Driver<'_> {
+    /// The loop. `Ok` carries why it ended (for the log).
+    async fn run(
+        &mut self,
+        term: &mut TerminalGuard,
+        model: &mut Model,
+    ) -> color_eyre::Result<&'static str> {
+        let mut input = EventStream::new();
+        let mut tick = tokio::time::interval_at(
+            tokio::time::Instant::now() + Duration::from_secs(1),
+            Duration::from_secs(1),
+        );
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut resize = ResizeDebounce::default();
+        let mut queue: VecDeque<Msg> = VecDeque::new();
+
+        let size = term.terminal().size()?;
+        queue.push_back(Msg::Resize(size.width, size.height));
+        if let Flow::Quit = self.execute(term, app::initial_effects(model), &mut queue)? {
+            return Ok("quit");
+        }
+
+        loop {
+            while let Some(msg) = queue.pop_front() {
+                if let Some(b) = &mut self.bench {
+                    b.saw(&msg);
+                }
+                let effects = app::update(model, msg);
+                if let Flow::Quit = self.execute(term, effects, &mut queue)? {
+                    return Ok("quit");
+                }
+            }
+            if model.should_quit() {
+                return Ok("quit");
+            }
+            if crate::terminal::panicked() {
+                return Err(eyre!("a background task panicked (see the log)"));
+            }
+            if model.is_dirty() {
+                term.draw(|frame| ui::render(frame, model))?;
+                model.clear_dirty();
+                if let Some(b) = &self.bench {
+                    if b.have_data {
+                        b.write();
+                        self.bench = None;
+                    }
+                }
+            }
+
+            let resize_at = resize.deadline();
+            tokio::select! {
+                // Signals win over everything else queued.
+                biased;
+                sig = self.signals.recv() => {
+                    tracing::info!(signal = sig.name(), "exiting on signal");
+                    return Ok(sig.name());
+                }
+                ev = input.next() => match ev {
+                    Some(Ok(ev)) => {
+                        if let Some(msg) = input_msg(ev, &mut resize) {
+                            queue.push_back(msg);
+                        }
+                    }
+                    // The terminal went away (e.g. EIO after a hang-up).
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "terminal input failed");
+                        return Ok("terminal input closed");
+                    }
+                    None => return Ok("terminal input closed"),
+                },
+                ev = self.events_rx.recv() => match ev {
+                    Some(ev) => {
+                        queue.push_back(Msg::Sync(ev));
+                        // Apply a burst (start-up, a switch) before one frame.
+                        while queue.len() < DRAIN_BURST {
+                            match self.events_rx.try_recv() {
+                                Ok(ev) => queue.push_back(Msg::Sync(ev)),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    None => return Err(eyre!("the sync task stopped")),
+                },
+                _ = tick.tick() => queue.push_back(Msg::Tick(SystemTime::now())),
+                () = sleep_until(resize_at), if resize_at.is_some() => {
+                    if let Some((cols, rows)) = resize.take(Instant::now()) {
+                        term.autoresize()?;
+                        queue.push_back(Msg::Resize(cols, rows));
+                    }
+                }
+            }
+        }
+    }
+
+    fn execute(
+        &mut self,
+        term: &mut TerminalGuard,
+        effects: Vec<Effect>,
+        queue: &mut VecDeque<Msg>,
+    ) -> color_eyre::Result<Flow> {
+        for effect in effects {
+            match effect {
+                Effect::Sync(cmd) => self.send(cmd),
+                Effect::Copy(text) => {
+                    let env = |k: &str| std::env::var(k).ok();
+                    let out = term.writer();
+                    // A native clipboard tool runs as a child process: let the
+                    // other tasks (sync) go on meanwhile.
+                    let mut copy = || {
+                        crate::clipboard::copy(&mut *out, text.expose_secret(), &env)
+                            .map(|d| d.describe())
+                            .map_err(|e| e.to_string())
+                    };
+                    let result = if tokio::runtime::Handle::current().runtime_flavor()
+                        == tokio::runtime::RuntimeFlavor::MultiThread
+                    {
+                        tokio::task::block_in_place(copy)
+                    } else {
+                        copy()
+                    };
+                    queue.push_back(Msg::Copied(result));
+                }
+                Effect::SetMouseCapture(on) => term.set_mouse_capture(on)?,
+                Effect::Quit => return Ok(Flow::Quit),
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn send(&self, cmd: SyncCmd) {
+        if self.sync.cmds.send(cmd).is_err() {
+            // The loop notices the closed event channel on its next turn.
+            tracing::warn!("the sync task is gone; command dropped");
+        }
+    }
+}
+
+/// The message for a terminal event; resizes go to the debouncer.
+fn input_msg(ev: Event, resize: &mut ResizeDebounce) -> Option<Msg> {
+    match ev {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            #[cfg(feature = "test-panic")]
+            test_panic(&key);
+            Some(Msg::Key(key))
+        }
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Resize(cols, rows) => {
+            resize.push(cols, rows, Instant::now());
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Only with `--features test-panic`: F12 panics on purpose when
+/// `LEPDASH_TEST_PANIC=1`, so the restore-on-panic path can be tested.
+#[cfg(feature = "test-panic")]
+fn test_panic(key: &crossterm::event::KeyEvent) {
+    if key.code == crossterm::event::KeyCode::F(12)
+        && std::env::var("LEPDASH_TEST_PANIC").is_ok_and(|v| v == "1")
+    {
+        panic!("LEPDASH_TEST_PANIC: deliberate panic to test terminal restore");
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,6 +1,523 @@
 //! The background sync task: poll schedules, back-off, in-flight guards,
-//! mutations (to be written). Only this module calls the `Client`.
+//! mutations. Only this module calls the `Client`.
+//!
+//! The UI task sends [`SyncCmd`]s on an unbounded channel (so it never waits
+//! on the network) and receives [`SyncEvent`]s. Scheduling decisions live in
+//! the pure [`schedule::Schedule`]; this file is the tokio loop around it: it
+//! starts what is due, then sleeps until the next due time, a command, or a
+//! finished request. Nothing spins.
 
 pub mod protocol;
+pub mod schedule;
 
 pub use protocol::*;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use secrecy::ExposeSecret;
+use tokio::sync::mpsc;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::api::types::{Listed, Template, TemplateNs};
+use crate::api::{ApiError, Client, ClientConfig};
+use schedule::{Outcome, Request, Schedule, ScheduleConfig};
+
+/// One workspace the sync task can talk to.
+#[derive(Debug, Clone)]
+pub struct SyncTarget {
+    /// The workspace id (for logs).
+    pub id: String,
+    pub config: ClientConfig,
+}
+
+/// The running sync task.
+#[derive(Debug)]
+pub struct SyncHandle {
+    /// Commands to the task. Sending never blocks; a send error means the
+    /// task has ended.
+    pub cmds: mpsc::UnboundedSender<SyncCmd>,
+    pub join: JoinHandle<()>,
+}
+
+impl SyncHandle {
+    /// Ask the task to stop and wait for it (in-flight requests are dropped).
+    pub async fn shutdown(self) {
+        let _ = self.cmds.send(SyncCmd::Shutdown);
+        let _ = self.join.await;
+    }
+}
+
+/// Timing knobs beyond the two intervals (shorter values for tests).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SyncOptions {
+    pub schedule: ScheduleConfig,
+    /// The pane visible at start.
+    pub visible: ResourceKind,
+}
+
+/// Start the sync task on the current tokio runtime. `interval` (floor 1 s)
+/// polls Status and the visible pane, `hidden_interval` the others; back-off
+/// starts at 1 s and caps at 60 s.
+pub fn spawn(
+    targets: Vec<SyncTarget>,
+    current: usize,
+    interval: Duration,
+    hidden_interval: Duration,
+    events: mpsc::Sender<SyncEvent>,
+) -> SyncHandle {
+    let opts = SyncOptions {
+        schedule: ScheduleConfig {
+            interval,
+            hidden_interval,
+            ..ScheduleConfig::default()
+        },
+        visible: ResourceKind::Status,
+    };
+    spawn_with(targets, current, opts, events)
+}
+
+/// [`spawn`] with every timing parameter given (tests use short ones).
+pub fn spawn_with(
+    targets: Vec<SyncTarget>,
+    current: usize,
+    opts: SyncOptions,
+    events: mpsc::Sender<SyncEvent>,
+) -> SyncHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let worker = Worker::new(targets, current, opts, events);
+    let join = tokio::spawn(worker.run(rx));
+    SyncHandle { cmds: tx, join }
+}
+
+/// A finished fetch, tagged with the switch generation it belongs to.
+struct FetchDone {
+    kind: ResourceKind,
+    generation: u64,
+    result: Result<Fetched, ApiError>,
+}
+
+/// A finished mutation.
+struct MutationDone {
+    id: u64,
+    workspace: usize,
+    resource: ResourceKind,
+    result: Result<MutationOutput, ApiError>,
+}
+
+struct Worker {
+    targets: Vec<SyncTarget>,
+    /// Built lazily: building a client loads TLS roots.
+    clients: Vec<Option<Result<Client, ApiError>>>,
+    current: usize,
+    /// Bumped on every workspace switch; older fetch results are dropped.
+    generation: u64,
+    schedule: Schedule,
+    events: mpsc::Sender<SyncEvent>,
+    fetches: JoinSet<FetchDone>,
+    mutations: JoinSet<MutationDone>,
+}
+
+/// The event channel closed: the UI is gone.
+struct Closed;
+
+fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
+}
+
+/// The wall-clock time of a monotonic instant (for `next_attempt`).
+fn wall(at: Instant) -> SystemTime {
+    let now_i = now();
+    let now_s = SystemTime::now();
+    if at >= now_i {
+        now_s + (at - now_i)
+    } else {
+        now_s - (now_i - at)
+    }
+}
+
+impl Worker {
+    fn new(
+        targets: Vec<SyncTarget>,
+        current: usize,
+        opts: SyncOptions,
+        events: mpsc::Sender<SyncEvent>,
+    ) -> Self {
+        let clients = targets.iter().map(|_| None).collect();
+        let current = current.min(targets.len().saturating_sub(1));
+        Worker {
+            targets,
+            clients,
+            current,
+            generation: 0,
+            schedule: Schedule::new(opts.schedule, opts.visible, now()),
+            events,
+            fetches: JoinSet::new(),
+            mutations: JoinSet::new(),
+        }
+    }
+
+    async fn run(mut self, mut cmds: mpsc::UnboundedReceiver<SyncCmd>) {
+        tracing::debug!(targets = self.targets.len(), "sync task started");
+        if self.targets.is_empty() {
+            // Nothing to poll; wait for the UI to go away.
+            while let Some(cmd) = cmds.recv().await {
+                if matches!(cmd, SyncCmd::Shutdown) {
+                    break;
+                }
+            }
+            return;
+        }
+        loop {
+            if self.start_due().await.is_err() {
+                break;
+            }
+            let wake = self.schedule.next_wake();
+            tokio::select! {
+                cmd = cmds.recv() => match cmd {
+                    None | Some(SyncCmd::Shutdown) => break,
+                    Some(cmd) => {
+                        if self.command(cmd).await.is_err() {
+                            break;
+                        }
+                    }
+                },
+                Some(done) = self.fetches.join_next(), if !self.fetches.is_empty() => {
+                    // A cancelled task (workspace switch) carries nothing.
+                    if let Ok(done) = done {
+                        if self.fetched(done).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+                Some(done) = self.mutations.join_next(), if !self.mutations.is_empty() => {
+                    match done {
+                        Ok(done) => {
+                            if self.mutated(done).await.is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => tracing::error!(error = %e, "mutation task failed"),
+                    }
+                }
+                () = sleep_until(wake), if wake.is_some() => {}
+            }
+        }
+        self.fetches.abort_all();
+        self.mutations.abort_all();
+        tracing::debug!("sync task stopped");
+    }
+
+    fn client(&mut self, ws: usize) -> Result<Client, ApiError> {
+        let slot = &mut self.clients[ws];
+        slot.get_or_insert_with(|| Client::new(self.targets[ws].config.clone()))
+            .clone()
+    }
+
+    async fn send(&self, ev: SyncEvent) -> Result<(), Closed> {
+        self.events.send(ev).await.map_err(|_| Closed)
+    }
+
+    /// Start every fetch that is due now.
+    async fn start_due(&mut self) -> Result<(), Closed> {
+        let due = self.schedule.due(now());
+        if due.is_empty() {
+            return Ok(());
+        }
+        let ws = self.current;
+        let client = self.client(ws);
+        for kind in due {
+            self.schedule.start(kind);
+            self.send(SyncEvent::FetchStarted {
+                kind,
+                workspace: ws,
+            })
+            .await?;
+            let generation = self.generation;
+            let client = client.clone();
+            let token = self.targets[ws].config.token.clone();
+            tracing::debug!(kind = kind.label(), workspace = %self.targets[ws].id, "fetch");
+            self.fetches.spawn(async move {
+                let result = match client {
+                    Ok(c) => fetch(&c, kind, token.expose_secret()).await,
+                    Err(e) => Err(e),
+                };
+                FetchDone {
+                    kind,
+                    generation,
+                    result,
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn fetched(&mut self, done: FetchDone) -> Result<(), Closed> {
+        if done.generation != self.generation {
+            return Ok(());
+        }
+        let end = now();
+        let outcome = match &done.result {
+            Ok(_) => Outcome::Ok,
+            Err(e) => Outcome::Err {
+                retry_after: e.retry_after(),
+            },
+        };
+        let next = self.schedule.finish(done.kind, outcome, end);
+        if let Err(e) = &done.result {
+            tracing::warn!(kind = done.kind.label(), error = %e, "fetch failed");
+        }
+        self.send(SyncEvent::Fetched {
+            kind: done.kind,
+            workspace: self.current,
+            at: SystemTime::now(),
+            result: done.result,
+            next_attempt: next.map(wall),
+        })
+        .await
+    }
+
+    async fn mutated(&mut self, done: MutationDone) -> Result<(), Closed> {
+        match &done.result {
+            Ok(_) => tracing::info!(id = done.id, "mutation done"),
+            Err(e) => tracing::warn!(id = done.id, error = %e, "mutation failed"),
+        }
+        self.send(SyncEvent::Mutated {
+            id: done.id,
+            workspace: done.workspace,
+            result: done.result,
+        })
+        .await?;
+        if done.workspace == self.current {
+            // Also after a failure: a write whose answer was lost may still
+            // have been applied, and the list tells.
+            self.schedule
+                .request(done.resource, Request::AfterMutation, now());
+        }
+        Ok(())
+    }
+
+    async fn command(&mut self, cmd: SyncCmd) -> Result<(), Closed> {
+        let t = now();
+        match cmd {
+            SyncCmd::Refresh(kind) => self.schedule.request(kind, Request::Manual, t),
+            SyncCmd::RefreshAll => {
+                for kind in ResourceKind::ALL {
+                    self.schedule.request(kind, Request::Manual, t);
+                }
+            }
+            SyncCmd::SetVisible(kind) => self.schedule.set_visible(kind, t),
+            SyncCmd::SetPaused(p) => self.schedule.set_paused(p),
+            SyncCmd::SetInterval(d) => self.schedule.set_interval(d),
+            SyncCmd::Mutate { id, mutation } => self.mutate(id, mutation),
+            SyncCmd::SwitchWorkspace(i) => {
+                if i >= self.targets.len() {
+                    tracing::warn!(index = i, "switch to an unknown workspace ignored");
+                    return Ok(());
+                }
+                tracing::info!(workspace = %self.targets[i].id, "switch workspace");
+                self.current = i;
+                self.generation += 1;
+                self.fetches.abort_all();
+                self.schedule.reset(t);
+            }
+            SyncCmd::Shutdown => {}
+        }
+        Ok(())
+    }
+
+    fn mutate(&mut self, id: u64, mutation: Mutation) {
+        let workspace = self.current;
+        let client = self.client(workspace);
+        let resource = mutation.resource();
+        tracing::info!(id, resource = resource.label(), workspace = %self.targets[workspace].id, "mutation");
+        self.mutations.spawn(async move {
+            let result = match client {
+                Ok(c) => run_mutation(&c, mutation).await,
+                Err(e) => Err(e),
+            };
+            MutationDone {
+                id,
+                workspace,
+                resource,
+                result,
+            }
+        });
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One fetch of `kind`. `token` is the plaintext the client uses (to find its
+/// own record in the token list).
+pub async fn fetch(client: &Client, kind: ResourceKind, token: &str) -> Result<Fetched, ApiError> {
+    match kind {
+        ResourceKind::Status => {
+            let (info, resolver) = tokio::join!(client.workspace(), client.resolver());
+            let info = info?;
+            let resolver = match resolver {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    tracing::info!(error = %e, "resolver unavailable");
+                    None
+                }
+            };
+            Ok(Fetched::Status { info, resolver })
+        }
+        ResourceKind::Members => client.members().await.map(Fetched::Members),
+        ResourceKind::Tokens => {
+            let list = client.tokens().await?;
+            let own_id = list
+                .items
+                .iter()
+                .find(|t| t.matches_plaintext(token))
+                .map(|t| t.id.clone());
+            Ok(Fetched::Tokens { list, own_id })
+        }
+        ResourceKind::Secrets => client.secrets().await.map(Fetched::Secrets),
+        ResourceKind::Registries => client.registries().await.map(Fetched::Registries),
+        ResourceKind::Templates => {
+            let (public, private) = tokio::join!(
+                client.templates(TemplateNs::Public),
+                client.templates(TemplateNs::Private)
+            );
+            merge_templates(public, private).map(Fetched::Templates)
+        }
+    }
+}
+
+/// Public rows first, then private. One side missing for lack of permission
+/// or support (403/404) still shows the other, with a note; any other error,
+/// or both sides refused, fails the whole list.
+fn merge_templates(
+    public: Result<Listed<Template>, ApiError>,
+    private: Result<Listed<Template>, ApiError>,
+) -> Result<Listed<TemplateEntry>, ApiError> {
+    let soft = |r: &Result<Listed<Template>, ApiError>| {
+        matches!(r, Err(ApiError::Forbidden(_) | ApiError::NotFound(_)))
+    };
+    if soft(&public) && soft(&private) {
+        return public.map(|_| Listed::default());
+    }
+    let mut out = Listed::default();
+    for (is_public, side) in [(true, public), (false, private)] {
+        let label = if is_public { "public" } else { "private" };
+        match side {
+            Ok(list) => {
+                out.items
+                    .extend(list.items.into_iter().map(|template| TemplateEntry {
+                        public: is_public,
+                        template,
+                    }));
+                out.skipped
+                    .extend(list.skipped.into_iter().map(|s| format!("{label} {s}")));
+            }
+            Err(e @ (ApiError::Forbidden(_) | ApiError::NotFound(_))) => {
+                out.skipped.push(format!("{label} templates: {e}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Run one write. Never retried.
+pub async fn run_mutation(client: &Client, m: Mutation) -> Result<MutationOutput, ApiError> {
+    match m {
+        Mutation::PutSecrets { items, .. } => client
+            .put_secrets(&items)
+            .await
+            .map(|()| MutationOutput::Done),
+        Mutation::DeleteSecret { name } => client
+            .delete_secret(&name)
+            .await
+            .map(|()| MutationOutput::Done),
+        Mutation::InviteMember(req) => client.invite_member(&req).await.map(MutationOutput::Member),
+        Mutation::ChangeRole { id, role, .. } => client
+            .change_member_role(&id, role)
+            .await
+            .map(MutationOutput::Member),
+        Mutation::RemoveMember { id, .. } => client
+            .remove_member(&id)
+            .await
+            .map(|()| MutationOutput::Done),
+        Mutation::CreateToken(req) => client
+            .create_token(&req)
+            .await
+            .map(MutationOutput::TokenCreated),
+        Mutation::RevokeToken { id, .. } => client
+            .revoke_token(&id)
+            .await
+            .map(|()| MutationOutput::Done),
+        Mutation::AddRegistry(req) => client
+            .add_registry(&req)
+            .await
+            .map(|()| MutationOutput::Done),
+        Mutation::DeleteRegistry { id } => client
+            .delete_registry(&id)
+            .await
+            .map(|()| MutationOutput::Done),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ServerMessage;
+
+    fn list(names: &[&str]) -> Listed<Template> {
+        let mut l = Listed::default();
+        for n in names {
+            let mut t = Template::default();
+            t.metadata.name = Some((*n).to_string());
+            l.items.push(t);
+        }
+        l
+    }
+
+    fn forbidden() -> ApiError {
+        ApiError::Forbidden(ServerMessage::default())
+    }
+
+    #[test]
+    fn templates_merge_public_first() {
+        let m = merge_templates(Ok(list(&["mpi"])), Ok(list(&["mine"]))).unwrap();
+        let rows: Vec<_> = m
+            .items
+            .iter()
+            .map(|e| (e.public, e.template.name()))
+            .collect();
+        assert_eq!(rows, [(true, "mpi"), (false, "mine")]);
+    }
+
+    #[test]
+    fn one_forbidden_side_keeps_the_other() {
+        let m = merge_templates(Ok(list(&["mpi"])), Err(forbidden())).unwrap();
+        assert_eq!(m.items.len(), 1);
+        assert!(m.skipped[0].starts_with("private templates:"));
+        assert!(merge_templates(Err(forbidden()), Err(forbidden())).is_err());
+        let e = merge_templates(
+            Ok(list(&[])),
+            Err(ApiError::Timeout(Duration::from_secs(1))),
+        );
+        assert!(matches!(e, Err(ApiError::Timeout(_))));
+    }
+
+    #[tokio::test]
+    async fn sync_with_no_targets_idles_until_shutdown() {
+        let (tx, mut rx) = mpsc::channel(8);
+        let h = spawn(
+            vec![],
+            0,
+            Duration::from_secs(1),
+            Duration::from_secs(60),
+            tx,
+        );
+        h.shutdown().await;
+        assert!(rx.recv().await.is_none());
+    }
+}
