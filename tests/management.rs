@@ -570,6 +570,14 @@ fn delete_secret_needs_the_exact_name_typed_or_pasted() {
     // A confirmation closes at once; progress is in the toast.
     assert!(m.overlay.is_none());
     assert!(toast_text(&m).contains("delete secret HF_TOKEN"));
+    // The same deletion is not sent twice while the first is on its way.
+    let fx = update(&mut m, key('d'));
+    assert!(fx.is_empty() && m.overlay.is_none());
+    assert!(
+        toast_text(&m).contains("already sent"),
+        "{}",
+        toast_text(&m)
+    );
     answer(&mut m, id, Ok(MutationOutput::Done));
     assert_eq!(toast_text(&m), "secret HF_TOKEN deleted");
 }
@@ -1069,6 +1077,27 @@ fn refusals_of_confirmed_actions_show_in_the_toast() {
         "your role cannot delete registries (role viewer is read-only in workspace xfre17eu)"
     );
     assert_eq!(data_fingerprint(&m), before);
+
+    // Fetch hints speak of retrying; a write never retries.
+    for (err, words) in [
+        (
+            ApiError::NotFound(server("ResourceNotFound", "registry not found")),
+            "it may be gone already",
+        ),
+        (
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(2)),
+                message: server("TooManyRequests", "slow down"),
+            },
+            "nothing was changed; try again",
+        ),
+    ] {
+        update(&mut m, key('d'));
+        let (id, _) = one_mutation(update(&mut m, key('y')));
+        answer(&mut m, id, Err(err));
+        let t = toast_text(&m);
+        assert!(t.contains(words) && !t.contains("retrying"), "{t}");
+    }
 
     // 401 marks the token as rejected (the banner says what to do).
     update(&mut m, key('d'));

@@ -126,6 +126,19 @@ pub(super) fn on_action(model: &mut Model, action: Action) {
         toast(model, ToastLevel::Warn, text);
         return;
     }
+    // The same deletion already on its way: do not send it twice.
+    if let Opening::Confirm(d) = &opening {
+        if let Some(what) = d.clone().into_mutation().map(|m| describe_mutation(&m)) {
+            if model.pending.values().any(|p| p.what == what) {
+                toast(
+                    model,
+                    ToastLevel::Info,
+                    format!("{what}: already sent, waiting for the answer"),
+                );
+                return;
+            }
+        }
+    }
     if let Opening::Confirm(Destructive::RemoveMember { id, email }) = &opening {
         let members = model.members.data.as_deref().unwrap_or(&[]);
         if validate::would_remove_last_admin(members, id, None) {
@@ -211,25 +224,31 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
             ),
         }));
     }
-    let Some(i) = model.view(kind).selected_item() else {
-        let what = if action == Action::Edit {
-            "edit"
-        } else {
-            "delete"
-        };
-        return Err(format!(
+    let what = if action == Action::Edit {
+        "edit"
+    } else {
+        "delete"
+    };
+    let nothing = || {
+        format!(
             "nothing selected to {what} on the {} pane",
             pane_title(kind)
-        ));
+        )
     };
+    let Some(i) = model.view(kind).selected_item() else {
+        return Err(nothing());
+    };
+    // The view's rows index the resource's data; `get` keeps a stale index
+    // from ever panicking.
+    let secret = || model.secrets.data.as_ref().and_then(|v| v.get(i));
+    let members: &[Member] = model.members.data.as_deref().unwrap_or(&[]);
     let opening = match (action, kind) {
         (Action::Edit, ResourceKind::Secrets) => {
-            let name = model.secrets.data.as_ref().map(|v| v[i].name.clone());
-            Opening::Form(Form::update_secret(name.unwrap_or_default()))
+            let s = secret().ok_or_else(nothing)?;
+            Opening::Form(Form::update_secret(s.name.clone()))
         }
         (Action::Edit, _) => {
-            let members: &[Member] = model.members.data.as_deref().unwrap_or(&[]);
-            let m = &members[i];
+            let m = members.get(i).ok_or_else(nothing)?;
             Opening::Form(Form::change_role(
                 m.id.clone(),
                 m.email.clone(),
@@ -238,32 +257,31 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
             ))
         }
         (_, ResourceKind::Secrets) => Opening::Confirm(Destructive::DeleteSecret {
-            name: model
-                .secrets
-                .data
-                .as_ref()
-                .map(|v| v[i].name.clone())
-                .unwrap_or_default(),
+            name: secret().ok_or_else(nothing)?.name.clone(),
         }),
         (_, ResourceKind::Members) => {
-            let m = &model.members.data.as_deref().unwrap_or(&[])[i];
+            let m = members.get(i).ok_or_else(nothing)?;
             Opening::Confirm(Destructive::RemoveMember {
                 id: m.id.clone(),
                 email: m.email.clone(),
             })
         }
         (_, ResourceKind::Tokens) => {
-            let data = model.tokens.data.as_ref();
-            let t = data.map(|d| &d.list[i]);
-            let own = data.and_then(|d| d.own_id.as_deref());
+            let data = model.tokens.data.as_ref().ok_or_else(nothing)?;
+            let t = data.list.get(i).ok_or_else(nothing)?;
             Opening::Confirm(Destructive::RevokeToken {
-                id: t.map(|t| t.id.clone()).unwrap_or_default(),
-                name: t.map(|t| t.name.clone()).unwrap_or_default(),
-                own: t.is_some_and(|t| Some(t.id.as_str()) == own),
+                id: t.id.clone(),
+                name: t.name.clone(),
+                own: data.own_id.as_deref() == Some(t.id.as_str()),
             })
         }
         _ => {
-            let r = &model.registries.data.as_deref().unwrap_or(&[])[i];
+            let r = model
+                .registries
+                .data
+                .as_ref()
+                .and_then(|v| v.get(i))
+                .ok_or_else(nothing)?;
             Opening::Confirm(Destructive::DeleteRegistry {
                 id: r.id().to_string(),
                 name: r.name().to_string(),
@@ -305,7 +323,7 @@ pub(super) fn dialog_key(
                 (None, Some(d)) => d.forbidden_message(),
                 (None, None) => "your role cannot make this change".to_string(),
             };
-            if let (None, Some(d)) = (&form_kind, &destructive) {
+            if let Some(d) = &destructive {
                 tracing::info!(action = %d.log_line(), "confirmed");
             }
             let what = describe_mutation(&mutation);
@@ -390,6 +408,20 @@ fn not_activated_text(model: &Model, e: &ApiError) -> String {
     })
 }
 
+/// What to do about a failed write (the fetch hints speak of retrying,
+/// which a write never does).
+fn mutation_hint(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::Unauthorized(_) => e.hint(),
+        ApiError::RateLimited { .. } => "nothing was changed; try again in a moment",
+        ApiError::Connect { .. } => {
+            "nothing was sent; check the URL and your network, then try again"
+        }
+        ApiError::NotFound(_) => "it may be gone already; the list will show",
+        _ => "",
+    }
+}
+
 /// One sentence for a failed mutation (a toast).
 fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
     let server = e.server_message().map(|m| m.message.as_str()).unwrap_or("");
@@ -399,7 +431,7 @@ fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
     }
     if e.outcome_unknown() {
         let mut text = format!("{}: {OUTCOME_UNKNOWN} ({e}); not retried", p.what);
-        if matches!(p.kind, ResourceKind::Tokens) && p.what.starts_with("create") {
+        if matches!(p.kind, ResourceKind::Tokens) && p.what.starts_with("create token") {
             text.push_str(
                 ". If the token appears, revoke it: its value was never received and cannot be shown",
             );
@@ -419,8 +451,8 @@ fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
             if server.to_lowercase().contains("last admin") {
                 text.push_str(&format!(" ({LAST_ADMIN_EXPLANATION})"));
             }
-            let hint = e.hint();
-            if !hint.is_empty() && e.status() != Some(403) {
+            let hint = mutation_hint(e);
+            if !hint.is_empty() {
                 text.push_str("; ");
                 text.push_str(hint);
             }

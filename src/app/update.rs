@@ -38,7 +38,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     let changed = match msg {
         Msg::Key(key) => on_key(model, key, &mut fx),
-        Msg::Paste(text) => on_paste(model, &text),
+        Msg::Paste(text) => {
+            // A paste may be a secret value or a password: wipe this copy
+            // once the focused field holds its own (`SecretString`).
+            let text = secrecy::zeroize::Zeroizing::new(text);
+            on_paste(model, &text)
+        }
         Msg::Mouse(ev) => on_mouse(model, ev, &mut fx),
         Msg::Resize(w, h) => {
             model.size = (w, h);
