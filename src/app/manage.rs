@@ -1,7 +1,7 @@
 //! Keyboard-driven management: what `n` / `e` / `d` open on the visible pane,
 //! the read-only and activation gates, sending the mutation to the sync task
 //! and showing its outcome. Pure like the rest of the reducer: the dialogs
-//! are [`forms::Dialog`] state, the writes are `Effect::Sync(Mutate)`.
+//! are [`crate::app::forms::Dialog`] state, the writes are `Effect::Sync(Mutate)`.
 //!
 //! Nothing here changes the lists: a write shows up when the sync task
 //! refetches the list after it, so on failure the data is exactly as before.
