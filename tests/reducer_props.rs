@@ -26,6 +26,7 @@ const CANARY: &str = "zq-canary-9f8e7d";
 
 /// One step of a session. Answers refer to the mutations in flight at the
 /// time they are applied, so they are resolved while running.
+#[allow(clippy::large_enum_variant)] // test data, built once per step
 #[derive(Debug, Clone)]
 enum Op {
     Msg(Msg),
