@@ -53,6 +53,8 @@ pub struct TemplateEntry {
 }
 
 /// Data of one successful fetch.
+// Moved once through a channel per event; boxing the big variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Fetched {
     /// The resolver may fail on its own (it is optional); the workspace may not.
@@ -87,6 +89,8 @@ impl Fetched {
 
 /// Every write the dashboard can make. Destructive ones are confirmed by the
 /// UI first; values are `secrecy` types inside the write structs.
+// Moved once through a channel per event; boxing the big variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Mutation {
     /// Create (or, with `overwrite`, update the value of) secrets: one POST.
@@ -133,6 +137,8 @@ impl Mutation {
 }
 
 /// What a successful mutation returned.
+// Moved once through a channel per event; boxing the big variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MutationOutput {
     Done,
@@ -142,6 +148,8 @@ pub enum MutationOutput {
 }
 
 /// Commands from the UI task to the sync task.
+// Moved once through a channel per event; boxing the big variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SyncCmd {
     /// Fetch now (`r`, or a pane was shown); coalesced with one in flight.
@@ -162,6 +170,8 @@ pub enum SyncCmd {
 }
 
 /// Events from the sync task to the UI task.
+// Moved once through a channel per event; boxing the big variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SyncEvent {
     /// A request for `kind` left.
