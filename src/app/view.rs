@@ -448,7 +448,8 @@ pub struct ListView {
     visible: Vec<u32>,
     /// Per item: folded text of all columns, `\x1f`-separated.
     haystack: Vec<String>,
-    /// Per column: widest cell over all items (capped by the column's max).
+    /// Per column: widest cell over all items (not capped: `fit_columns`
+    /// caps at the column's max and gives spare width back to cut columns).
     widths: Vec<u16>,
     /// Position in `visible`.
     pub selected: usize,
@@ -477,7 +478,7 @@ impl ListView {
                 if column.kind == ColKind::Relative {
                     self.widths[c] = self.widths[c].max(column.max);
                 } else {
-                    let w = (format::width(&text) as u16).min(column.max);
+                    let w = format::width(&text).min(usize::from(u16::MAX)) as u16;
                     if w > self.widths[c] {
                         self.widths[c] = w;
                     }
@@ -700,8 +701,19 @@ pub fn fit_columns(cols: &[Column], content: &[u16], avail: u16) -> Vec<(usize, 
         sum -= 1;
     }
     if sum < u32::from(avail) {
+        // Spare width goes first to columns cut at their max (a long server
+        // name on a wide terminal), then to the last column.
+        let mut spare = (u32::from(avail) - sum).min(u32::from(u16::MAX)) as u16;
+        for (j, &i) in kept.iter().enumerate() {
+            let full = content.get(i).copied().unwrap_or(0);
+            if full > widths[j] {
+                let add = (full - widths[j]).min(spare);
+                widths[j] += add;
+                spare -= add;
+            }
+        }
         if let Some(last) = widths.last_mut() {
-            *last += (u32::from(avail) - sum).min(u32::from(u16::MAX)) as u16;
+            *last += spare;
         }
     }
     kept.into_iter().zip(widths).collect()
@@ -756,6 +768,23 @@ mod tests {
         assert!(!kept.contains(&5));
         let total: u16 = fit.iter().map(|(_, w)| *w).sum::<u16>() + fit.len() as u16 - 1;
         assert_eq!(total, 60);
+    }
+
+    #[test]
+    fn spare_width_first_uncuts_columns_cut_at_their_max() {
+        // Server (index 1) holds a 52-char ECR host; its max is 40.
+        let content = [14, 52, 11, 9, 10];
+        let narrow = fit_columns(REGISTRY_COLUMNS, &content, 100);
+        let server = |fit: &[(usize, u16)]| fit.iter().find(|(i, _)| *i == 1).map(|(_, w)| *w);
+        assert_eq!(
+            server(&narrow),
+            Some(52),
+            "100 columns leave room for the whole host"
+        );
+        let tight = fit_columns(REGISTRY_COLUMNS, &content, 80);
+        assert!(server(&tight).is_some_and(|w| w <= 52));
+        let total: u16 = narrow.iter().map(|(_, w)| *w).sum::<u16>() + narrow.len() as u16 - 1;
+        assert_eq!(total, 100);
     }
 
     #[test]
