@@ -13,6 +13,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde_json::Value;
 
 use super::EmulatorError;
@@ -573,18 +574,25 @@ async fn truncate(resp: Response) -> Response {
         return Response::from_parts(parts, Body::from(bytes));
     }
     let half = bytes.slice(..bytes.len() / 2);
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
-        Err(std::io::Error::new(
+    // The pause before the error lets the server flush the head and the
+    // first half: without it both sit in the write buffer when the error
+    // aborts the connection, and the client sees no answer at all.
+    let cut = futures::stream::once(async {
+        tokio::time::sleep(TRUNCATE_PAUSE).await;
+        Err::<Bytes, _>(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "truncated body (injected fault)",
-        )),
-    ];
+        ))
+    });
+    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(half)]).chain(cut);
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
+
+/// How long a truncated body stays open after its first half.
+const TRUNCATE_PAUSE: Duration = Duration::from_millis(20);
 
 /// Apply `unknown-enums`, `bad-items` and `big-lists` to a list body.
 fn decorate_list(cfg: &FaultConfig, kind: ListKind, v: &mut Value) {
