@@ -82,6 +82,8 @@ fn create_secret_happy_path() {
     // Enter on a field that is not the last moves on.
     assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Changed);
     assert_eq!(form.focused().unwrap().id(), FieldId::Visibility);
+    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Changed);
+    assert_eq!(form.focused().unwrap().id(), FieldId::Tags);
     // Enter on the last field submits.
     assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
     match send(&mut form) {
@@ -601,7 +603,7 @@ fn navigation_wraps_and_skips_info_lines() {
 
     let mut form = Form::create_secret(&[]);
     form.handle_key(key(KeyCode::Up));
-    assert_eq!(form.focused().unwrap().id(), FieldId::Visibility);
+    assert_eq!(form.focused().unwrap().id(), FieldId::Tags);
     form.handle_key(key(KeyCode::Down));
     assert_eq!(form.focused().unwrap().id(), FieldId::SecretName);
 }

@@ -8,8 +8,7 @@ use lepdash::api::types::{ActivationState, Listed, Secret, Visibility, Workspace
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::sample::{self, DAY, NOW_MS};
 use lepdash::app::{
-    Action, BannerKind, Confirm, Effect, LineInput, Model, Msg, Overlay, Problem, ToastLevel,
-    initial_effects, update,
+    Action, BannerKind, Effect, Model, Msg, Overlay, Problem, ToastLevel, initial_effects, update,
 };
 use lepdash::sync::{Fetched, Mutation, ResourceKind, SyncCmd, SyncEvent};
 use secrecy::ExposeSecret;
@@ -737,52 +736,23 @@ fn read_only_gates_mutations_and_says_why() {
     for c in ['n', 'e', 'd'] {
         let fx = update(&mut m, key(c));
         assert!(fx.is_empty(), "{c}: no effect in read-only mode");
+        assert!(m.overlay.is_none(), "{c}: no dialog in read-only mode");
         assert!(toast_text(&m).contains("read-only"), "{}", toast_text(&m));
     }
-    // Even a confirmed dialog does not send the mutation.
-    m.overlay = Some(Overlay::Confirm(Box::new(Confirm {
-        title: "Delete secret".into(),
-        body: vec![],
-        type_to_confirm: None,
-        typed: LineInput::default(),
-        mutation: Mutation::DeleteSecret {
-            name: "HF_TOKEN".into(),
-        },
-        error: None,
-    })));
-    let fx = update(&mut m, code(KeyCode::Enter));
-    assert!(fx.is_empty());
-    // Not read-only: not available yet (this round), still no effect.
-    let mut m = loaded();
-    update(&mut m, key('4'));
-    let fx = update(&mut m, key('n'));
-    assert!(fx.is_empty());
-    assert!(
-        toast_text(&m).contains("not available yet"),
-        "{}",
-        toast_text(&m)
-    );
     assert!(Action::Delete.is_mutation() && !Action::Copy.is_mutation());
 }
 
 #[test]
-fn confirm_dialog_requires_the_typed_name() {
+fn delete_confirm_requires_the_typed_name() {
     let mut m = loaded();
-    m.overlay = Some(Overlay::Confirm(Box::new(Confirm {
-        title: "Delete secret HF_TOKEN".into(),
-        body: vec!["This cannot be undone.".into()],
-        type_to_confirm: Some("HF_TOKEN".into()),
-        typed: LineInput::default(),
-        mutation: Mutation::DeleteSecret {
-            name: "HF_TOKEN".into(),
-        },
-        error: None,
-    })));
-    typed(&mut m, "HF_TOK");
+    update(&mut m, key('4'));
+    assert_eq!(selected_name(&m), "DB_PASSWORD");
+    update(&mut m, key('d'));
+    assert!(matches!(&m.overlay, Some(Overlay::Dialog(_))));
+    typed(&mut m, "DB_PASS");
     let fx = update(&mut m, code(KeyCode::Enter));
     assert!(fx.is_empty());
-    assert!(matches!(&m.overlay, Some(Overlay::Confirm(c)) if c.error.is_some()));
-    typed(&mut m, "EN");
+    typed(&mut m, "WORD");
     let fx = update(&mut m, code(KeyCode::Enter));
     match fx.as_slice() {
         [
@@ -791,10 +761,10 @@ fn confirm_dialog_requires_the_typed_name() {
                 mutation: Mutation::DeleteSecret { name },
             }),
         ] => {
-            assert_eq!(name, "HF_TOKEN");
+            assert_eq!(name, "DB_PASSWORD");
             assert_eq!(
-                m.pending.get(id).map(String::as_str),
-                Some("delete secret HF_TOKEN")
+                m.pending.get(id).map(|p| p.what.as_str()),
+                Some("delete secret DB_PASSWORD")
             );
             update(
                 &mut m,
@@ -808,7 +778,11 @@ fn confirm_dialog_requires_the_typed_name() {
         other => panic!("expected the mutation: {other:?}"),
     }
     assert!(m.pending.is_empty());
-    assert!(toast_text(&m).contains("failed to delete secret HF_TOKEN"));
+    assert!(
+        toast_text(&m).contains("delete secret DB_PASSWORD failed"),
+        "{}",
+        toast_text(&m)
+    );
 }
 
 #[test]

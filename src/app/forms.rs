@@ -1,8 +1,8 @@
 //! Management forms and confirmation dialogs as pure state (no I/O, no clock:
-//! `now_ms` is passed in). The reducer owns at most one of [`Form`],
-//! [`Confirm`] or [`TokenReveal`] at a time (a `Confirm` may sit on top of
-//! the update-secret form) and feeds it keys and pastes; `ui::form` draws them.
-//! [`Dialog`] is an optional driver that holds that stack and runs the flows.
+//! `now_ms` is passed in). The reducer holds one [`Dialog`] at a time
+//! (`Overlay::Dialog`, opened by `app::manage` on `n` / `e` / `d`): a [`Form`],
+//! a [`Confirm`] (possibly on top of the update-secret form) or the
+//! [`TokenReveal`], and feeds it keys and pastes; `ui::form` draws them.
 
 mod confirm;
 mod dialog;

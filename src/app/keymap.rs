@@ -7,6 +7,8 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::sync::ResourceKind;
+
 /// Everything a key can ask for outside of text entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
@@ -60,6 +62,45 @@ pub struct Binding {
     pub help: &'static str,
     /// Short label for the footer hint line, if the action gets one.
     pub footer: Option<&'static str>,
+    /// Where the action does something: (pane, footer label, help text
+    /// there); `None`: on every pane, labelled `footer`. An empty list: on no
+    /// pane (only inside a dialog).
+    pub panes: Option<&'static [(ResourceKind, &'static str, &'static str)]>,
+    /// Footer hints are dropped from the highest number down when the line
+    /// is too narrow.
+    pub priority: u8,
+}
+
+impl Binding {
+    const fn scoped(
+        mut self,
+        panes: &'static [(ResourceKind, &'static str, &'static str)],
+    ) -> Binding {
+        self.panes = Some(panes);
+        self
+    }
+
+    const fn prio(mut self, priority: u8) -> Binding {
+        self.priority = priority;
+        self
+    }
+
+    /// Whether the action does something on pane `kind`.
+    pub fn applies_to(&self, kind: ResourceKind) -> bool {
+        match self.panes {
+            None => true,
+            Some(list) => list.iter().any(|(k, _, _)| *k == kind),
+        }
+    }
+
+    /// The label of the action on pane `kind` (`None` where it does nothing
+    /// or has no footer label).
+    pub fn label_for(&self, kind: ResourceKind) -> Option<&'static str> {
+        match self.panes {
+            None => self.footer,
+            Some(list) => list.iter().find(|(k, _, _)| *k == kind).map(|(_, l, _)| *l),
+        }
+    }
 }
 
 const fn b(
@@ -77,8 +118,12 @@ const fn b(
         section,
         help,
         footer,
+        panes: None,
+        priority: 9,
     }
 }
+
+use ResourceKind::{Members, Registries, Secrets, Status, Templates, Tokens};
 
 /// THE keymap table (design §4). Order = order in help and footer.
 pub const BINDINGS: &[Binding] = &[
@@ -89,7 +134,8 @@ pub const BINDINGS: &[Binding] = &[
         "General",
         "this help",
         Some("help"),
-    ),
+    )
+    .prio(0),
     b(
         Action::Filter,
         "filter",
@@ -97,7 +143,8 @@ pub const BINDINGS: &[Binding] = &[
         "Lists",
         "filter the pane",
         Some("filter"),
-    ),
+    )
+    .prio(3),
     b(
         Action::SortNext,
         "sort",
@@ -105,7 +152,8 @@ pub const BINDINGS: &[Binding] = &[
         "Lists",
         "sort by next column",
         Some("sort"),
-    ),
+    )
+    .prio(5),
     b(
         Action::SortReverse,
         "sort_reverse",
@@ -121,15 +169,77 @@ pub const BINDINGS: &[Binding] = &[
         "Lists",
         "details of the row",
         Some("details"),
-    ),
+    )
+    .prio(2),
     b(
         Action::Copy,
         "copy",
         &["y"],
         "Lists",
-        "copy name (template: id)",
+        "copy the name (template: id)",
         Some("copy"),
-    ),
+    )
+    .scoped(&[
+        (Status, "copy", "copy the shape name"),
+        (Members, "copy", "copy the email"),
+        (Tokens, "copy", "copy the token name"),
+        (Secrets, "copy", "copy the secret name"),
+        (Registries, "copy", "copy the registry name"),
+        (Templates, "copy id", "copy the template id"),
+    ])
+    .prio(2),
+    b(
+        Action::NewItem,
+        "new",
+        &["n"],
+        "Changes",
+        "new member/token/secret/registry",
+        Some("new"),
+    )
+    .scoped(&[
+        (Members, "invite", "invite a member"),
+        (Tokens, "new", "create a token"),
+        (Secrets, "new", "create a secret"),
+        (Registries, "add", "add a registry"),
+    ])
+    .prio(1),
+    b(
+        Action::Edit,
+        "edit",
+        &["e"],
+        "Changes",
+        "edit a role or a secret value",
+        Some("edit"),
+    )
+    .scoped(&[
+        (Members, "role", "change the role"),
+        (Secrets, "edit value", "replace the value"),
+    ])
+    .prio(1),
+    b(
+        Action::Delete,
+        "delete",
+        &["d"],
+        "Changes",
+        "delete/revoke/remove, confirmed",
+        Some("delete"),
+    )
+    .scoped(&[
+        (Members, "remove", "remove (type the email)"),
+        (Tokens, "revoke", "revoke (type the name)"),
+        (Secrets, "delete", "delete (type the name)"),
+        (Registries, "delete", "delete (confirmed)"),
+    ])
+    .prio(1),
+    b(
+        Action::Reveal,
+        "reveal",
+        &["x"],
+        "Changes",
+        "show a new token's value",
+        Some("show"),
+    )
+    .scoped(&[]),
     b(
         Action::Refresh,
         "refresh",
@@ -137,7 +247,8 @@ pub const BINDINGS: &[Binding] = &[
         "General",
         "refresh the pane now",
         Some("refresh"),
-    ),
+    )
+    .prio(4),
     b(
         Action::Pause,
         "pause",
@@ -145,7 +256,8 @@ pub const BINDINGS: &[Binding] = &[
         "General",
         "pause / resume polling",
         Some("pause"),
-    ),
+    )
+    .prio(6),
     b(
         Action::Palette,
         "palette",
@@ -153,7 +265,8 @@ pub const BINDINGS: &[Binding] = &[
         "General",
         "command palette",
         Some("cmd"),
-    ),
+    )
+    .prio(5),
     b(
         Action::Quit,
         "quit",
@@ -161,7 +274,8 @@ pub const BINDINGS: &[Binding] = &[
         "General",
         "quit",
         Some("quit"),
-    ),
+    )
+    .prio(0),
     b(
         Action::PaneStatus,
         "pane_status",
@@ -274,38 +388,6 @@ pub const BINDINGS: &[Binding] = &[
         &["m"],
         "General",
         "mouse capture on/off",
-        None,
-    ),
-    b(
-        Action::NewItem,
-        "new",
-        &["n"],
-        "Changes",
-        "new (secret, token, ...)",
-        None,
-    ),
-    b(
-        Action::Edit,
-        "edit",
-        &["e"],
-        "Changes",
-        "edit (value, role)",
-        None,
-    ),
-    b(
-        Action::Delete,
-        "delete",
-        &["d"],
-        "Changes",
-        "delete / revoke / remove",
-        None,
-    ),
-    b(
-        Action::Reveal,
-        "reveal",
-        &["x"],
-        "Changes",
-        "show/hide a held value",
         None,
     ),
 ];
@@ -559,11 +641,46 @@ impl Keymap {
             .collect()
     }
 
-    /// Footer hints: (first key, label) for actions that have a footer label.
+    /// Help rows for pane `kind`: (section, keys, text). An action limited
+    /// to some panes says what it does here, or that it does nothing here.
+    pub fn help_rows_for(&self, kind: ResourceKind) -> Vec<(&'static str, String, String)> {
+        BINDINGS
+            .iter()
+            .map(|b| {
+                let text = match b.panes {
+                    None | Some([]) => b.help.to_string(),
+                    Some(list) => match list.iter().find(|(k, _, _)| *k == kind) {
+                        Some((_, _, here)) => (*here).to_string(),
+                        None => format!("{}: not on this pane", b.footer.unwrap_or(b.help)),
+                    },
+                };
+                (b.section, self.keys_text(b.action), text)
+            })
+            .collect()
+    }
+
+    /// Footer hints: (action, first key, label, priority) for actions that
+    /// have a footer label, in table order (every pane).
     pub fn footer_hints(&self) -> Vec<(Action, String, &'static str)> {
         BINDINGS
             .iter()
             .filter_map(|b| Some((b.action, self.first_key(b.action)?, b.footer?)))
+            .collect()
+    }
+
+    /// Footer hints that apply on pane `kind`, with the label there and the
+    /// priority: (action, first key, label, priority), in table order.
+    pub fn footer_hints_for(&self, kind: ResourceKind) -> Vec<(Action, String, &'static str, u8)> {
+        BINDINGS
+            .iter()
+            .filter_map(|b| {
+                Some((
+                    b.action,
+                    self.first_key(b.action)?,
+                    b.label_for(kind)?,
+                    b.priority,
+                ))
+            })
             .collect()
     }
 }

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod manage;
 pub mod palette;
 pub mod resource;
 #[doc(hidden)]
@@ -154,18 +155,27 @@ pub struct Detail {
     pub copy: Option<(String, String)>,
 }
 
-/// A confirmation dialog for a destructive action (the management round
-/// opens these; the reducer already runs them). Irreversible ones require
-/// the name typed.
+/// A management dialog (form, confirmation or token dialog, see
+/// [`forms::Dialog`]) and the mutation its form waits for.
 #[derive(Debug, Clone)]
-pub struct Confirm {
-    pub title: String,
-    pub body: Vec<String>,
-    /// When set, the user must type exactly this to confirm.
-    pub type_to_confirm: Option<String>,
-    pub typed: LineInput,
-    pub mutation: Mutation,
-    pub error: Option<String>,
+pub struct ModalDialog {
+    pub dialog: forms::Dialog,
+    /// The id of the mutation the form sent; the form is locked until the
+    /// answer with this id arrives.
+    pub waiting: Option<u64>,
+}
+
+/// A mutation sent to the sync task and not answered yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMutation {
+    /// `create secret HF_TOKEN` (names only, never a value).
+    pub what: String,
+    /// `secret HF_TOKEN created`, the toast after a success.
+    pub done: String,
+    /// The list it changes (refetched by the sync task afterwards).
+    pub kind: ResourceKind,
+    /// `your role cannot create secrets`, for a 403.
+    pub forbidden: String,
 }
 
 /// Modal state drawn over the panes by shared widgets.
@@ -179,7 +189,8 @@ pub enum Overlay {
         error: Option<String>,
     },
     Detail(Detail),
-    Confirm(Box<Confirm>),
+    /// Forms, confirmations and the token dialog (one mechanism for all).
+    Dialog(Box<ModalDialog>),
 }
 
 /// The whole state of the dashboard.
@@ -221,8 +232,8 @@ pub struct Model {
     pub toast: Option<Toast>,
     /// A request was answered 401 since the last success.
     pub token_rejected: bool,
-    /// Mutations sent and not yet answered: id -> description.
-    pub pending: BTreeMap<u64, String>,
+    /// Mutations sent and not yet answered, by id.
+    pub pending: BTreeMap<u64, PendingMutation>,
     pub next_mutation_id: u64,
     /// What the last `Effect::Copy` held (for the confirmation toast).
     pub copy_label: Option<String>,

@@ -16,9 +16,8 @@ use super::palette::{self, Command};
 use super::resource::Resource;
 use super::view::{ShapeRow, Source, expiry_text};
 use super::{
-    Confirm, Detail, DetailLine, Effect, LineInput, Model, Msg, Overlay, StatusData, TOAST_TIME,
-    Toast, ToastLevel, TokenData, changed_ids, describe_mutation, format, kind_index, layout,
-    with_resource_mut,
+    Detail, DetailLine, Effect, LineInput, Model, Msg, Overlay, StatusData, TOAST_TIME, Toast,
+    ToastLevel, TokenData, changed_ids, format, kind_index, layout, manage, with_resource_mut,
 };
 
 /// The first effects after start: tell the sync task what is visible and
@@ -39,7 +38,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     let changed = match msg {
         Msg::Key(key) => on_key(model, key, &mut fx),
-        Msg::Paste(text) => on_paste(model, &text),
+        Msg::Paste(text) => {
+            // A paste may be a secret value or a password: wipe this copy
+            // once the focused field holds its own (`SecretString`).
+            let text = secrecy::zeroize::Zeroizing::new(text);
+            on_paste(model, &text)
+        }
         Msg::Mouse(ev) => on_mouse(model, ev, &mut fx),
         Msg::Resize(w, h) => {
             model.size = (w, h);
@@ -54,10 +58,20 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let what = model
                 .copy_label
                 .take()
-                .unwrap_or_else(|| "text".to_string());
+                .unwrap_or_else(|| "the text".to_string());
+            // The token dialog shows how its copy went, too.
+            if let Some(Overlay::Dialog(md)) = &mut model.overlay {
+                md.dialog.copy_done(result.clone());
+            }
+            // Say how it was delivered, never more: OSC 52 cannot tell
+            // whether the terminal accepted it.
             match result {
-                Ok(how) => toast(model, ToastLevel::Success, format!("copied {what} ({how})")),
-                Err(e) => toast(model, ToastLevel::Error, format!("copy failed: {e}")),
+                Ok(how) => toast(model, ToastLevel::Success, format!("{what}: {how}")),
+                Err(e) => toast(
+                    model,
+                    ToastLevel::Error,
+                    format!("could not copy {what}: {e}"),
+                ),
             }
             true
         }
@@ -75,7 +89,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     fx
 }
 
-fn toast(model: &mut Model, level: ToastLevel, text: String) {
+pub(super) fn toast(model: &mut Model, level: ToastLevel, text: String) {
     model.toast = Some(Toast {
         text,
         level,
@@ -150,31 +164,7 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
             id,
             workspace,
             result,
-        } => {
-            let what = model
-                .pending
-                .remove(&id)
-                .unwrap_or_else(|| "change".to_string());
-            if workspace != model.current {
-                return false;
-            }
-            match result {
-                Ok(_) => toast(model, ToastLevel::Success, format!("done: {what}")),
-                Err(e) => {
-                    if e.status() == Some(401) {
-                        model.token_rejected = true;
-                    }
-                    let hint = e.hint();
-                    let text = if hint.is_empty() {
-                        format!("failed to {what}: {e}")
-                    } else {
-                        format!("failed to {what}: {e}; {hint}")
-                    };
-                    toast(model, ToastLevel::Error, text);
-                }
-            }
-            true
-        }
+        } => manage::mutated(model, id, workspace, result),
     }
 }
 
@@ -370,15 +360,19 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
 }
 
 fn on_paste(model: &mut Model, text: &str) -> bool {
+    // Forms decide themselves what newlines mean (a secret value may be a
+    // multi-line key).
+    if let Some(Overlay::Dialog(md)) = &mut model.overlay {
+        return !matches!(
+            md.dialog.handle_paste(text),
+            super::forms::DialogOutcome::None
+        );
+    }
     // One-line inputs: a trailing newline of a copied line is not content.
     let text = text.trim_end_matches(['\r', '\n']);
     match &mut model.overlay {
         Some(Overlay::Palette { input, .. }) => {
             input.insert_str(text);
-            true
-        }
-        Some(Overlay::Confirm(c)) if c.type_to_confirm.is_some() => {
-            c.typed.insert_str(text);
             true
         }
         Some(_) => false,
@@ -493,7 +487,7 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(model, kind, fx),
         Action::Pause => toggle_pause(model, fx),
         Action::ToggleMouse => toggle_mouse(model, fx),
-        Action::NewItem | Action::Edit | Action::Delete => gate_mutation(model, action),
+        Action::NewItem | Action::Edit | Action::Delete => manage::on_action(model, action),
         Action::Copy => copy_selected(model, fx),
         Action::Reveal => toast(
             model,
@@ -533,41 +527,6 @@ fn toggle_mouse(model: &mut Model, fx: &mut Vec<Effect>) {
         "mouse off: the terminal's text selection works again"
     };
     toast(model, ToastLevel::Info, text.to_string());
-}
-
-fn verb(action: Action, kind: ResourceKind) -> &'static str {
-    match (action, kind) {
-        (Action::NewItem, ResourceKind::Members) => "inviting a member",
-        (Action::NewItem, ResourceKind::Tokens) => "creating a token",
-        (Action::NewItem, ResourceKind::Secrets) => "creating a secret",
-        (Action::NewItem, ResourceKind::Registries) => "adding a registry",
-        (Action::Edit, ResourceKind::Members) => "changing a role",
-        (Action::Edit, ResourceKind::Secrets) => "editing a secret",
-        (Action::Delete, ResourceKind::Members) => "removing a member",
-        (Action::Delete, ResourceKind::Tokens) => "revoking a token",
-        (Action::Delete, ResourceKind::Secrets) => "deleting a secret",
-        (Action::Delete, ResourceKind::Registries) => "deleting a registry",
-        (Action::NewItem, _) => "creating",
-        (Action::Edit, _) => "editing",
-        _ => "deleting",
-    }
-}
-
-fn gate_mutation(model: &mut Model, action: Action) {
-    let what = verb(action, model.pane);
-    if model.read_only {
-        toast(
-            model,
-            ToastLevel::Warn,
-            format!("read-only mode: {what} is disabled (started with --read-only)"),
-        );
-    } else {
-        toast(
-            model,
-            ToastLevel::Info,
-            format!("{what}: not available yet in this version"),
-        );
-    }
 }
 
 fn copy_selected(model: &mut Model, fx: &mut Vec<Effect>) {
@@ -653,7 +612,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
             None => Some(Overlay::Detail(d)),
         },
-        Overlay::Confirm(c) => on_confirm_key(model, *c, key, fx),
+        Overlay::Dialog(md) => manage::dialog_key(model, md, key, fx),
     };
     model.overlay = keep;
 }
@@ -669,59 +628,6 @@ fn scroll_by(scroll: usize, action: Action, max: usize) -> usize {
         _ => scroll,
     };
     s.min(max)
-}
-
-fn on_confirm_key(
-    model: &mut Model,
-    mut c: Confirm,
-    key: KeyEvent,
-    fx: &mut Vec<Effect>,
-) -> Option<Overlay> {
-    match key.code {
-        KeyCode::Esc => None,
-        KeyCode::Enter => {
-            let ok = match &c.type_to_confirm {
-                Some(want) => c.typed.value() == want,
-                None => true,
-            };
-            if !ok {
-                c.error = Some("the name does not match".to_string());
-                return Some(Overlay::Confirm(Box::new(c)));
-            }
-            if model.read_only {
-                toast(
-                    model,
-                    ToastLevel::Warn,
-                    "read-only mode: changes are disabled (started with --read-only)".to_string(),
-                );
-                return None;
-            }
-            let id = model.next_mutation_id;
-            model.next_mutation_id += 1;
-            let what = describe_mutation(&c.mutation);
-            model.pending.insert(id, what.clone());
-            fx.push(Effect::Sync(SyncCmd::Mutate {
-                id,
-                mutation: c.mutation,
-            }));
-            toast(model, ToastLevel::Info, format!("{what}..."));
-            None
-        }
-        _ if c.type_to_confirm.is_some() => {
-            if c.typed.handle_key(&key) {
-                c.error = None;
-            }
-            Some(Overlay::Confirm(Box::new(c)))
-        }
-        KeyCode::Char('n') | KeyCode::Char('N') => None,
-        KeyCode::Char('y') | KeyCode::Char('Y') => on_confirm_key(
-            model,
-            c,
-            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
-            fx,
-        ),
-        _ => Some(Overlay::Confirm(Box::new(c))),
-    }
 }
 
 fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<Overlay> {

@@ -1,8 +1,9 @@
 //! Drawing of the management forms, the confirmation dialog and the token
 //! dialog as centred modals. Every state is shown by text or a glyph as well
 //! as colour (`›` focus, `✗` error, `⚠` warning); `mono` restricts styling to
-//! bold, reverse and underline. Masked values are drawn as one `•` per
-//! character and never read unless the user toggled them visible.
+//! bold, reverse and underline; `ascii` draws only ASCII (`>`, `x`, `!`, `+-|`
+//! borders). Masked values are drawn as one `•` per character and never read
+//! unless the user toggled them visible.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -10,6 +11,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use secrecy::ExposeSecret;
+use std::borrow::Cow;
 
 use crate::app::forms::{Confirm, Dialog, Display, Field, Form, NOT_SHOWN_AGAIN, TokenReveal};
 
@@ -24,13 +26,91 @@ const BULLET: char = '•';
 /// A fixed mask for the token dialog (does not give away the length).
 const TOKEN_MASK: &str = "••••••••••••••••••••••••";
 
-/// The styles of the modals, in colour or mono.
+/// How the dashboard draws: mono (no colour) and/or ASCII only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DialogStyle {
+    pub mono: bool,
+    pub ascii: bool,
+}
+
+/// The styles of the modals, in colour or mono, Unicode or ASCII.
 #[derive(Clone, Copy)]
 struct Theme {
     mono: bool,
+    ascii: bool,
+}
+
+/// Unicode glyphs of the modals and their ASCII stand-ins.
+const ASCII_FOLD: [(char, &str); 14] = [
+    ('·', "-"),
+    ('…', "..."),
+    ('—', "-"),
+    ('–', "-"),
+    ('←', "<-"),
+    ('→', "->"),
+    ('‹', "<"),
+    ('›', ">"),
+    ('•', "*"),
+    ('✗', "x"),
+    ('⚠', "!"),
+    ('✓', "+"),
+    ('⏎', "|"),
+    ('’', "'"),
+];
+
+/// `text` with the modal glyphs replaced by ASCII.
+pub fn fold_ascii(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match ASCII_FOLD.iter().find(|(g, _)| *g == c) {
+            Some((_, a)) => out.push_str(a),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 impl Theme {
+    fn new(style: DialogStyle) -> Theme {
+        Theme {
+            mono: style.mono,
+            ascii: style.ascii,
+        }
+    }
+
+    /// Text as drawn: folded to ASCII in ASCII mode.
+    fn text<'a>(self, text: &'a str) -> Cow<'a, str> {
+        if self.ascii {
+            fold_ascii(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// Lines as drawn (every span folded in ASCII mode).
+    fn lines(self, lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
+        if !self.ascii {
+            return lines;
+        }
+        lines
+            .into_iter()
+            .map(|l| {
+                let spans: Vec<Span<'static>> = l
+                    .spans
+                    .into_iter()
+                    .map(|sp| {
+                        let text = fold_ascii(&sp.content).into_owned();
+                        Span::styled(text, sp.style)
+                    })
+                    .collect();
+                Line::from(spans).style(l.style)
+            })
+            .collect()
+    }
+
     fn pick(self, color: Style, mono: Style) -> Style {
         if self.mono { mono } else { color }
     }
@@ -109,25 +189,30 @@ impl Theme {
 /// Draw whatever `dialog` holds: a form, a confirmation (over the form it
 /// belongs to, if any) or the token dialog.
 pub fn render_dialog(frame: &mut Frame, area: Rect, dialog: &Dialog, mono: bool) {
+    render_dialog_styled(frame, area, dialog, DialogStyle { mono, ascii: false });
+}
+
+/// [`render_dialog`] in the dashboard's style (mono and/or ASCII).
+pub fn render_dialog_styled(frame: &mut Frame, area: Rect, dialog: &Dialog, style: DialogStyle) {
+    let theme = Theme::new(style);
     if let Some(form) = dialog.form_ref() {
         // Under a confirmation the form's cursor would be misleading.
-        draw_form(frame, area, form, mono, dialog.confirm_ref().is_none());
+        draw_form(frame, area, form, theme, dialog.confirm_ref().is_none());
     }
     if let Some(confirm) = dialog.confirm_ref() {
-        render_confirm(frame, area, confirm, mono);
+        draw_confirm(frame, area, confirm, theme);
     }
     if let Some(reveal) = dialog.reveal_ref() {
-        render_token_reveal(frame, area, reveal, mono);
+        draw_token_reveal(frame, area, reveal, theme);
     }
 }
 
 /// Draw `form` as a modal centred in `area`.
 pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool) {
-    draw_form(frame, area, form, mono, true);
+    draw_form(frame, area, form, Theme { mono, ascii: false }, true);
 }
 
-fn draw_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool, show_cursor: bool) {
-    let theme = Theme { mono };
+fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_cursor: bool) {
     let width = modal_width(area);
     // Borders and one column of padding on each side.
     let content_w = usize::from(width.saturating_sub(4)).max(1);
@@ -210,8 +295,9 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool, show_cursor
         }
     }
 
+    let lines = theme.lines(lines);
     let help = form.help_line();
-    let help_lines = wrap(&help, content_w);
+    let help_lines = wrap(&theme.text(&help), content_w);
     let body_h = lines.len() as u16;
     let help_h = help_lines.len() as u16;
     // Border, body, a blank line, help, border.
@@ -221,7 +307,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool, show_cursor
     if form.is_submitting() {
         title = format!(" {} · sending… ", form.title());
     }
-    let inner = draw_frame(frame, rect, &title, theme, false);
+    let inner = draw_frame(frame, rect, &theme.text(&title), theme, false);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
@@ -260,7 +346,10 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool, show_cursor
 
 /// Draw the confirmation dialog of a destructive action.
 pub fn render_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, mono: bool) {
-    let theme = Theme { mono };
+    draw_confirm(frame, area, confirm, Theme { mono, ascii: false });
+}
+
+fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: Theme) {
     let width = modal_width(area);
     let content_w = usize::from(width.saturating_sub(4)).max(1);
     let action = confirm.action();
@@ -303,11 +392,12 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, mono: bo
             "y/Enter confirm · n/Esc cancel"
         }
     };
-    let help_lines = wrap(help, content_w);
+    let lines = theme.lines(lines);
+    let help_lines = wrap(&theme.text(help), content_w);
     let height = (lines.len() as u16 + help_lines.len() as u16 + 3).min(area.height);
     let rect = centered(area, width, height);
     let title = format!(" ⚠ {} ", action.title());
-    let inner = draw_frame(frame, rect, &title, theme, true);
+    let inner = draw_frame(frame, rect, &theme.text(&title), theme, true);
     if inner.height == 0 {
         return;
     }
@@ -331,7 +421,10 @@ pub fn render_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, mono: bo
 /// Draw the "shown once" dialog of a new token. The plaintext is read only
 /// while the user toggled it visible.
 pub fn render_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, mono: bool) {
-    let theme = Theme { mono };
+    draw_token_reveal(frame, area, reveal, Theme { mono, ascii: false });
+}
+
+fn draw_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, theme: Theme) {
     let width = modal_width(area);
     let content_w = usize::from(width.saturating_sub(4)).max(1);
     let mut lines: Vec<Line> = vec![Line::styled(format!("⚠ {NOT_SHOWN_AGAIN}"), theme.warn())];
@@ -357,11 +450,21 @@ pub fn render_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, 
             Span::styled(" (hidden: press x to show)", theme.info()),
         ]));
     }
-    if reveal.is_copied() || reveal.is_close_armed() {
+    // How the copy went, as the driver reported it: never more than that
+    // (OSC 52 cannot tell whether the terminal put it on the clipboard).
+    let copy_line = match (reveal.copy_result(), reveal.is_copied()) {
+        (Some(Ok(how)), _) => Some((format!("✓ Copy: {how}."), theme.ok())),
+        (Some(Err(e)), _) => Some((format!("✗ Could not copy: {e}."), theme.error())),
+        (None, true) => Some(("Copying…".to_string(), theme.info())),
+        (None, false) => None,
+    };
+    if copy_line.is_some() || reveal.is_close_armed() {
         lines.push(Line::raw(""));
     }
-    if reveal.is_copied() {
-        lines.push(Line::styled("✓ Copied to the clipboard.", theme.ok()));
+    if let Some((text, style)) = copy_line {
+        for chunk in wrap(&text, content_w) {
+            lines.push(Line::styled(chunk, style));
+        }
     }
     if reveal.is_close_armed() {
         for chunk in wrap(
@@ -376,11 +479,12 @@ pub fn render_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, 
     } else {
         "x show · y copy · Esc close"
     };
-    let help_lines = wrap(help, content_w);
+    let lines = theme.lines(lines);
+    let help_lines = wrap(&theme.text(help), content_w);
     let height = (lines.len() as u16 + help_lines.len() as u16 + 3).min(area.height);
     let rect = centered(area, width, height);
     let title = format!(" Token created: {} ", reveal.name());
-    let inner = draw_frame(frame, rect, &title, theme, false);
+    let inner = draw_frame(frame, rect, &theme.text(&title), theme, false);
     if inner.height == 0 {
         return;
     }
@@ -537,12 +641,17 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// Clear `rect`, draw the border and title, return the padded inner area.
 fn draw_frame(frame: &mut Frame, rect: Rect, title: &str, theme: Theme, danger: bool) -> Rect {
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .border_type(if danger {
+    let block = Block::bordered();
+    let block = if theme.ascii {
+        block.border_set(super::theme::ASCII_BORDER)
+    } else {
+        block.border_type(if danger {
             BorderType::Thick
         } else {
             BorderType::Rounded
         })
+    };
+    let block = block
         .border_style(theme.border(danger))
         .title(Span::styled(title.to_string(), theme.title()));
     let inner = block.inner(rect);

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use crate::api::types::WorkspaceState;
 use crate::app::banner::BannerLine;
 use crate::app::keymap::Action;
-use crate::app::{format, layout};
+use crate::app::{Overlay, format, layout, manage};
 use crate::sync::ResourceKind;
 
 use super::widgets::{Ctx, input_spans, put, put_line};
@@ -194,24 +194,55 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
     }
+    // A dialog shows its own keys.
+    if matches!(m.overlay, Some(Overlay::Dialog(_))) {
+        return;
+    }
     let has_rows = !m.view(m.pane).visible().is_empty();
-    let mut spans: Vec<Span> = vec![Span::raw(" ")];
-    let mut used = 1usize;
-    for (action, key, label) in m.keymap.footer_hints() {
-        if matches!(action, Action::Details | Action::Copy) && !has_rows {
+    let off = manage::changes_off(m);
+    // (key, label, priority), in keymap table order: only what applies on
+    // this pane, with its label here.
+    let mut hints: Vec<(Option<String>, String, u8)> = Vec::new();
+    for (action, key, label, priority) in m.keymap.footer_hints_for(m.pane) {
+        let needs_row = matches!(
+            action,
+            Action::Details | Action::Copy | Action::Edit | Action::Delete
+        );
+        if needs_row && !has_rows {
             continue;
         }
-        let label = match (action, m.pane) {
-            (Action::Copy, ResourceKind::Templates) => "copy id",
-            _ => label,
-        };
-        let w = format::width(&key) + 1 + format::width(label) + 2;
-        if used + w > usize::from(area.width) {
-            break;
+        if action.is_mutation() {
+            if let Some(why) = off {
+                if !hints.iter().any(|(k, _, _)| k.is_none()) {
+                    hints.push((None, format!("{why}: no changes"), priority));
+                }
+                continue;
+            }
         }
-        used += w;
-        spans.push(Span::styled(key, t.key));
-        spans.push(Span::styled(format!(" {label}  "), t.muted));
+        hints.push((Some(key), label.to_string(), priority));
+    }
+    let width_of = |(key, label, _): &(Option<String>, String, u8)| {
+        key.as_ref().map_or(0, |k| format::width(k) + 1) + format::width(label) + 2
+    };
+    // Drop the least important hints (last first) until the line fits.
+    let avail = usize::from(area.width).saturating_sub(1);
+    while hints.iter().map(width_of).sum::<usize>() > avail {
+        let Some(worst) = hints.iter().map(|h| h.2).max() else {
+            break;
+        };
+        if let Some(i) = hints.iter().rposition(|h| h.2 == worst) {
+            hints.remove(i);
+        }
+    }
+    let mut spans: Vec<Span> = vec![Span::raw(" ")];
+    for (key, label, _) in hints {
+        match key {
+            Some(k) => {
+                spans.push(Span::styled(k, t.key));
+                spans.push(Span::styled(format!(" {label}  "), t.muted));
+            }
+            None => spans.push(Span::styled(format!("{label}  "), t.warn)),
+        }
     }
     put_line(buf, area.x, area.y, &Line::from(spans), area.width);
 }

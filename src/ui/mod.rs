@@ -26,12 +26,12 @@ pub fn render(frame: &mut Frame, model: &Model) {
         glyphs: Glyphs::new(model.ascii_borders),
     };
     let area = frame.area();
-    let buf = frame.buffer_mut();
     let screen = layout::screen_in(model, area);
     if screen.too_small {
-        too_small(buf, &ctx, area);
+        too_small(frame.buffer_mut(), &ctx, area);
         return;
     }
+    let buf = frame.buffer_mut();
     header::header(buf, &ctx, screen.header);
     header::tabs(buf, &ctx, screen.tabs);
     header::banner(buf, &ctx, screen.banner, &screen.banner_lines);
@@ -46,11 +46,25 @@ pub fn render(frame: &mut Frame, model: &Model) {
             widgets::palette_box(buf, &ctx, screen.body, input, error.as_deref())
         }
         Some(Overlay::Detail(d)) => widgets::detail(buf, &ctx, screen.body, d),
-        Some(Overlay::Confirm(c)) => widgets::confirm(buf, &ctx, screen.body, c),
+        Some(Overlay::Dialog(md)) => {
+            // Over the banner and the pane; the header and the footer (with
+            // the toast that reports progress) stay visible.
+            let over = Rect::new(
+                area.x,
+                screen.banner.y,
+                area.width,
+                screen.footer.y.saturating_sub(screen.banner.y),
+            );
+            let style = form::DialogStyle {
+                mono: ctx.theme.mono,
+                ascii: model.ascii_borders,
+            };
+            form::render_dialog_styled(frame, over, &md.dialog, style);
+        }
         None => {}
     }
     if let Some(t) = &model.toast {
-        widgets::toast(buf, &ctx, t, screen.footer);
+        widgets::toast(frame.buffer_mut(), &ctx, t, screen.footer);
     }
 }
 

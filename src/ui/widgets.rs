@@ -1,6 +1,6 @@
-//! Shared widgets: table, message, gauge, toast, help, palette, detail and
-//! confirm. They draw model state; forms of the management round slot in
-//! here the same way.
+//! Shared widgets: table, message, gauge, toast, help, palette and detail.
+//! They draw model state; the management dialogs (forms, confirmations, the
+//! token dialog) are drawn by `ui::form`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use crate::app::format;
 use crate::app::palette;
 use crate::app::view::{ListView, Source, fit_columns};
-use crate::app::{Confirm, Detail, DetailLine, LineInput, Model, Toast};
+use crate::app::{Detail, DetailLine, LineInput, Model, Toast};
 
 use super::theme::{Glyphs, Theme};
 
@@ -253,20 +253,44 @@ pub fn gauge(
 
 // ------------------------------------------------------------------ toast
 
-/// The toast, right-aligned on the line above `footer`.
+/// Most lines a toast takes (server messages can be long).
+pub const TOAST_LINES: usize = 3;
+
+/// The toast, right-aligned above `footer`: one line, or up to
+/// [`TOAST_LINES`] wrapped lines ending on the line above the footer.
 pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
     if footer.y == 0 || footer.width < 10 {
         return;
     }
     let max = usize::from(footer.width.saturating_sub(4));
-    let text = format::truncate(&toast.text, max, ctx.glyphs.ellipsis);
-    let w = format::width(&text) as u16 + 2;
+    let text = if ctx.glyphs.ellipsis == "..." {
+        super::form::fold_ascii(&toast.text)
+    } else {
+        std::borrow::Cow::Borrowed(toast.text.as_str())
+    };
+    let mut lines = if format::width(&text) <= max {
+        vec![text.into_owned()]
+    } else {
+        format::wrap(&text, max)
+    };
+    let room = usize::from(footer.y).min(TOAST_LINES);
+    if lines.len() > room {
+        lines.truncate(room);
+        if let Some(last) = lines.last_mut() {
+            let more = format!("{last} {}", ctx.glyphs.ellipsis);
+            *last = format::truncate(&more, max, ctx.glyphs.ellipsis).into_owned();
+        }
+    }
+    let w = lines.iter().map(|l| format::width(l)).max().unwrap_or(0) as u16 + 2;
+    let h = lines.len() as u16;
     let x = footer.x + footer.width.saturating_sub(w + 1);
-    let area = Rect::new(x, footer.y - 1, w, 1);
+    let area = Rect::new(x, footer.y - h, w, h);
     Clear.render(area, buf);
     let style = ctx.theme.toast(toast.level);
     buf.set_style(area, style);
-    put(buf, x + 1, area.y, &text, style, w - 1);
+    for (i, l) in lines.iter().enumerate() {
+        put(buf, x + 1, area.y + i as u16, l, style, w - 1);
+    }
 }
 
 // ------------------------------------------------------------------ help
@@ -275,10 +299,16 @@ pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
 pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
     let t = &ctx.theme;
     let km = &ctx.model.keymap;
-    let rows = km.help_rows();
+    // What each key does on the visible pane (n/e/d/x/y differ per pane).
+    let rows = km.help_rows_for(ctx.model.pane);
+    let off = crate::app::manage::changes_off(ctx.model);
     // Group by section, in first-appearance order.
-    let mut sections: Vec<(&str, Vec<(String, &str)>)> = Vec::new();
+    let mut sections: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for (section, keys, help) in rows {
+        let section = match off {
+            Some(why) if section == "Changes" => format!("{section} (off: {why})"),
+            _ => section.to_string(),
+        };
         match sections.iter_mut().find(|(s, _)| *s == section) {
             Some((_, list)) => list.push((keys, help)),
             None => sections.push((section, vec![(keys, help)])),
@@ -296,8 +326,8 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
             Span::styled(help.to_string(), t.base),
         ])
     };
-    let section_lines = |(name, list): &(&str, Vec<(String, &str)>)| -> Vec<Line<'static>> {
-        let mut out = vec![Line::styled(name.to_string(), t.title)];
+    let section_lines = |(name, list): &(String, Vec<(String, String)>)| -> Vec<Line<'static>> {
+        let mut out = vec![Line::styled(name.clone(), t.title)];
         out.extend(list.iter().map(|(k, h)| line_of(k, h)));
         out
     };
@@ -363,7 +393,14 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
     let h = (body_h as u16 + 2).min(area.height);
     let rect = centered(area, w, h);
     Clear.render(rect, buf);
-    let title = Line::from(vec![Span::styled(" Keys ", t.title)]);
+    let title = Line::from(vec![Span::styled(
+        format!(
+            " Keys {} {} pane ",
+            ctx.glyphs.dot,
+            crate::app::pane_title(ctx.model.pane)
+        ),
+        t.title,
+    )]);
     let bottom = Line::from(Span::styled(
         format!(
             " {} close {} j/k scroll ",
@@ -542,60 +579,5 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
             }
             DetailLine::Blank => {}
         }
-    }
-}
-
-// ------------------------------------------------------------------ confirm
-
-/// A confirmation dialog (destructive actions).
-pub fn confirm(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, c: &Confirm) {
-    let t = &ctx.theme;
-    let w = area.width.saturating_sub(4).min(70);
-    let mut lines: Vec<Line> = Vec::new();
-    for b in &c.body {
-        for l in format::wrap(b, usize::from(w.saturating_sub(4))) {
-            lines.push(Line::styled(l, t.base));
-        }
-    }
-    lines.push(Line::raw(""));
-    match &c.type_to_confirm {
-        Some(name) => {
-            lines.push(Line::from(vec![
-                Span::styled("Type ", t.base),
-                Span::styled(name.as_str(), t.warn),
-                Span::styled(" to confirm:", t.base),
-            ]));
-            let mut spans = vec![Span::styled("> ", t.key)];
-            spans.extend(input_spans(ctx, &c.typed, true));
-            lines.push(Line::from(spans));
-        }
-        None => lines.push(Line::styled(
-            "Press y or Enter to confirm, n or Esc to cancel.",
-            t.base,
-        )),
-    }
-    if let Some(e) = &c.error {
-        lines.push(Line::styled(e.as_str(), t.error));
-    }
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, w, h);
-    Clear.render(rect, buf);
-    let blk = block(ctx, Line::styled(format!(" {} ", c.title), t.error)).title_bottom(
-        Line::styled(
-            format!(" Enter confirm {} Esc cancel ", ctx.glyphs.dot),
-            t.muted,
-        )
-        .right_aligned(),
-    );
-    let inner = blk.inner(rect);
-    blk.render(rect, buf);
-    for (r, l) in lines.iter().take(usize::from(inner.height)).enumerate() {
-        put_line(
-            buf,
-            inner.x + 1,
-            inner.y + r as u16,
-            l,
-            inner.width.saturating_sub(1),
-        );
     }
 }

@@ -9,7 +9,7 @@
 //! - the token dialog asks for copies and closing.
 
 use crossterm::event::KeyEvent;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::confirm::{Confirm, ConfirmOutcome, Destructive};
 use super::form::{Form, FormOutcome, Submission, SubmitError};
@@ -19,7 +19,8 @@ use crate::sync::Mutation;
 
 /// The modal stack: a form, a confirmation (possibly over the form), or the
 /// token dialog. The top-most one gets the keys.
-#[derive(Debug)]
+// Clone: the model holding it is cloned by tests and benches.
+#[derive(Debug, Clone)]
 pub struct Dialog {
     form: Option<Form>,
     confirm: Option<Confirm>,
@@ -183,6 +184,28 @@ impl Dialog {
         match &mut self.form {
             Some(form) => {
                 form.set_api_error(err);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether a form waits for the answer to its mutation (keys are ignored).
+    pub fn is_locked(&self) -> bool {
+        self.form.as_ref().is_some_and(Form::is_submitting)
+    }
+
+    /// The token plaintext for `Effect::Copy`, still wrapped (`None` unless
+    /// the token dialog is open).
+    pub fn copy_secret(&self) -> Option<SecretString> {
+        self.reveal.as_ref().map(|r| r.plaintext().clone())
+    }
+
+    /// The driver's answer to a copy asked by the token dialog.
+    pub fn copy_done(&mut self, result: Result<String, String>) -> bool {
+        match &mut self.reveal {
+            Some(r) => {
+                r.set_copy_result(result);
                 true
             }
             None => false,

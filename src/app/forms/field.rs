@@ -14,6 +14,8 @@ pub enum FieldId {
     SecretName,
     SecretValue,
     Visibility,
+    /// Secret tags, comma-separated.
+    Tags,
     Email,
     Role,
     TokenName,
@@ -30,7 +32,9 @@ pub enum FieldId {
 }
 
 /// What a field holds. Build with the constructors of [`Field`].
-#[derive(Debug)]
+// Clone: the model (and so any open form) is cloned by tests and benches; a
+// cloned `SecretString` is its own zeroized-on-drop buffer.
+#[derive(Debug, Clone)]
 pub enum FieldKind {
     Text {
         value: String,
@@ -58,7 +62,7 @@ pub enum FieldKind {
 }
 
 /// One row of a form.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Field {
     pub(crate) id: FieldId,
     pub(crate) label: &'static str,

@@ -113,7 +113,7 @@ pub enum SubmitError {
 }
 
 /// One open management form.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Form {
     kind: FormKind,
     fields: Vec<Field>,
@@ -157,6 +157,8 @@ impl Form {
                     vec!["private".into(), "public".into()],
                     0,
                 ),
+                Field::text(FieldId::Tags, "Tags", "")
+                    .with_hint("optional, comma-separated: hf, models"),
             ],
             existing.to_vec(),
         )
@@ -483,6 +485,14 @@ impl Form {
         self.place_server_error(target, msg);
     }
 
+    /// Show `msg` below the fields (not next to one) and unlock the form:
+    /// for refusals that concern the whole form, such as a workspace that is
+    /// not activated.
+    pub fn set_general_error(&mut self, msg: String) {
+        self.submitting = false;
+        self.server_error = Some(msg);
+    }
+
     /// Like [`Form::set_server_error`], using the status: 409 goes to the
     /// name / email field, 403 says what the role cannot do.
     pub fn set_api_error(&mut self, err: &ApiError) {
@@ -663,6 +673,7 @@ impl Form {
         match f.id {
             FieldId::SecretName => validate::validate_secret_name(text, &self.existing),
             FieldId::SecretValue => validate::validate_secret_value(f.secret()),
+            FieldId::Tags => validate::validate_tags(text),
             FieldId::Email => validate::validate_invite_email(text, &self.existing),
             FieldId::Role => {
                 let role = self.chosen_role();
@@ -756,12 +767,13 @@ impl Form {
                     .text(FieldId::SecretName)
                     .unwrap_or_default()
                     .to_string();
+                let tags = validate::parse_tags(self.text(FieldId::Tags).unwrap_or_default());
                 Mutation::PutSecrets {
                     items: vec![SecretWrite {
                         name,
                         value: self.take_secret(FieldId::SecretValue),
                         visibility: Some(visibility),
-                        tags: Vec::new(),
+                        tags,
                     }],
                     overwrite: false,
                 }
@@ -847,6 +859,8 @@ impl Form {
                     FieldId::SecretName
                 } else if has(&["value"]) {
                     FieldId::SecretValue
+                } else if has(&["tag"]) {
+                    FieldId::Tags
                 } else {
                     return None;
                 }

@@ -23,14 +23,20 @@ pub enum RevealOutcome {
 
 /// The new token's plaintext, masked until `x` is pressed. Dropping this
 /// drops (and zeroizes) the secret.
-#[derive(Debug)]
+// Clone only because the model is cloned by tests and benches; a cloned
+// `SecretString` is zeroized on drop like the original.
+#[derive(Debug, Clone)]
 pub struct TokenReveal {
     name: String,
     plaintext: SecretString,
     shown: bool,
     /// Shown at least once.
     seen: bool,
+    /// A copy was asked for.
     copied: bool,
+    /// How the last copy was delivered (`Ok`) or why it failed, as the
+    /// driver reported it; `None` while it is on its way.
+    copy_result: Option<Result<String, String>>,
     /// Esc pressed once before the token was copied or shown.
     close_armed: bool,
 }
@@ -43,6 +49,7 @@ impl TokenReveal {
             shown: false,
             seen: false,
             copied: false,
+            copy_result: None,
             close_armed: false,
         }
     }
@@ -67,8 +74,25 @@ impl TokenReveal {
         self.shown
     }
 
+    /// A copy was asked for (see [`TokenReveal::copy_result`] for whether
+    /// and how it was delivered).
     pub fn is_copied(&self) -> bool {
         self.copied
+    }
+
+    /// How the last copy was delivered, or why it failed; `None` before the
+    /// driver answered (or before any copy).
+    pub fn copy_result(&self) -> Option<&Result<String, String>> {
+        self.copy_result.as_ref()
+    }
+
+    /// The driver's answer to the copy (`Msg::Copied`). A failed copy does
+    /// not count as copied: closing asks again.
+    pub fn set_copy_result(&mut self, result: Result<String, String>) {
+        if result.is_err() {
+            self.copied = false;
+        }
+        self.copy_result = Some(result);
     }
 
     /// Esc was pressed once without copying or showing: the dialog asks again.
@@ -79,6 +103,7 @@ impl TokenReveal {
     /// The caller emitted the copy effect.
     pub fn mark_copied(&mut self) {
         self.copied = true;
+        self.copy_result = None;
         self.close_armed = false;
     }
 

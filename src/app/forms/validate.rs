@@ -84,6 +84,13 @@ pub enum FieldError {
     Whitespace,
     /// Not `<account>.dkr.ecr.<region>.amazonaws.com`.
     BadEcrServer,
+    /// A secret tag with characters other than letters, digits, `_`, `.`, `-`.
+    TagChars {
+        tag: String,
+    },
+    TooManyTags {
+        max: usize,
+    },
 }
 
 impl fmt::Display for FieldError {
@@ -129,6 +136,11 @@ impl fmt::Display for FieldError {
             FieldError::BadEcrServer => {
                 f.write_str("expected <account>.dkr.ecr.<region>.amazonaws.com (12-digit account)")
             }
+            FieldError::TagChars { tag } => write!(
+                f,
+                "tag {tag:?}: use letters, digits, '_', '.' or '-' (tags are comma-separated)"
+            ),
+            FieldError::TooManyTags { max } => write!(f, "at most {max} tags"),
         }
     }
 }
@@ -187,6 +199,43 @@ pub fn validate_secret_value(value: &str) -> Result<(), FieldError> {
     } else {
         Ok(())
     }
+}
+
+/// Longest secret tag.
+pub const MAX_TAG_LEN: usize = 63;
+/// Most tags on one secret.
+pub const MAX_TAGS: usize = 16;
+
+/// Split the tags field: comma-separated, trimmed, empty items and repeats
+/// dropped, in the order typed.
+pub fn parse_tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// The optional tags of a secret: each 1..=63 of `[A-Za-z0-9._-]`, at most 16.
+pub fn validate_tags(text: &str) -> Result<(), FieldError> {
+    let tags = parse_tags(text);
+    if tags.len() > MAX_TAGS {
+        return Err(FieldError::TooManyTags { max: MAX_TAGS });
+    }
+    for tag in tags {
+        if tag.chars().count() > MAX_TAG_LEN {
+            return Err(FieldError::TooLong { max: MAX_TAG_LEN });
+        }
+        if !tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        {
+            return Err(FieldError::TagChars { tag });
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- members
