@@ -135,6 +135,19 @@ impl Rig {
         )));
     }
 
+    /// A special key (Tab, Enter, Esc, arrows) through the reducer.
+    pub fn code(&mut self, code: crossterm::event::KeyCode) {
+        use crossterm::event::{KeyEvent, KeyModifiers};
+        self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    /// Type `text`, one key per character.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(c);
+        }
+    }
+
     /// A clock tick at the current wall time (ages labels, like the driver's 1 Hz tick).
     pub fn tick(&mut self) {
         self.apply(Msg::Tick(SystemTime::now()));
