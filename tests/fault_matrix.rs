@@ -619,3 +619,42 @@ fn pty_hundred_thousand_secrets_stay_responsive() {
         bin().display()
     );
 }
+
+// ------------------------------------------------------------------ pipes
+
+/// `lepdash get` writing into a pipe whose reader went away (`| head`):
+/// a quiet exit 0, no panic, no error line.
+#[test]
+fn get_into_a_closed_pipe_exits_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let emu = Emu::start();
+    // ~2 MB of output: far more than a pipe buffer holds.
+    emu.set_faults("big-lists=20000,only=/usersecrets");
+    let home = emu.home();
+    let mut child = Command::new(bin())
+        .args(["get", "secrets", "-o", "json"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("LEPTON_CACHE_DIR", home.join(".cache/lepton"))
+        .env("LEPDASH_CONFIG", home.join("config/config.toml"))
+        .env("LEPDASH_LOG_DIR", home.join("logs"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    out.read_exact(&mut first).unwrap();
+    assert!(matches!(&first, b"{" | b"["), "JSON output began");
+    drop(out);
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "exit status {:?}", done.status);
+    assert!(
+        done.stderr.is_empty(),
+        "nothing on stderr: {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
