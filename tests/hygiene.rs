@@ -277,11 +277,14 @@ fn no_canary_leaks_from_a_whole_session() {
         ("truncate", "cut off"),
     ] {
         emu.set_faults(fault);
+        // Now, not after the growing back-off.
+        press(&mut app, "r");
         screens.push(app.wait_screen(&format!("{fault} on screen"), |s| {
             s.contains("STALE") && s.contains(shown)
         }));
     }
     emu.set_faults("none");
+    press(&mut app, "r");
     screens.push(app.wait_screen("recovered", |s| !s.contains("STALE")));
 
     // A write stored whose answer is lost, carrying a canary value.
