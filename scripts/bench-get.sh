@@ -12,6 +12,8 @@
 # installs it the same way when missing. Only 127.0.0.1 is contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 ROOT=$PWD
 ROUNDS=${ROUNDS:-5}
 TOKEN=nvapi-bench-get-token-0123456789
@@ -36,13 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN" emulator --listen "127.0.0.1:$port" --token "$TOKEN" >"$tmp/emulator.log" 2>&1 &
-emu_pid=$!
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$port/_emulator/health" >/dev/null 2>&1 && break
-  sleep 0.05
-done
+start_emulator "$BIN" "$TOKEN" "$tmp/emulator.log"
 BASE=http://127.0.0.1:$port/api/v2/workspaces/demo
 
 export HOME=$tmp/home LEPTON_CACHE_DIR=$tmp/home/.cache/lepton LEPDASH_LOG_DIR=$tmp/logs

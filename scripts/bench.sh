@@ -11,6 +11,8 @@
 # (to pick a free port). Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 RUNS=${RUNS:-10}
 IDLE_SECS=${IDLE_SECS:-30}
@@ -32,14 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN" emulator --listen "127.0.0.1:$port" --token "$TOKEN" >"$tmp/emulator.log" 2>&1 &
-emu_pid=$!
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$port/_emulator/health" >/dev/null 2>&1 && break
-  sleep 0.05
-done
-curl -fsS "http://127.0.0.1:$port/_emulator/health" >/dev/null || { echo "emulator did not start"; cat "$tmp/emulator.log"; exit 1; }
+start_emulator "$BIN" "$TOKEN" "$tmp/emulator.log"
 
 mkdir -p "$tmp/home" "$tmp/logs"
 : >"$tmp/config.toml"

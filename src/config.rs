@@ -170,7 +170,9 @@ pub fn load(explicit: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Lo
 pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
     let mut w = Warnings {
         source,
-        text,
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
         list: Vec::new(),
     };
     let mut c = Config::default();
@@ -258,19 +260,17 @@ pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
 
 struct Warnings<'a> {
     source: &'a str,
-    text: &'a str,
+    /// Byte offset where each line starts, computed once: a file with many
+    /// problems costs O(n log n), not O(n²).
+    line_starts: Vec<usize>,
     list: Vec<String>,
 }
 
 impl Warnings<'_> {
     /// 1-based line of a byte offset.
     fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        // Number of line starts at or before `offset` = the 1-based line.
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     fn push_at(&mut self, line: usize, msg: String) {

@@ -14,7 +14,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 
 use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
-use crate::config::{self, LoadedConfig};
+use crate::config::LoadedConfig;
 use crate::credentials::WorkspaceTarget;
 use crate::sync::{self, ResourceKind, SyncCmd, SyncEvent, SyncHandle, SyncTarget};
 use crate::terminal::{ResizeDebounce, Signals, TerminalGuard};
@@ -63,11 +63,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         read_only: opts.read_only || cfg.read_only,
         demo: opts.demo,
         interval: cfg.interval,
-        theme: if no_color {
-            ThemeName::Mono
-        } else {
-            theme(cfg.theme)
-        },
+        theme: if no_color { ThemeName::Mono } else { cfg.theme },
         ascii_borders: cfg.ascii_borders,
         mouse: cfg.mouse,
         key_overrides: cfg.keys.clone(),
@@ -138,14 +134,6 @@ async fn stop_sync(sync: SyncHandle) {
         .is_err()
     {
         tracing::warn!("the sync task did not stop in time");
-    }
-}
-
-fn theme(t: config::ThemeName) -> ThemeName {
-    match t {
-        config::ThemeName::Dark => ThemeName::Dark,
-        config::ThemeName::Light => ThemeName::Light,
-        config::ThemeName::Mono => ThemeName::Mono,
     }
 }
 

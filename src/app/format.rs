@@ -82,7 +82,8 @@ pub fn age_label(secs: u64) -> String {
 pub fn countdown(now: SystemTime, t: SystemTime) -> String {
     let secs = secs_between(now, t);
     match secs {
-        0 => "now".to_string(),
+        // "retry in now" reads oddly; the retry is under a second away.
+        0 => "<1s".to_string(),
         s if s <= 10 => format!("{s}s"),
         s if s < 60 => format!("{}s", s.div_ceil(10) * 10),
         s => short_duration(s),
@@ -294,6 +295,17 @@ mod tests {
         assert_eq!(age_label(125), "2m ago");
         assert_eq!(relative(100_000, 100_000 + 3 * 86_400_000), "in 3d");
         assert_eq!(relative(100_000 + 30_000, 100_000), "<1m ago");
+    }
+
+    #[test]
+    fn countdowns() {
+        let t0 = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
+        let later = |s: u64| t0 + std::time::Duration::from_secs(s);
+        assert_eq!(countdown(t0, t0), "<1s");
+        assert_eq!(countdown(later(5), t0), "<1s");
+        assert_eq!(countdown(t0, later(7)), "7s");
+        assert_eq!(countdown(t0, later(23)), "30s");
+        assert_eq!(countdown(t0, later(120)), "2m");
     }
 
     #[test]

@@ -36,14 +36,9 @@ pub use resource::{Problem, Resource};
 pub use update::{initial_effects, update};
 pub use view::{ListView, ShapeRow, Source};
 
-/// Colour theme. `Mono` uses only bold/reverse/underline (also for NO_COLOR).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ThemeName {
-    #[default]
-    Dark,
-    Light,
-    Mono,
-}
+/// Colour theme (one definition, shared with the settings file). `Mono` uses
+/// only bold/reverse/underline (also for NO_COLOR).
+pub use crate::config::ThemeName;
 
 /// A workspace the dashboard can show (from the login record or env).
 #[derive(Debug, Clone, PartialEq, Eq)]
