@@ -37,6 +37,9 @@ pub const CONTROL_ACTIVATION: &str = "/_emulator/workspaces/{ws}/activation";
 pub const CONTROL_FAULTS: &str = "/_emulator/faults";
 /// `GET /_emulator/health`.
 pub const CONTROL_HEALTH: &str = "/_emulator/health";
+/// `GET /_emulator/requests` (API requests counted per method and path) and
+/// `DELETE` (reset the counts).
+pub const CONTROL_REQUESTS: &str = "/_emulator/requests";
 /// `POST /_emulator/workspaces/<id>/tokens {"member": "<email or id>", "expires_in": secs}`:
 /// mint a token for any member (how tests get viewer/user credentials; loopback only).
 pub const CONTROL_TOKENS: &str = "/_emulator/workspaces/{ws}/tokens";

@@ -29,6 +29,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(paths::CONTROL_ACTIVATION, post(post_activation))
         .route(paths::CONTROL_TOKENS, post(mint_token))
         .route(
+            paths::CONTROL_REQUESTS,
+            get(get_requests).delete(reset_requests),
+        )
+        .route(
             &format!("{}/{{*rest}}", paths::CONTROL_PREFIX),
             axum::routing::any(|| async {
                 HttpError::not_found("no such emulator control endpoint")
@@ -127,6 +131,22 @@ async fn post_faults(State(s): St, body: Bytes) -> Response {
         Err(e) => HttpError::new(StatusCode::BAD_REQUEST, "InvalidFaultSpec", e.to_string())
             .into_response(),
     }
+}
+
+#[derive(Serialize)]
+struct RequestsView {
+    requests: Vec<super::RequestCount>,
+}
+
+async fn get_requests(State(s): St) -> Json<RequestsView> {
+    Json(RequestsView {
+        requests: super::request_counts(&s),
+    })
+}
+
+async fn reset_requests(State(s): St) -> Json<RequestsView> {
+    s.reset_request_counts();
+    Json(RequestsView { requests: vec![] })
 }
 
 #[derive(Deserialize)]

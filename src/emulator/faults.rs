@@ -3,15 +3,17 @@
 //! module docs of [`crate::emulator`].
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde_json::Value;
 
 use super::EmulatorError;
@@ -43,6 +45,13 @@ pub struct FaultConfig {
     pub unknown_enums: f64,
     pub bad_items: usize,
     pub big_lists: usize,
+    /// Writes only: store the change, then answer 500 (with this probability).
+    pub fail_after_apply: f64,
+    /// Writes only: store the change, then close the connection without an
+    /// answer (with this probability).
+    pub reset_after_apply: f64,
+    /// Writes only: store the change, then hold the answer this long.
+    pub hang_after_apply: Option<Duration>,
     /// Path prefixes (relative to the workspace base) the faults apply to;
     /// empty = every API path.
     pub only: Vec<String>,
@@ -54,7 +63,8 @@ pub const MAX_BIG_LIST: usize = 200_000;
 pub const MAX_BAD_ITEMS: usize = 1_000;
 
 const KNOWN_KEYS: &str = "latency, error-rate, rate-limit, retry-after, hang, malformed, \
-                          truncate, unknown-enums, bad-items, big-lists, only";
+                          truncate, unknown-enums, bad-items, big-lists, fail-after-apply, \
+                          reset-after-apply, hang-after-apply, only";
 
 impl FaultConfig {
     /// Parse a SPEC: comma-separated `key=value` items; `""` or `none` = no faults.
@@ -91,6 +101,9 @@ impl FaultConfig {
             match key.as_str() {
                 "latency" => cfg.latency = Some(duration(&key, &need(value)?)?),
                 "hang" => cfg.hang = Some(duration(&key, &need(value)?)?),
+                "hang-after-apply" => cfg.hang_after_apply = Some(duration(&key, &need(value)?)?),
+                "fail-after-apply" => cfg.fail_after_apply = flag_rate(&key, value)?,
+                "reset-after-apply" => cfg.reset_after_apply = flag_rate(&key, value)?,
                 "error-rate" => cfg.error_rate = rate(&key, &need(value)?)?,
                 "malformed" => cfg.malformed = flag_rate(&key, value)?,
                 "truncate" | "truncated" => cfg.truncate = flag_rate(&key, value)?,
@@ -210,6 +223,12 @@ impl FaultConfig {
     fn touches_lists(&self) -> bool {
         self.unknown_enums > 0.0 || self.bad_items > 0 || self.big_lists > 0
     }
+
+    fn after_apply(&self) -> bool {
+        self.fail_after_apply > 0.0
+            || self.reset_after_apply > 0.0
+            || self.hang_after_apply.is_some()
+    }
 }
 
 /// The canonical spec text (parses back to the same config).
@@ -248,6 +267,15 @@ impl fmt::Display for FaultConfig {
         if self.big_lists > 0 {
             items.push(format!("big-lists={}", self.big_lists));
         }
+        if self.fail_after_apply > 0.0 {
+            items.push(format!("fail-after-apply={}", self.fail_after_apply));
+        }
+        if self.reset_after_apply > 0.0 {
+            items.push(format!("reset-after-apply={}", self.reset_after_apply));
+        }
+        if let Some(d) = self.hang_after_apply {
+            items.push(format!("hang-after-apply={}ms", d.as_millis()));
+        }
         if !self.only.is_empty() {
             items.push(format!("only={}", self.only.join("|")));
         }
@@ -262,7 +290,7 @@ impl fmt::Display for FaultConfig {
 fn example(key: &str) -> &'static str {
     match key {
         "latency" => "latency=200ms",
-        "hang" => "hang=30s",
+        "hang" | "hang-after-apply" => "hang=30s",
         "error-rate" => "error-rate=0.3",
         "rate-limit" => "rate-limit=5 or rate-limit=0.2",
         "retry-after" => "retry-after=2",
@@ -346,6 +374,15 @@ fn chance(rate: f64) -> bool {
     rate >= 1.0 || (rate > 0.0 && fastrand::f64() < rate)
 }
 
+/// The workspace id of an API path (`""` when there is none).
+pub(crate) fn api_workspace(path: &str) -> &str {
+    let rest = path
+        .strip_prefix(paths::WORKSPACES_PREFIX)
+        .map(|r| r.trim_start_matches('/'))
+        .unwrap_or("");
+    rest.split('/').next().unwrap_or("")
+}
+
 /// The path of a request relative to its workspace base (`/` for the base).
 pub(crate) fn api_suffix(path: &str) -> &str {
     let rest = path
@@ -390,6 +427,11 @@ pub(crate) async fn middleware(
 ) -> Response {
     let faults = shared.faults();
     let suffix = api_suffix(req.uri().path()).to_string();
+    shared.count_request(
+        api_workspace(req.uri().path()),
+        req.method().as_str(),
+        &suffix,
+    );
     if faults.cfg.is_empty() || !faults.cfg.matches(&suffix) {
         return next.run(req).await;
     }
@@ -430,9 +472,36 @@ pub(crate) async fn middleware(
         .into_response();
     }
     let is_get = req.method() == Method::GET;
+    let is_write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let resp = next.run(req).await;
     if !resp.status().is_success() {
         return resp;
+    }
+    if is_write && cfg.after_apply() {
+        // The change is stored by now; only the answer goes wrong.
+        if let Some(d) = cfg.hang_after_apply {
+            if !shared.sleep_unless_shutdown(d).await {
+                return shutting_down();
+            }
+        }
+        let reset = chance(cfg.reset_after_apply);
+        if reset && peer.is_some_and(|p| shared.cut_connection(p)) {
+            // Never reaches the client: the connection fails at its next write.
+            return shutting_down();
+        }
+        // (A connection that cannot be cut gets the 500 instead.)
+        if reset || chance(cfg.fail_after_apply) {
+            return HttpError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalFailure",
+                "internal failure (injected fault) after the change was stored",
+            )
+            .into_response();
+        }
     }
     let rewrite_list = is_get && cfg.touches_lists() && list_kind(&suffix).is_some();
     let rewrite_info = is_get
@@ -505,18 +574,25 @@ async fn truncate(resp: Response) -> Response {
         return Response::from_parts(parts, Body::from(bytes));
     }
     let half = bytes.slice(..bytes.len() / 2);
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
-        Err(std::io::Error::new(
+    // The pause before the error lets the server flush the head and the
+    // first half: without it both sit in the write buffer when the error
+    // aborts the connection, and the client sees no answer at all.
+    let cut = futures::stream::once(async {
+        tokio::time::sleep(TRUNCATE_PAUSE).await;
+        Err::<Bytes, _>(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "truncated body (injected fault)",
-        )),
-    ];
+        ))
+    });
+    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(half)]).chain(cut);
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
+
+/// How long a truncated body stays open after its first half.
+const TRUNCATE_PAUSE: Duration = Duration::from_millis(20);
 
 /// Apply `unknown-enums`, `bad-items` and `big-lists` to a list body.
 fn decorate_list(cfg: &FaultConfig, kind: ListKind, v: &mut Value) {
@@ -703,6 +779,13 @@ mod tests {
             FaultConfig::parse("rate-limit=0.25").unwrap().rate_limit,
             Some(RateLimit::Rate(0.25))
         );
+        let after =
+            FaultConfig::parse("fail-after-apply,reset-after-apply=0.5,hang-after-apply=3s")
+                .unwrap();
+        assert_eq!(after.fail_after_apply, 1.0);
+        assert_eq!(after.reset_after_apply, 0.5);
+        assert_eq!(after.hang_after_apply, Some(Duration::from_secs(3)));
+        assert_eq!(FaultConfig::parse(&after.to_string()).unwrap(), after);
         assert!(FaultConfig::parse("none").unwrap().is_empty());
         assert_eq!(FaultConfig::default().to_string(), "none");
     }
@@ -720,6 +803,8 @@ mod tests {
             ("latency=1s,latency=2s", "given twice"),
             ("latency=1s,,hang=2s", "stray comma"),
             ("big-lists=lots", "whole number"),
+            ("hang-after-apply", "needs a value"),
+            ("fail-after-apply=3", "between 0 and 1"),
         ] {
             let e = FaultConfig::parse(spec).unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");
@@ -748,6 +833,9 @@ mod tests {
         assert!(!cfg.matches("/usersecretsX"));
         assert!(!cfg.matches("/workspace"));
         assert!(!cfg.matches("/"));
+        assert_eq!(api_workspace("/api/v2/workspaces/demo/usersecrets"), "demo");
+        assert_eq!(api_workspace("/api/v2/workspaces/demo"), "demo");
+        assert_eq!(api_workspace("/elsewhere"), "");
         assert_eq!(api_suffix("/api/v2/workspaces/demo"), "/");
         assert_eq!(api_suffix("/api/v2/workspaces/demo/"), "/");
         assert_eq!(

@@ -48,6 +48,9 @@
 //!   plain text replaces the fault config (400 `InvalidFaultSpec` if bad).
 //! * `POST /_emulator/workspaces/{ws}/activation {"state": "pending"}`
 //!   (`not_activated` | `pending` | `active`).
+//! * `GET /_emulator/requests` → `{"requests": [{"workspace", "method",
+//!   "path", "count"}…]}`: API requests counted on arrival, before any
+//!   fault (`path` relative to BASE); `DELETE` resets the counts.
 //! * `POST /_emulator/workspaces/{ws}/tokens {"member": EMAIL|ID,
 //!   "expires_in": SECONDS, "name"?, "scopes"?}` → 201 like `POST /tokens`,
 //!   for any active member; `expires_in <= 0` makes an already-expired token.
@@ -73,6 +76,9 @@
 //! | `unknown-enums[=R]` | each list item, with probability R (default 1), gets unknown enum values (member role `billing-admin` and status `suspended`, secret visibility `team`, registry/template visibility `organization`, template workload type `finetune`); `/workspace` gets state `hibernating` |
 //! | `bad-items[=N]` | N (default 1) undecodable items are spread through every list |
 //! | `big-lists[=N]` | N (default 10000) generated items are appended to every list (members, tokens, secrets, registries, templates); `/workspace` counts include them |
+//! | `hang-after-apply=DUR` | writes only: the change is stored, then the answer is held for `DUR` (longer than the client's timeout: applied, but the client times out) |
+//! | `reset-after-apply[=R]` | writes only, with probability R (default 1): the change is stored, then the connection is closed without an answer |
+//! | `fail-after-apply[=R]` | writes only, with probability R (default 1): the change is stored, then the answer is 500 `InternalFailure` |
 //!
 //! Rates accept `0.3` or `30%`. Durations accept `ms`, `s`, `m`, `h`.
 
@@ -80,6 +86,7 @@ mod activity;
 mod control;
 mod error;
 mod faults;
+mod listener;
 mod routes;
 mod seed;
 mod state;
@@ -90,7 +97,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
 use tokio::task::JoinHandle;
 
 pub use error::EmulatorError;
@@ -151,6 +160,19 @@ pub struct WorkspaceSummary {
     /// `http://127.0.0.1:PORT/api/v2/workspaces/<id>`.
     pub base_url: String,
     pub activation: ActivationState,
+}
+
+/// How many API requests arrived for one method and path, counted on arrival
+/// (before any fault): a write that was answered with an injected failure,
+/// cut off or timed out is counted once per attempt that reached the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestCount {
+    pub workspace: String,
+    /// `GET`, `POST`, `PATCH`, `DELETE`.
+    pub method: String,
+    /// Relative to the workspace base: `/usersecrets`, `/tokens/tok-1`, `/` (resolver).
+    pub path: String,
+    pub count: u64,
 }
 
 /// A running emulator. Dropping it signals the server to stop; call
@@ -217,6 +239,28 @@ impl EmulatorHandle {
         self.shared.set_faults(FaultConfig::default());
     }
 
+    /// Requests with `method` to `path` (relative to the workspace base,
+    /// e.g. `/usersecrets`) in every workspace since the start or the last
+    /// [`EmulatorHandle::reset_request_counts`].
+    pub fn request_count(&self, method: &str, path: &str) -> u64 {
+        self.shared
+            .request_counts()
+            .iter()
+            .filter(|((_, m, p), _)| m.eq_ignore_ascii_case(method) && p == path)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Every request count, sorted by workspace, method and path.
+    pub fn request_counts(&self) -> Vec<RequestCount> {
+        request_counts(&self.shared)
+    }
+
+    /// Start counting from zero.
+    pub fn reset_request_counts(&self) {
+        self.shared.reset_request_counts();
+    }
+
     /// Move a workspace to another activation state.
     pub fn set_activation(&self, ws: &str, state: ActivationState) -> Result<(), EmulatorError> {
         if state.is_unknown() {
@@ -262,6 +306,19 @@ impl Drop for EmulatorHandle {
     }
 }
 
+pub(crate) fn request_counts(shared: &Shared) -> Vec<RequestCount> {
+    shared
+        .request_counts()
+        .into_iter()
+        .map(|((workspace, method, path), count)| RequestCount {
+            workspace,
+            method,
+            path,
+            count,
+        })
+        .collect()
+}
+
 /// Start serving in the background.
 pub async fn start(opts: EmulatorOptions) -> Result<EmulatorHandle, EmulatorError> {
     let admin_token = match opts.admin_token {
@@ -299,6 +356,9 @@ pub async fn start(opts: EmulatorOptions) -> Result<EmulatorHandle, EmulatorErro
         .merge(control::router(Arc::clone(&shared)))
         .fallback(|| async { error::HttpError::not_found("no such path on this emulator") });
     let mut stop = shared.shutdown_rx();
+    // The no-op tap makes axum hand the peer address to handlers as
+    // `ConnectInfo<SocketAddr>`, as with a plain `TcpListener`.
+    let listener = listener::Listener::new(listener, Arc::clone(&shared)).tap_io(|_| {});
     let server = tokio::spawn(
         axum::serve(
             listener,

@@ -6,6 +6,9 @@
 //! because the guard is not `Send`), and the handle's `set_activation` must
 //! work from synchronous code.
 
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -57,11 +60,19 @@ pub(crate) fn mask(token: &str) -> String {
     format!("{}...{}", &token[..10], &token[token.len() - 4..])
 }
 
+/// `(workspace, method, path relative to the workspace base)`.
+pub(crate) type RequestKey = (String, String, String);
+
 /// Everything the server knows.
 pub(crate) struct Shared {
     store: Mutex<Store>,
     faults: RwLock<Arc<FaultState>>,
     shutdown: watch::Sender<bool>,
+    /// API requests received, counted as they arrive (before any fault).
+    requests: Mutex<BTreeMap<RequestKey, u64>>,
+    /// Open connections by peer address: set a flag to cut that connection
+    /// at its next write (`reset-after-apply`).
+    connections: Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>,
     /// `http://127.0.0.1:PORT`.
     pub origin: String,
     pub started: Instant,
@@ -74,8 +85,67 @@ impl Shared {
             store: Mutex::new(store),
             faults: RwLock::new(Arc::new(FaultState::new(faults))),
             shutdown,
+            requests: Mutex::new(BTreeMap::new()),
+            connections: Mutex::new(HashMap::new()),
             origin,
             started: Instant::now(),
+        }
+    }
+
+    /// Count one API request.
+    pub fn count_request(&self, ws: &str, method: &str, suffix: &str) {
+        let mut map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        *map.entry((ws.to_string(), method.to_string(), suffix.to_string()))
+            .or_default() += 1;
+    }
+
+    /// Every request count so far.
+    pub fn request_counts(&self) -> BTreeMap<RequestKey, u64> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn reset_request_counts(&self) {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// A new connection from `peer`: its cut flag.
+    pub fn connection_opened(&self, peer: SocketAddr) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        self.connections
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(peer, Arc::clone(&flag));
+        flag
+    }
+
+    /// Forget a closed connection (only if `flag` is still the one registered).
+    pub fn connection_closed(&self, peer: SocketAddr, flag: &Arc<AtomicBool>) {
+        let mut map = self.connections.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(&peer).is_some_and(|f| Arc::ptr_eq(f, flag)) {
+            map.remove(&peer);
+        }
+    }
+
+    /// Cut the connection from `peer` before anything more is written on it.
+    /// False when no such connection is known.
+    pub fn cut_connection(&self, peer: SocketAddr) -> bool {
+        match self
+            .connections
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&peer)
+        {
+            Some(flag) => {
+                flag.store(true, Ordering::SeqCst);
+                true
+            }
+            None => false,
         }
     }
 

@@ -25,6 +25,8 @@ pub struct Emu {
     rt: tokio::runtime::Runtime,
     handle: Option<EmulatorHandle>,
     pub dir: tempfile::TempDir,
+    /// Where it listens (kept across `stop`/`restart`).
+    addr: std::net::SocketAddr,
 }
 
 impl Emu {
@@ -45,10 +47,12 @@ impl Emu {
             .unwrap();
         assert_eq!(handle.admin_token().expose_secret(), TOKEN);
         let dir = tempfile::tempdir().unwrap();
+        let addr = handle.addr();
         let emu = Emu {
             rt,
             handle: Some(handle),
             dir,
+            addr,
         };
         emu.write_home();
         emu
@@ -59,7 +63,70 @@ impl Emu {
     }
 
     pub fn origin(&self) -> String {
-        self.handle().origin().to_string()
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop serving: connections are refused until [`Emu::restart`].
+    pub fn stop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            self.rt.block_on(h.shutdown());
+        }
+    }
+
+    /// Serve again on the same port with the same admin token and a fresh seed.
+    pub fn restart(&mut self) {
+        assert!(self.handle.is_none(), "stop it first");
+        let handle = self
+            .rt
+            .block_on(lepdash::emulator::start(EmulatorOptions {
+                listen: self.addr,
+                data_dir: None,
+                admin_token: Some(TOKEN.to_string()),
+                faults: None,
+                demo_activity: false,
+            }))
+            .expect("restart on the same port");
+        assert_eq!(handle.addr(), self.addr);
+        self.handle = Some(handle);
+    }
+
+    /// Replace the fault config (see the emulator's SPEC).
+    pub fn set_faults(&self, spec: &str) {
+        self.handle().set_faults(spec).unwrap();
+    }
+
+    /// Mint a token of `member` (email) in `ws` through the control
+    /// endpoint: `(id, plaintext)`.
+    pub fn mint_token(&self, ws: &str, member: &str) -> (String, String) {
+        let url = format!(
+            "{}{}",
+            self.origin(),
+            lepdash::api::paths::CONTROL_TOKENS.replace("{ws}", ws)
+        );
+        let v: serde_json::Value = self.rt.block_on(async {
+            let resp = reqwest::Client::new()
+                .post(url)
+                .json(&serde_json::json!({"member": member, "expires_in": 30 * 86_400}))
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_success(), "{}", resp.status());
+            resp.json().await.unwrap()
+        });
+        (
+            v["id"].as_str().unwrap().to_string(),
+            v["token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// The environment that makes lepdash use `token` on workspace `ws`
+    /// (over the login record, which keeps the admin token).
+    pub fn env_for_token(&self, ws: &str, token: &str) -> Vec<(String, String)> {
+        vec![
+            ("LEPTON_WORKSPACE_ID".into(), ws.into()),
+            ("LEPTON_WORKSPACE_TOKEN".into(), token.into()),
+            ("LEPTON_WORKSPACE_URL".into(), self.base(ws)),
+        ]
     }
 
     pub fn base(&self, ws: &str) -> String {
