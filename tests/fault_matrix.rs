@@ -25,7 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use lepdash::api::ApiError;
 use lepdash::api::types::{MemberStatus, Role, Visibility, WorkspaceState};
-use lepdash::emulator::{EmulatorHandle, EmulatorOptions};
+use lepdash::emulator::EmulatorHandle;
 use lepdash::sync::{ResourceKind, SyncEvent};
 use support::driver::{MS, Rig, fetched, fetched_err, fetched_ok, options, screen, target};
 use support::pty::{App, Emu, bin};
@@ -33,13 +33,7 @@ use support::pty::{App, Emu, bin};
 const ADMIN: &str = "nvapi-fault-matrix-admin-token-0123";
 
 async fn emulator() -> EmulatorHandle {
-    lepdash::emulator::start(EmulatorOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        admin_token: Some(ADMIN.to_string()),
-        ..EmulatorOptions::default()
-    })
-    .await
-    .unwrap()
+    support::emulator_with_admin(ADMIN).await
 }
 
 /// A headless dashboard on `demo`: status and secrets every 200 ms,

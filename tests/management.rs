@@ -3,6 +3,7 @@
 //! A write leaves only as one `SyncCmd::Mutate`; the lists change only when
 //! the sync task refetches them, so after a failure the data is as before.
 
+use lepdash::app::sample::{code, ctrl, key, typed};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -24,27 +25,6 @@ const CANARY_PASSWORD: &str = "canary-registry-password-77e0";
 const CANARY_TOKEN: &str = "nvapi-canary-token-plaintext-0c4f9a";
 
 // ------------------------------------------------------------------ helpers
-
-fn key(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
-}
-
-fn code(k: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn typed(m: &mut Model, s: &str) -> Vec<Effect> {
-    s.chars().flat_map(|c| update(m, key(c))).collect()
-}
 
 fn loaded() -> Model {
     sample::loaded_model(120, 40)

@@ -28,7 +28,7 @@ use lepdash::api::types::{
 };
 use lepdash::app::manage::OUTCOME_UNKNOWN;
 use lepdash::app::{Model, ToastLevel};
-use lepdash::emulator::{EmulatorHandle, EmulatorOptions};
+use lepdash::emulator::EmulatorHandle;
 use lepdash::sync::{Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
 use secrecy::SecretString;
 use support::driver::{MS, Rig, fetched_ok, options, target};
@@ -39,13 +39,7 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 const HANG: &str = "hang-after-apply=3s";
 
 async fn emulator() -> EmulatorHandle {
-    lepdash::emulator::start(EmulatorOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        admin_token: Some(ADMIN.to_string()),
-        ..EmulatorOptions::default()
-    })
-    .await
-    .unwrap()
+    support::emulator_with_admin(ADMIN).await
 }
 
 /// No polling beyond the start and the refetch after each mutation, so the

@@ -1,5 +1,6 @@
 //! Behaviour of the pure reducer: keys, sync events, ticks, effects.
 
+use lepdash::app::sample::{code, ctrl, key, typed};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -12,27 +13,6 @@ use lepdash::app::{
 };
 use lepdash::sync::{Fetched, Mutation, ResourceKind, SyncCmd, SyncEvent};
 use secrecy::ExposeSecret;
-
-fn key(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
-}
-
-fn code(k: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn typed(m: &mut Model, s: &str) -> Vec<Effect> {
-    s.chars().flat_map(|c| update(m, key(c))).collect()
-}
 
 fn loaded() -> Model {
     sample::loaded_model(120, 40)

@@ -9,6 +9,7 @@
 //!   it is sent: after a write that carried it, no field still holds it, and
 //!   the screen never shows it unless the user explicitly revealed it.
 
+use lepdash::app::sample::key;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -32,15 +33,6 @@ enum Op {
     Msg(Msg),
     /// Answer the oldest unanswered mutation: Ok, or one of the errors.
     Answer(u8),
-}
-
-fn key(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
 }
 
 fn any_op() -> impl Strategy<Value = Op> {

@@ -2,9 +2,10 @@
 //! and 120x40, plus colour assertions where meaning depends on colour.
 //! Fixture data is the deterministic sample set at a fixed "now".
 
+use lepdash::app::sample::{code, ctrl, key};
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use lepdash::api::types::{ActivationState, Listed, Secret, WorkspaceState};
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::sample::{self, DAY, HOUR, NOW_MS};
@@ -70,19 +71,6 @@ fn snap_both(name: &str, build: impl Fn(u16, u16) -> Model) {
     for (w, h) in SIZES {
         snap(name, &build(w, h));
     }
-}
-
-fn key(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
-}
-
-fn code(k: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
 }
 
 fn typed(m: &mut Model, s: &str) {
@@ -695,10 +683,6 @@ fn ascii_mode_draws_only_ascii() {
 }
 
 // ------------------------------------------------------------------ dialogs
-
-fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
 
 /// Show pane `n` with the row matching `filter` selected (filter kept).
 fn select(m: &mut Model, n: char, filter: &str) {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use crate::api::types::{
@@ -13,7 +14,32 @@ use crate::api::types::{
 };
 use crate::sync::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
 
-use super::{Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
+use super::{Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
+
+/// A key press of a character (Shift for upper case), as crossterm reports it.
+pub fn key(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+
+/// A key press of a named key without modifiers.
+pub fn code(k: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
+}
+
+/// Ctrl + a character.
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Type `text` key by key; the effects of all the keys.
+pub fn typed(m: &mut Model, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| update(m, key(c))).collect()
+}
 
 /// 2026-11-28 12:00:00 UTC.
 pub const NOW_MS: i64 = 1_795_867_200_000;
