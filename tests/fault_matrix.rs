@@ -344,6 +344,16 @@ async fn model_unknown_enum_values_and_bad_items_are_shown_not_fatal() {
 // ------------------------------------------------------------------ PTY
 
 /// The seeded Status pane is on screen (a shape name and the tier).
+/// The tab title `tab` is followed by a count (its list has arrived).
+fn tab_has_count(screen: &str, tab: &str) -> bool {
+    screen.match_indices(tab).any(|(i, _)| {
+        screen[i + tab.len()..]
+            .strip_prefix(' ')
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
 fn status_loaded(s: &str) -> bool {
     s.contains("╭ Status") && s.contains("enterprise") && s.contains("gpu.")
 }
@@ -390,6 +400,20 @@ fn pty_keys_work_while_the_api_hangs() {
     let emu = Emu::start();
     let mut app = App::spawn(&bin(), &emu, &["--interval", "1s"], &[]);
     app.wait_screen("the status pane with data", status_loaded);
+    // Every pane's first fetch is answered before the hang starts (the tab
+    // titles carry counts once a list arrived), so the members filtered
+    // below are data from before the hang.
+    app.wait_screen("every list loaded", |s| {
+        [
+            "2 Members",
+            "3 Tokens",
+            "4 Secrets",
+            "5 Registries",
+            "6 Templates",
+        ]
+        .iter()
+        .all(|tab| tab_has_count(s, tab))
+    });
 
     emu.set_faults("hang=30s");
     emu.handle().reset_request_counts();
