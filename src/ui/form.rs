@@ -392,24 +392,10 @@ fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: Theme) 
             "y/Enter confirm · n/Esc cancel"
         }
     };
-    let lines = theme.lines(lines);
-    let help_lines = wrap(&theme.text(help), content_w);
-    let height = (lines.len() as u16 + help_lines.len() as u16 + 3).min(area.height);
-    let rect = centered(area, width, height);
     let title = format!(" ⚠ {} ", action.title());
-    let inner = draw_frame(frame, rect, &theme.text(&title), theme, true);
-    if inner.height == 0 {
+    let Some(body) = draw_modal(frame, area, width, &title, lines, help, theme, true) else {
         return;
-    }
-    let help_rows = (help_lines.len() as u16).min(inner.height);
-    let body = Rect::new(
-        inner.x,
-        inner.y,
-        inner.width,
-        inner.height.saturating_sub(help_rows + 1),
-    );
-    frame.render_widget(Paragraph::new(lines), body);
-    render_help(frame, inner, help_lines, theme);
+    };
     if let Some((line, col)) = cursor {
         let (line, col) = (line as u16, col as u16);
         if line < body.height && col < body.width {
@@ -479,14 +465,32 @@ fn draw_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, theme:
     } else {
         "x show · y copy · Esc close"
     };
+    let title = format!(" Token created: {} ", reveal.name());
+    draw_modal(frame, area, width, &title, lines, help, theme, false);
+}
+
+/// A centred modal `width` wide: the frame titled `title`, `lines` at the
+/// top and the wrapped `help` at the bottom. Returns the area `lines` went
+/// to, or `None` when the frame has no room inside.
+#[allow(clippy::too_many_arguments)] // a drawing call: each is one knob
+fn draw_modal(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    help: &str,
+    theme: Theme,
+    danger: bool,
+) -> Option<Rect> {
+    let content_w = usize::from(width.saturating_sub(4)).max(1);
     let lines = theme.lines(lines);
     let help_lines = wrap(&theme.text(help), content_w);
     let height = (lines.len() as u16 + help_lines.len() as u16 + 3).min(area.height);
     let rect = centered(area, width, height);
-    let title = format!(" Token created: {} ", reveal.name());
-    let inner = draw_frame(frame, rect, &theme.text(&title), theme, false);
+    let inner = draw_frame(frame, rect, &theme.text(title), theme, danger);
     if inner.height == 0 {
-        return;
+        return None;
     }
     let help_rows = (help_lines.len() as u16).min(inner.height);
     let body = Rect::new(
@@ -497,6 +501,7 @@ fn draw_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, theme:
     );
     frame.render_widget(Paragraph::new(lines), body);
     render_help(frame, inner, help_lines, theme);
+    Some(body)
 }
 
 // ---------------------------------------------------------------- helpers
