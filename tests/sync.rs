@@ -242,6 +242,19 @@ struct Harness {
     events: mpsc::Receiver<SyncEvent>,
 }
 
+/// A one-secret create (`POST /usersecrets`).
+fn put_secret(name: &str, value: &str) -> Mutation {
+    Mutation::PutSecrets {
+        items: vec![SecretWrite {
+            name: name.into(),
+            value: SecretString::from(value.to_string()),
+            visibility: None,
+            tags: vec![],
+        }],
+        overwrite: false,
+    }
+}
+
 impl Harness {
     fn start(targets: Vec<SyncTarget>, current: usize, opts: SyncOptions) -> Self {
         let (tx, events) = mpsc::channel(256);
@@ -263,6 +276,27 @@ impl Harness {
                 Ok(None) => panic!("sync task ended while waiting for {what}"),
                 Err(_) => panic!("timed out waiting for {what}"),
             }
+        }
+    }
+
+    /// Send mutation `id` and wait for its answer: (workspace, result).
+    async fn mutate(
+        &mut self,
+        id: u64,
+        mutation: Mutation,
+    ) -> (usize, Result<MutationOutput, lepdash::api::ApiError>) {
+        self.cmd(SyncCmd::Mutate { id, mutation });
+        let ev = self
+            .until(
+                "the mutation's answer",
+                |e| matches!(e, SyncEvent::Mutated { id: i, .. } if *i == id),
+            )
+            .await;
+        match ev {
+            SyncEvent::Mutated {
+                workspace, result, ..
+            } => (workspace, result),
+            other => unreachable!("until() returned {other:?}"),
         }
     }
 
@@ -582,32 +616,8 @@ async fn mutation_answers_with_its_id_then_the_list_is_refetched() {
     );
     h.until("initial secrets", |e| is_fetched(e, ResourceKind::Secrets))
         .await;
-    h.cmd(SyncCmd::Mutate {
-        id: 41,
-        mutation: Mutation::PutSecrets {
-            items: vec![SecretWrite {
-                name: "NEW".into(),
-                value: SecretString::from("v".to_string()),
-                visibility: None,
-                tags: vec![],
-            }],
-            overwrite: false,
-        },
-    });
-    let ev = h
-        .until("the mutation result", |e| {
-            matches!(e, SyncEvent::Mutated { .. })
-        })
-        .await;
-    let SyncEvent::Mutated {
-        id,
-        workspace,
-        result,
-    } = ev
-    else {
-        unreachable!()
-    };
-    assert_eq!((id, workspace), (41, 0));
+    let (workspace, result) = h.mutate(41, put_secret("NEW", "v")).await;
+    assert_eq!(workspace, 0);
     assert!(matches!(result, Ok(MutationOutput::Done)));
     h.until("the refresh after it", |e| {
         is_fetched(e, ResourceKind::Secrets)
@@ -622,25 +632,14 @@ async fn mutation_answers_with_its_id_then_the_list_is_refetched() {
     assert_eq!(order, [Method::GET, Method::POST, Method::GET]);
 
     // A token create answers with the plaintext, once.
-    h.cmd(SyncCmd::Mutate {
-        id: 42,
-        mutation: Mutation::CreateToken(lepdash::api::types::CreateTokenRequest {
-            name: "new".into(),
-            scopes: vec![],
-            expires_in: 3600,
-        }),
-    });
-    let ev = h
-        .until("the token", |e| {
-            matches!(e, SyncEvent::Mutated { id: 42, .. })
-        })
-        .await;
-    let SyncEvent::Mutated {
-        result: Ok(MutationOutput::TokenCreated(t)),
-        ..
-    } = ev
-    else {
-        panic!("{ev:?}")
+    let request = lepdash::api::types::CreateTokenRequest {
+        name: "new".into(),
+        scopes: vec![],
+        expires_in: 3600,
+    };
+    let (_, result) = h.mutate(42, Mutation::CreateToken(request)).await;
+    let Ok(MutationOutput::TokenCreated(t)) = result else {
+        panic!("{result:?}")
     };
     assert_eq!(t.record.id, "tok-new");
     h.sync.shutdown().await;
@@ -665,21 +664,10 @@ async fn failed_mutation_is_never_retried_but_the_list_is_checked() {
             ..Behaviour::default()
         },
     );
-    h.cmd(SyncCmd::Mutate {
-        id: 7,
-        mutation: Mutation::DeleteRegistry { id: "r1".into() },
-    });
-    let ev = h
-        .until("the failure", |e| matches!(e, SyncEvent::Mutated { .. }))
+    let (_, result) = h
+        .mutate(7, Mutation::DeleteRegistry { id: "r1".into() })
         .await;
-    let SyncEvent::Mutated {
-        id: 7,
-        result: Err(e),
-        ..
-    } = ev
-    else {
-        panic!("{ev:?}")
-    };
+    let Err(e) = result else { panic!("{result:?}") };
     assert!(e.outcome_unknown());
     h.until("the reconciling list", |e| {
         is_fetched(e, ResourceKind::Registries)
@@ -1055,32 +1043,10 @@ mod emulator {
         );
         h.until("initial secrets", |e| is_fetched(e, ResourceKind::Secrets))
             .await;
-        h.cmd(SyncCmd::Mutate {
-            id: 1,
-            mutation: Mutation::PutSecrets {
-                items: vec![SecretWrite {
-                    name: "SYNC_TEST_SECRET".into(),
-                    value: SecretString::from("sync-test-value".to_string()),
-                    visibility: None,
-                    tags: vec![],
-                }],
-                overwrite: false,
-            },
-        });
-        let ev = h
-            .until("the mutation result", |e| {
-                matches!(e, SyncEvent::Mutated { .. })
-            })
+        let (workspace, result) = h
+            .mutate(1, put_secret("SYNC_TEST_SECRET", "sync-test-value"))
             .await;
-        let SyncEvent::Mutated {
-            id,
-            workspace,
-            result,
-        } = ev
-        else {
-            unreachable!()
-        };
-        assert_eq!((id, workspace), (1, 0));
+        assert_eq!(workspace, 0);
         result.unwrap();
         let ev = h
             .until("the refreshed list", |e| {
