@@ -7,7 +7,7 @@ use divan::Bencher;
 use lepdash::api::types::{Listed, Member, MemberStatus, Role};
 use lepdash::app::sample;
 use lepdash::app::{Model, Msg, update};
-use lepdash::sync::Fetched;
+use lepdash::protocol::Fetched;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod emulator;
 pub mod logging;
 pub mod output;
+pub mod protocol;
 pub mod run;
 pub mod sync;
 pub mod terminal;

@@ -16,7 +16,8 @@ use tokio::sync::mpsc;
 use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
 use crate::config::LoadedConfig;
 use crate::credentials::WorkspaceTarget;
-use crate::sync::{self, ResourceKind, SyncCmd, SyncEvent, SyncHandle, SyncTarget};
+use crate::protocol::{ResourceKind, SyncCmd, SyncEvent};
+use crate::sync::{self, SyncHandle, SyncTarget};
 use crate::terminal::{ResizeDebounce, Signals, TerminalGuard};
 use crate::ui;
 

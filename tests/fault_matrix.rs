@@ -26,7 +26,7 @@ use std::time::{Duration, Instant, SystemTime};
 use lepdash::api::ApiError;
 use lepdash::api::types::{MemberStatus, Role, Visibility, WorkspaceState};
 use lepdash::emulator::EmulatorHandle;
-use lepdash::sync::{ResourceKind, SyncEvent};
+use lepdash::protocol::{ResourceKind, SyncEvent};
 use support::driver::{MS, Rig, fetched, fetched_err, fetched_ok, options, screen, target};
 use support::pty::{App, Emu, bin};
 

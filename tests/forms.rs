@@ -9,7 +9,7 @@ use lepdash::app::forms::{
     Confirm, ConfirmOutcome, Destructive, Display, FieldId, Form, FormKind, FormOutcome,
     RevealOutcome, Submission, SubmitError, TokenReveal,
 };
-use lepdash::sync::Mutation;
+use lepdash::protocol::Mutation;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::{ExposeSecret, SecretString};

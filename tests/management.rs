@@ -15,7 +15,7 @@ use lepdash::app::forms::{Destructive, FieldId, FormKind};
 use lepdash::app::manage::OUTCOME_UNKNOWN;
 use lepdash::app::sample::{self, NOW_MS};
 use lepdash::app::{Effect, Model, Msg, Overlay, ToastLevel, update};
-use lepdash::sync::{Fetched, Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
+use lepdash::protocol::{Fetched, Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::{ExposeSecret, SecretString};

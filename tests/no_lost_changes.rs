@@ -29,7 +29,7 @@ use lepdash::api::types::{
 use lepdash::app::manage::OUTCOME_UNKNOWN;
 use lepdash::app::{Model, ToastLevel};
 use lepdash::emulator::EmulatorHandle;
-use lepdash::sync::{Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
+use lepdash::protocol::{Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
 use secrecy::SecretString;
 use support::driver::{MS, Rig, fetched_ok, options, target};
 

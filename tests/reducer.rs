@@ -11,7 +11,7 @@ use lepdash::app::sample::{self, DAY, NOW_MS};
 use lepdash::app::{
     Action, BannerKind, Effect, Model, Msg, Overlay, Problem, ToastLevel, initial_effects, update,
 };
-use lepdash::sync::{Fetched, Mutation, ResourceKind, SyncCmd, SyncEvent};
+use lepdash::protocol::{Fetched, Mutation, ResourceKind, SyncCmd, SyncEvent};
 use secrecy::ExposeSecret;
 
 fn loaded() -> Model {

@@ -18,7 +18,7 @@ use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::forms::Display;
 use lepdash::app::sample;
 use lepdash::app::{Effect, Model, Msg, Overlay, update};
-use lepdash::sync::{Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
+use lepdash::protocol::{Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -10,7 +10,7 @@ use lepdash::api::types::{ActivationState, Listed, Secret, WorkspaceState};
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::sample::{self, DAY, HOUR, NOW_MS};
 use lepdash::app::{Model, ModelInit, Msg, ThemeName, update};
-use lepdash::sync::{Fetched, ResourceKind, SyncEvent};
+use lepdash::protocol::{Fetched, ResourceKind, SyncEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -695,13 +695,13 @@ fn select(m: &mut Model, n: char, filter: &str) {
 fn sent_id(fx: Vec<lepdash::app::Effect>) -> u64 {
     fx.into_iter()
         .find_map(|e| match e {
-            lepdash::app::Effect::Sync(lepdash::sync::SyncCmd::Mutate { id, .. }) => Some(id),
+            lepdash::app::Effect::Sync(lepdash::protocol::SyncCmd::Mutate { id, .. }) => Some(id),
             _ => None,
         })
         .expect("a mutation was sent")
 }
 
-fn mutated(m: &mut Model, id: u64, result: Result<lepdash::sync::MutationOutput, ApiError>) {
+fn mutated(m: &mut Model, id: u64, result: Result<lepdash::protocol::MutationOutput, ApiError>) {
     update(
         m,
         Msg::Sync(SyncEvent::Mutated {
@@ -853,7 +853,7 @@ fn token_dialogs() {
         mutated(
             &mut m,
             id,
-            Ok(lepdash::sync::MutationOutput::TokenCreated(
+            Ok(lepdash::protocol::MutationOutput::TokenCreated(
                 lepdash::api::types::CreatedToken {
                     record: lepdash::api::types::Token {
                         id: "tok-new1".into(),

@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 use super::banner::{self, BannerLine};
 use super::{Model, pane_title};

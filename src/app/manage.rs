@@ -10,15 +10,14 @@ use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
 use crate::api::types::Member;
-use crate::sync::{Mutation, MutationOutput, ResourceKind, SyncCmd};
+use crate::protocol::{Mutation, MutationOutput, ResourceKind, SyncCmd};
 
 use super::forms::validate::{self, LAST_ADMIN_EXPLANATION};
 use super::forms::{Destructive, Dialog, DialogOutcome, Form, TokenReveal};
 use super::keymap::Action;
-use super::update::toast;
 use super::{
     Banner, BannerKind, Effect, ModalDialog, Model, Overlay, PendingMutation, ToastLevel,
-    describe_mutation, pane_title,
+    pane_title,
 };
 
 /// The server's code for a write refused because the workspace is not
@@ -109,7 +108,7 @@ pub(super) fn on_action(model: &mut Model, action: Action) {
     let opening = match what_to_open(model, action) {
         Ok(o) => o,
         Err(text) => {
-            toast(model, ToastLevel::Info, text);
+            model.toast(ToastLevel::Info, text);
             return;
         }
     };
@@ -118,20 +117,20 @@ pub(super) fn on_action(model: &mut Model, action: Action) {
             "{} (started with --read-only or read_only = true in the config)",
             opening.read_only_message()
         );
-        toast(model, ToastLevel::Warn, text);
+        model.toast(ToastLevel::Warn, text);
         return;
     }
     if let Some(why) = activation_short(model) {
         let text = format!("cannot {}: {why}", opening.verb());
-        toast(model, ToastLevel::Warn, text);
+        model.toast(ToastLevel::Warn, text);
         return;
     }
     // The same deletion already on its way: do not send it twice.
     if let Opening::Confirm(d) = &opening {
-        if let Some(what) = d.clone().into_mutation().map(|m| describe_mutation(&m)) {
-            if model.pending.values().any(|p| p.what == what) {
-                toast(
-                    model,
+        if let Some(m) = d.clone().into_mutation() {
+            if model.pending.values().any(|p| p.mutation.same_change(&m)) {
+                let what = m.describe().what;
+                model.toast(
                     ToastLevel::Info,
                     format!("{what}: already sent, waiting for the answer"),
                 );
@@ -145,7 +144,7 @@ pub(super) fn on_action(model: &mut Model, action: Action) {
             let text = format!(
                 "cannot remove {email}: they are the only active admin; {LAST_ADMIN_EXPLANATION}"
             );
-            toast(model, ToastLevel::Warn, text);
+            model.toast(ToastLevel::Warn, text);
             return;
         }
     }
@@ -315,7 +314,7 @@ pub(super) fn dialog_key(
                     (None, Some(d)) => d.read_only_message(),
                     (None, None) => "read-only mode: lepdash makes no changes".to_string(),
                 };
-                toast(model, ToastLevel::Warn, text);
+                model.toast(ToastLevel::Warn, text);
                 return None;
             }
             let forbidden = match (&form_kind, &destructive) {
@@ -326,9 +325,9 @@ pub(super) fn dialog_key(
             if let Some(d) = &destructive {
                 tracing::info!(action = %d.log_line(), "confirmed");
             }
-            let what = describe_mutation(&mutation);
+            let what = mutation.describe().what;
             let id = send(model, mutation, forbidden, fx);
-            toast(model, ToastLevel::Info, format!("{what}: sending..."));
+            model.toast(ToastLevel::Info, format!("{what}: sending..."));
             if close {
                 None
             } else {
@@ -351,44 +350,17 @@ pub(super) fn dialog_key(
 fn send(model: &mut Model, mutation: Mutation, forbidden: String, fx: &mut Vec<Effect>) -> u64 {
     let id = model.next_mutation_id;
     model.next_mutation_id += 1;
+    let text = mutation.describe();
+    tracing::info!(id, what = %text.what, "mutation sent");
     let pending = PendingMutation {
-        what: describe_mutation(&mutation),
-        done: describe_done(&mutation),
-        kind: mutation.resource(),
+        mutation: mutation.clone(),
+        what: text.what,
+        done: text.done,
         forbidden,
     };
-    tracing::info!(id, what = %pending.what, "mutation sent");
     model.pending.insert(id, pending);
     fx.push(Effect::Sync(SyncCmd::Mutate { id, mutation }));
     id
-}
-
-/// The toast after a success: `secret HF_TOKEN created`.
-pub fn describe_done(m: &Mutation) -> String {
-    match m {
-        Mutation::PutSecrets { items, overwrite } => {
-            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-            if *overwrite {
-                format!("value of secret {} replaced", names.join(", "))
-            } else {
-                format!("secret {} created", names.join(", "))
-            }
-        }
-        Mutation::DeleteSecret { name } => format!("secret {name} deleted"),
-        Mutation::InviteMember(r) => format!("{} invited as {}", r.email, r.role),
-        Mutation::ChangeRole { email, role, .. } => format!("{email} is now {role}"),
-        Mutation::RemoveMember { email, .. } => format!("{email} removed from the workspace"),
-        Mutation::CreateToken(r) => format!("token {} created", r.name),
-        Mutation::RevokeToken { name, .. } => format!("token {name} revoked"),
-        Mutation::AddRegistry(r) => format!(
-            "registry {} added",
-            r.metadata
-                .name
-                .as_deref()
-                .unwrap_or(&r.spec.registry_server)
-        ),
-        Mutation::DeleteRegistry { id } => format!("registry {id} deleted"),
-    }
 }
 
 /// Whether the server refused because the workspace is not activated.
@@ -423,7 +395,7 @@ fn mutation_hint(e: &ApiError) -> &'static str {
 }
 
 /// One sentence for a failed mutation (a toast).
-fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
+fn failure_text(model: &Model, p: &Answered, e: &ApiError) -> String {
     let server = e.server_message().map(|m| m.message.as_str()).unwrap_or("");
     if is_not_activated(e) {
         let why = activation_short(model).unwrap_or_else(|| not_activated_text(model, e));
@@ -431,7 +403,7 @@ fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
     }
     if e.outcome_unknown() {
         let mut text = format!("{}: {OUTCOME_UNKNOWN} ({e}); not retried", p.what);
-        if matches!(p.kind, ResourceKind::Tokens) && p.what.starts_with("create token") {
+        if p.creates_token {
             text.push_str(
                 ". If the token appears, revoke it: its value was never received and cannot be shown",
             );
@@ -461,6 +433,15 @@ fn failure_text(model: &Model, p: &PendingMutation, e: &ApiError) -> String {
     }
 }
 
+/// The texts of an answered mutation (its values are dropped by now).
+struct Answered {
+    what: String,
+    done: String,
+    forbidden: String,
+    /// A token whose value may have been minted and never received.
+    creates_token: bool,
+}
+
 /// The answer to mutation `id`. Returns whether something on screen changed.
 pub(super) fn mutated(
     model: &mut Model,
@@ -472,12 +453,22 @@ pub(super) fn mutated(
     if workspace != model.current {
         return false;
     }
-    let pending = pending.unwrap_or_else(|| PendingMutation {
-        what: "change".into(),
-        done: "change applied".into(),
-        kind: model.pane,
-        forbidden: "your role cannot make this change".into(),
-    });
+    let pending = match pending {
+        Some(p) => Answered {
+            creates_token: matches!(p.mutation, Mutation::CreateToken(_)),
+            what: p.what,
+            done: p.done,
+            forbidden: p.forbidden,
+        },
+        // Not sent from this session of the workspace (it was left and
+        // come back to): plain words.
+        None => Answered {
+            what: "change".into(),
+            done: "change applied".into(),
+            forbidden: "your role cannot make this change".into(),
+            creates_token: false,
+        },
+    };
     let waiting = matches!(&model.overlay, Some(Overlay::Dialog(md)) if md.waiting == Some(id));
     match result {
         Ok(output) => {
@@ -494,8 +485,7 @@ pub(super) fn mutated(
                         dialog: Dialog::reveal(TokenReveal::from_created(created)),
                         waiting: None,
                     })));
-                    toast(
-                        model,
+                    model.toast(
                         ToastLevel::Success,
                         format!(
                             "token {name} created: copy its value now, it will not be shown again"
@@ -503,7 +493,7 @@ pub(super) fn mutated(
                     );
                 }
                 MutationOutput::Done | MutationOutput::Member(_) => {
-                    toast(model, ToastLevel::Success, pending.done.clone());
+                    model.toast(ToastLevel::Success, pending.done.clone());
                 }
             }
         }
@@ -551,7 +541,7 @@ pub(super) fn mutated(
                 }
             }
             tracing::info!(id, what = %pending.what, status = ?e.status(), "mutation failed");
-            toast(model, level, text);
+            model.toast(level, text);
         }
     }
     true

@@ -27,7 +27,7 @@ use secrecy::SecretString;
 
 use crate::api::ApiError;
 use crate::api::types::{Member, Registry, Resolver, Secret, Token, WorkspaceInfo};
-use crate::sync::{Mutation, ResourceKind, SyncCmd, SyncEvent, TemplateEntry};
+use crate::protocol::{Mutation, ResourceKind, SyncCmd, SyncEvent, TemplateEntry};
 
 pub use banner::{Banner, BannerKind, Severity};
 pub use input::LineInput;
@@ -161,14 +161,15 @@ pub struct ModalDialog {
 }
 
 /// A mutation sent to the sync task and not answered yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PendingMutation {
+    /// What was sent ("already sent" compares it; any value inside is a
+    /// `secrecy` type, dropped with the answer).
+    pub mutation: Mutation,
     /// `create secret HF_TOKEN` (names only, never a value).
     pub what: String,
     /// `secret HF_TOKEN created`, the toast after a success.
     pub done: String,
-    /// The list it changes (refetched by the sync task afterwards).
-    pub kind: ResourceKind,
     /// `your role cannot create secrets`, for a 403.
     pub forbidden: String,
 }
@@ -396,6 +397,15 @@ impl Model {
         };
         m.time_sig = m.time_signature();
         m
+    }
+
+    /// Show a toast for `TOAST_TIME` (model time).
+    pub fn toast(&mut self, level: ToastLevel, text: String) {
+        self.toast = Some(Toast {
+            text,
+            level,
+            until: Some(self.now + TOAST_TIME),
+        });
     }
 
     /// Something on screen changed since the last `clear_dirty`.
@@ -635,31 +645,6 @@ impl Model {
             }
         }
         h.finish()
-    }
-}
-
-/// Short description of a mutation for toasts and dialogs.
-pub fn describe_mutation(m: &Mutation) -> String {
-    match m {
-        Mutation::PutSecrets { items, overwrite } => {
-            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-            let verb = if *overwrite { "update" } else { "create" };
-            format!("{verb} secret {}", names.join(", "))
-        }
-        Mutation::DeleteSecret { name } => format!("delete secret {name}"),
-        Mutation::InviteMember(r) => format!("invite {} as {}", r.email, r.role),
-        Mutation::ChangeRole { email, role, .. } => format!("make {email} {role}"),
-        Mutation::RemoveMember { email, .. } => format!("remove member {email}"),
-        Mutation::CreateToken(r) => format!("create token {}", r.name),
-        Mutation::RevokeToken { name, .. } => format!("revoke token {name}"),
-        Mutation::AddRegistry(r) => format!(
-            "add registry {}",
-            r.metadata
-                .name
-                .as_deref()
-                .unwrap_or(&r.spec.registry_server)
-        ),
-        Mutation::DeleteRegistry { id } => format!("delete registry {id}"),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The `:` command palette: parsing and suggestions.
 
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 use super::WorkspaceLabel;
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
 use crate::api::ApiError;
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 /// How long a changed row stays marked.
 pub const CHANGED_MARK: Duration = Duration::from_secs(3);

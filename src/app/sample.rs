@@ -12,7 +12,7 @@ use crate::api::types::{
     RegistrySpec, Resolver, ResourceQuota, Role, Secret, Shape, Template, TemplateSpec,
     TemplateStatus, Token, Visibility, WorkloadType, Workloads, WorkspaceInfo, WorkspaceState,
 };
-use crate::sync::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
+use crate::protocol::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
 
 use super::{Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
 

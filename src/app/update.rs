@@ -9,15 +9,15 @@ use crossterm::event::{
 use secrecy::SecretString;
 
 use crate::api::ApiError;
-use crate::sync::{Fetched, ResourceKind, SyncCmd, SyncEvent};
+use crate::protocol::{Fetched, ResourceKind, SyncCmd, SyncEvent};
 
 use super::keymap::Action;
 use super::palette::{self, Command};
 use super::resource::Resource;
 use super::view::{ShapeRow, Source, expiry_text};
 use super::{
-    Detail, DetailLine, Effect, LineInput, Model, Msg, Overlay, StatusData, TOAST_TIME, Toast,
-    ToastLevel, TokenData, changed_ids, format, kind_index, layout, manage, with_resource_mut,
+    Detail, DetailLine, Effect, LineInput, Model, Msg, Overlay, StatusData, ToastLevel, TokenData,
+    changed_ids, format, kind_index, layout, manage, with_resource_mut,
 };
 
 /// The first effects after start: tell the sync task what is visible and
@@ -66,12 +66,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             // Say how it was delivered, never more: OSC 52 cannot tell
             // whether the terminal accepted it.
             match result {
-                Ok(how) => toast(model, ToastLevel::Success, format!("{what}: {how}")),
-                Err(e) => toast(
-                    model,
-                    ToastLevel::Error,
-                    format!("could not copy {what}: {e}"),
-                ),
+                Ok(how) => model.toast(ToastLevel::Success, format!("{what}: {how}")),
+                Err(e) => model.toast(ToastLevel::Error, format!("could not copy {what}: {e}")),
             }
             true
         }
@@ -87,14 +83,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         model.dirty = true;
     }
     fx
-}
-
-pub(super) fn toast(model: &mut Model, level: ToastLevel, text: String) {
-    model.toast = Some(Toast {
-        text,
-        level,
-        until: Some(model.now + TOAST_TIME),
-    });
 }
 
 fn on_tick(model: &mut Model, now: SystemTime) {
@@ -489,8 +477,7 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::ToggleMouse => toggle_mouse(model, fx),
         Action::NewItem | Action::Edit | Action::Delete => manage::on_action(model, action),
         Action::Copy => copy_selected(model, fx),
-        Action::Reveal => toast(
-            model,
+        Action::Reveal => model.toast(
             ToastLevel::Info,
             "nothing to reveal here: x shows a new token's value right after it is created"
                 .to_string(),
@@ -515,7 +502,7 @@ fn toggle_pause(model: &mut Model, fx: &mut Vec<Effect>) {
     } else {
         "polling resumed".to_string()
     };
-    toast(model, ToastLevel::Info, text);
+    model.toast(ToastLevel::Info, text);
 }
 
 fn toggle_mouse(model: &mut Model, fx: &mut Vec<Effect>) {
@@ -526,18 +513,14 @@ fn toggle_mouse(model: &mut Model, fx: &mut Vec<Effect>) {
     } else {
         "mouse off: the terminal's text selection works again"
     };
-    toast(model, ToastLevel::Info, text.to_string());
+    model.toast(ToastLevel::Info, text.to_string());
 }
 
 fn copy_selected(model: &mut Model, fx: &mut Vec<Effect>) {
     let kind = model.pane;
     let src = model.source(kind);
     let Some(i) = model.view(kind).selected_item() else {
-        toast(
-            model,
-            ToastLevel::Info,
-            "nothing selected to copy".to_string(),
-        );
+        model.toast(ToastLevel::Info, "nothing selected to copy".to_string());
         return;
     };
     let (label, value) = match src {
@@ -663,8 +646,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
                     }
                 })
                 .collect();
-            toast(
-                model,
+            model.toast(
                 ToastLevel::Info,
                 format!("workspaces: {}; switch with :ws ID", list.join(", ")),
             );
@@ -688,11 +670,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
 fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
     if i == model.current {
         let id = model.workspace_id().to_string();
-        toast(
-            model,
-            ToastLevel::Info,
-            format!("already on workspace {id}"),
-        );
+        model.toast(ToastLevel::Info, format!("already on workspace {id}"));
         return;
     }
     model.current = i;
@@ -711,8 +689,7 @@ fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
     fx.push(Effect::Sync(SyncCmd::RefreshAll));
     let name = model.workspace_name().to_string();
     let id = model.workspace_id().to_string();
-    toast(
-        model,
+    model.toast(
         ToastLevel::Info,
         format!("switched to workspace {name} ({id})"),
     );

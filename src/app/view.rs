@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::api::types::{Member, MemberStatus, Registry, Secret, Shape, Token, Visibility};
-use crate::sync::TemplateEntry;
+use crate::protocol::TemplateEntry;
 
 use super::format;
 use super::input::LineInput;

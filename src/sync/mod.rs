@@ -7,10 +7,12 @@
 //! starts what is due, then sleeps until the next due time, a command, or a
 //! finished request. Nothing spins.
 
-pub mod protocol;
 pub mod schedule;
 
-pub use protocol::*;
+// The messages this task speaks live in `crate::protocol` (shared with the
+// reducer, which must not name this module); re-exported for the task's
+// callers (the driver, tests).
+pub use crate::protocol::*;
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -17,7 +17,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::protocol::ResourceKind;
+use crate::protocol::ResourceKind;
 
 /// The smallest poll interval accepted from the user.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(1);

@@ -9,7 +9,7 @@ use crate::api::types::WorkspaceState;
 use crate::app::banner::BannerLine;
 use crate::app::keymap::Action;
 use crate::app::{Overlay, format, layout, manage};
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 use super::widgets::{Ctx, input_spans, put, put_line};
 

@@ -13,7 +13,7 @@ use ratatui::widgets::Widget;
 use crate::api::types::{MemberStatus, Role};
 use crate::app::view::{Expiry, expiry_of};
 use crate::app::{Problem, format, layout, pane_title};
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 use super::widgets::{self, Ctx, block, message, put_line};
 

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::app::{Model, Overlay, layout};
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 use theme::{Glyphs, Theme};
 use widgets::Ctx;

@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use crate::api::types::WorkspaceState;
 use crate::app::{StatusData, format, layout};
-use crate::sync::ResourceKind;
+use crate::protocol::ResourceKind;
 
 use super::list;
 use super::widgets::{Ctx, block, gauge, put_line};

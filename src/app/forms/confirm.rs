@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::field::modifiers;
 
-use crate::sync::Mutation;
+use crate::protocol::Mutation;
 
 /// Every destructive action of the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use super::confirm::{Confirm, ConfirmOutcome, Destructive};
 use super::form::{Form, FormOutcome, Submission, SubmitError};
 use super::reveal::{RevealOutcome, TokenReveal};
 use crate::api::ApiError;
-use crate::sync::Mutation;
+use crate::protocol::Mutation;
 
 /// The modal stack: a form, a confirmation (possibly over the form), or the
 /// token dialog. The top-most one gets the keys.

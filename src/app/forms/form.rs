@@ -11,7 +11,7 @@ use crate::api::types::{
     CreateTokenRequest, InviteRequest, Member, Metadata, RegistryWrite, RegistryWriteSpec, Role,
     SecretWrite, Visibility,
 };
-use crate::sync::Mutation;
+use crate::protocol::Mutation;
 
 /// Which form this is, with what it was opened on.
 #[derive(Debug, Clone, PartialEq, Eq)]
