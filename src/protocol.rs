@@ -26,6 +26,7 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
+    /// Every kind, in tab order (the order of [`KINDS`] and of the enum).
     pub const ALL: [ResourceKind; 6] = [
         ResourceKind::Status,
         ResourceKind::Members,
@@ -35,17 +36,92 @@ impl ResourceKind {
         ResourceKind::Templates,
     ];
 
+    /// This kind's row of [`KINDS`].
+    pub fn info(self) -> &'static KindInfo {
+        &KINDS[self.index()]
+    }
+
+    /// Position in [`ResourceKind::ALL`] and [`KINDS`] (tab order; arrays
+    /// indexed by kind use it).
+    pub fn index(self) -> usize {
+        // Declaration order is tab order (a unit test keeps `ALL` and
+        // `KINDS` in it), so the discriminant is the index.
+        self as usize
+    }
+
+    /// `members`: logs, palette commands, messages.
     pub fn label(self) -> &'static str {
-        match self {
-            ResourceKind::Status => "status",
-            ResourceKind::Members => "members",
-            ResourceKind::Tokens => "tokens",
-            ResourceKind::Secrets => "secrets",
-            ResourceKind::Registries => "registries",
-            ResourceKind::Templates => "templates",
-        }
+        self.info().label
+    }
+
+    /// `Members`: the pane and tab title.
+    pub fn title(self) -> &'static str {
+        self.info().title
     }
 }
+
+/// What every layer needs to know about a kind that is plain data: one row
+/// per kind, in tab order. A new kind adds its row here; the tabs, palette,
+/// schedule and error classification read it instead of matching on kinds.
+#[derive(Debug)]
+pub struct KindInfo {
+    pub kind: ResourceKind,
+    /// Lower case, one word: `members` (palette command, logs, messages).
+    pub label: &'static str,
+    /// Pane and tab title: `Members`.
+    pub title: &'static str,
+    /// Tab titles when the full ones do not fit: shorter, then shortest.
+    pub tab_short: [&'static str; 2],
+    /// The endpoint is proposed (not served by every deployment): a 404
+    /// means "not available on this workspace", not a failure.
+    pub proposed: bool,
+}
+
+/// The kind table (see [`KindInfo`]).
+pub const KINDS: [KindInfo; 6] = [
+    KindInfo {
+        kind: ResourceKind::Status,
+        label: "status",
+        title: "Status",
+        tab_short: ["Status", "Stat"],
+        proposed: false,
+    },
+    KindInfo {
+        kind: ResourceKind::Members,
+        label: "members",
+        title: "Members",
+        tab_short: ["Members", "Memb"],
+        proposed: true,
+    },
+    KindInfo {
+        kind: ResourceKind::Tokens,
+        label: "tokens",
+        title: "Tokens",
+        tab_short: ["Tokens", "Tok"],
+        proposed: true,
+    },
+    KindInfo {
+        kind: ResourceKind::Secrets,
+        label: "secrets",
+        title: "Secrets",
+        tab_short: ["Secrets", "Sec"],
+        proposed: false,
+    },
+    KindInfo {
+        kind: ResourceKind::Registries,
+        label: "registries",
+        title: "Registries",
+        tab_short: ["Regs", "Reg"],
+        proposed: true,
+    },
+    KindInfo {
+        kind: ResourceKind::Templates,
+        label: "templates",
+        title: "Templates",
+        tab_short: ["Tmpl", "Tpl"],
+        proposed: false,
+    },
+];
 
 /// A template row with the collection it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -317,6 +393,16 @@ mod tests {
             }],
             overwrite,
         }
+    }
+
+    #[test]
+    fn the_kind_table_is_in_tab_order() {
+        for (i, kind) in ResourceKind::ALL.into_iter().enumerate() {
+            assert_eq!(KINDS[i].kind, kind);
+            assert_eq!(kind.index(), i);
+        }
+        assert_eq!(ResourceKind::Registries.label(), "registries");
+        assert_eq!(ResourceKind::Templates.title(), "Templates");
     }
 
     #[test]

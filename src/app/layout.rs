@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 
 use crate::protocol::ResourceKind;
 
+use super::Model;
 use super::banner::{self, BannerLine};
-use super::{Model, pane_title};
 
 /// Below this the dashboard draws only "terminal too small".
 pub const MIN_WIDTH: u16 = 60;
@@ -138,18 +138,12 @@ pub struct Tab {
     pub width: u16,
 }
 
+/// The tab title at shortening `level` (0 = full).
 fn short_title(kind: ResourceKind, level: u8) -> &'static str {
-    match (kind, level) {
-        (k, 0) => pane_title(k),
-        (ResourceKind::Registries, 1) => "Regs",
-        (ResourceKind::Templates, 1) => "Tmpl",
-        (k, 1) => pane_title(k),
-        (ResourceKind::Status, _) => "Stat",
-        (ResourceKind::Members, _) => "Memb",
-        (ResourceKind::Tokens, _) => "Tok",
-        (ResourceKind::Secrets, _) => "Sec",
-        (ResourceKind::Registries, _) => "Reg",
-        (ResourceKind::Templates, _) => "Tpl",
+    match level {
+        0 => kind.title(),
+        1 => kind.info().tab_short[0],
+        _ => kind.info().tab_short[1],
     }
 }
 

@@ -222,7 +222,7 @@ pub struct Model {
     pub registries: Resource<Vec<Registry>>,
     pub templates: Resource<Vec<TemplateEntry>>,
     /// One list view per pane, indexed like `ResourceKind::ALL`.
-    pub views: [ListView; 6],
+    pub views: [ListView; ResourceKind::ALL.len()],
     /// `/` is typing into the visible pane's filter.
     pub filter_editing: bool,
     pub overlay: Option<Overlay>,
@@ -243,22 +243,12 @@ pub struct Model {
 
 /// Position of a kind in `ResourceKind::ALL` (and in `Model::views`).
 pub fn kind_index(kind: ResourceKind) -> usize {
-    ResourceKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(0)
+    kind.index()
 }
 
 /// The pane title of a kind.
 pub fn pane_title(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::Status => "Status",
-        ResourceKind::Members => "Members",
-        ResourceKind::Tokens => "Tokens",
-        ResourceKind::Secrets => "Secrets",
-        ResourceKind::Registries => "Registries",
-        ResourceKind::Templates => "Templates",
-    }
+    kind.title()
 }
 
 /// Run `$body` with `$r` bound to the resource of `$kind` (shared borrow).
@@ -407,6 +397,17 @@ impl Model {
             level,
             until: Some(self.now + TOAST_TIME),
         });
+    }
+
+    /// Forget every resource and its rows (another workspace was chosen).
+    fn forget_data(&mut self) {
+        self.status = Resource::default();
+        self.members = Resource::default();
+        self.tokens = Resource::default();
+        self.secrets = Resource::default();
+        self.registries = Resource::default();
+        self.templates = Resource::default();
+        self.views = Default::default();
     }
 
     /// Something on screen changed since the last `clear_dirty`.

@@ -1,6 +1,8 @@
 //! The `:` command palette: parsing and suggestions.
 
-use crate::protocol::ResourceKind;
+use std::sync::LazyLock;
+
+use crate::protocol::{KINDS, ResourceKind};
 
 use super::WorkspaceLabel;
 
@@ -17,30 +19,29 @@ pub enum Command {
     Quit,
 }
 
-/// Command names, their argument hint and help, in suggestion order.
-pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("status", "", "show the Status pane"),
-    ("members", "", "show the Members pane"),
-    ("tokens", "", "show the Tokens pane"),
-    ("secrets", "", "show the Secrets pane"),
-    ("registries", "", "show the Registries pane"),
-    ("templates", "", "show the Templates pane"),
-    ("ws", " ID", "switch workspace (by id)"),
-    ("refresh", "", "refresh the visible pane now"),
-    ("pause", "", "pause / resume polling"),
-    ("mouse", "", "mouse capture on/off"),
-    ("help", "", "all keys"),
-    ("q", "", "quit"),
-];
+/// Command names, their argument hint and help, in suggestion order: one
+/// per pane (from the kind table), then the others.
+pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyLock::new(|| {
+    let panes = KINDS
+        .iter()
+        .map(|k| (k.label, "", format!("show the {} pane", k.title)));
+    let others = [
+        ("ws", " ID", "switch workspace (by id)"),
+        ("refresh", "", "refresh the visible pane now"),
+        ("pause", "", "pause / resume polling"),
+        ("mouse", "", "mouse capture on/off"),
+        ("help", "", "all keys"),
+        ("q", "", "quit"),
+    ]
+    .map(|(n, a, h)| (n, a, h.to_string()));
+    panes.chain(others).collect()
+});
 
 fn command_of(name: &str) -> Option<Command> {
+    if let Some(k) = KINDS.iter().find(|k| k.label == name) {
+        return Some(Command::Pane(k.kind));
+    }
     Some(match name {
-        "status" => Command::Pane(ResourceKind::Status),
-        "members" => Command::Pane(ResourceKind::Members),
-        "tokens" => Command::Pane(ResourceKind::Tokens),
-        "secrets" => Command::Pane(ResourceKind::Secrets),
-        "registries" => Command::Pane(ResourceKind::Registries),
-        "templates" => Command::Pane(ResourceKind::Templates),
         "refresh" => Command::Refresh,
         "pause" => Command::Pause,
         "mouse" => Command::Mouse,
@@ -107,7 +108,7 @@ pub fn suggestions(line: &str, workspaces: &[WorkspaceLabel]) -> Vec<(String, St
     COMMANDS
         .iter()
         .filter(|(n, _, _)| n.starts_with(word))
-        .map(|(n, arg, help)| (format!("{n}{arg}"), (*help).to_string()))
+        .map(|(n, arg, help)| (format!("{n}{arg}"), help.clone()))
         .collect()
 }
 

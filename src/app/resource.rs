@@ -71,14 +71,7 @@ pub fn problem_of(kind: ResourceKind, error: &ApiError) -> Problem {
     match error.status() {
         Some(401) => Problem::TokenRejected,
         Some(403) => Problem::NoPermission,
-        Some(404)
-            if matches!(
-                kind,
-                ResourceKind::Members | ResourceKind::Tokens | ResourceKind::Registries
-            ) =>
-        {
-            Problem::NotAvailable
-        }
+        Some(404) if kind.info().proposed => Problem::NotAvailable,
         _ => Problem::Failed,
     }
 }

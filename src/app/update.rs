@@ -674,13 +674,7 @@ fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
         return;
     }
     model.current = i;
-    model.status = Resource::default();
-    model.members = Resource::default();
-    model.tokens = Resource::default();
-    model.secrets = Resource::default();
-    model.registries = Resource::default();
-    model.templates = Resource::default();
-    model.views = Default::default();
+    model.forget_data();
     model.token_rejected = false;
     model.filter_editing = false;
     model.pending.clear();

@@ -100,19 +100,12 @@ pub struct Schedule {
     paused: bool,
     /// When the schedule (re)started: never-fetched resources are due then.
     epoch_start: Instant,
-    slots: [Slot; 6],
+    slots: [Slot; ResourceKind::ALL.len()],
     rng: fastrand::Rng,
 }
 
 fn idx(kind: ResourceKind) -> usize {
-    match kind {
-        ResourceKind::Status => 0,
-        ResourceKind::Members => 1,
-        ResourceKind::Tokens => 2,
-        ResourceKind::Secrets => 3,
-        ResourceKind::Registries => 4,
-        ResourceKind::Templates => 5,
-    }
+    kind.index()
 }
 
 impl Schedule {
@@ -133,7 +126,7 @@ impl Schedule {
             visible,
             paused: false,
             epoch_start: now,
-            slots: [Slot::default(); 6],
+            slots: [Slot::default(); ResourceKind::ALL.len()],
             rng,
         };
         s.set_interval(cfg.interval);
@@ -165,7 +158,7 @@ impl Schedule {
     /// Forget everything (another workspace): all due at `now`. Nothing is in
     /// flight afterwards; the caller abandons the old requests.
     pub fn reset(&mut self, now: Instant) {
-        self.slots = [Slot::default(); 6];
+        self.slots = [Slot::default(); ResourceKind::ALL.len()];
         self.epoch_start = now;
     }
 
