@@ -1,4 +1,4 @@
-//! Frame budgets (design §7): 10,000 secrets / 2,000 members render in
+//! Frame budgets (README, "Performance"): 10,000 secrets / 2,000 members render in
 //! under 1 ms; a filter keystroke to its frame in under 5 ms.
 //! Run: `cargo bench --bench render`.
 

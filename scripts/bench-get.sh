@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless speed against the same local emulator (design §7): one process per
+# Headless speed against the same local emulator (budgets: README, "Performance"): one process per
 # command in both cases —
 #   lepdash: `get` of all six resources (6 processes)
 #   lep:     `workspace status`, `secret list`, `template list` (3 processes)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Launch and idle figures of the dashboard against a local emulator (release
-# build). Prints figures only; no pass/fail. Budgets (design §7): first frame
+# build). Prints figures only; no pass/fail. Budgets (README, "Performance"): first frame
 # with data under 100 ms after launch; idle with nothing changing: no frame
 # written, CPU under 0.5 % of a core at a 5 s interval.
 #

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Wire compatibility of the emulator with the official `lep` CLI
-# (leptonai==0.47.1), per shared/lepton-api.md §5.
+# (leptonai==0.47.1): what `lep login`, `lep workspace status`, `lep secret`
+# and `lep template` send and expect.
 #
 # - installs leptonai into target/lep-venv once (≈25-45 s, ≈420 MB; cached);
 # - builds and starts `lepdash emulator` on a free 127.0.0.1 port;

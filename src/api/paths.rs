@@ -2,7 +2,7 @@
 //!
 //! The client builds request URLs from these, and the emulator builds its axum
 //! routes from the same constants, so a path changes in exactly one line.
-//! Paths marked `[proposed]` in `shared/lepton-api.md` are our best design where
+//! Paths marked `[proposed]` (docs/ARCHITECTURE.md, "The API") are our best design where
 //! the real API is not public; keep them here so they are easy to change.
 
 /// Prefix of every workspace base URL: `<origin>/api/v2/workspaces/<id>`.

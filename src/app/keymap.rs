@@ -125,7 +125,7 @@ const fn b(
 
 use ResourceKind::{Members, Registries, Secrets, Status, Templates, Tokens};
 
-/// THE keymap table (design §4). Order = order in help and footer.
+/// THE keymap table (README, "Keys"). Order = order in help and footer.
 pub const BINDINGS: &[Binding] = &[
     b(
         Action::Help,

@@ -1,5 +1,5 @@
-//! Server-side validation rules (lepton-api.md §4). Each returns the message
-//! of a 400 `ValidationError`.
+//! Server-side validation rules (the API's, as the emulator serves them).
+//! Each returns the message of a 400 `ValidationError`.
 
 /// Names the official CLI reserves (0.47.1 and 0.27.x sets).
 pub const RESERVED_SECRET_NAMES: &[&str] = &[

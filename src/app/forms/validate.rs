@@ -1,6 +1,7 @@
-//! Pure validation rules of the management forms (lepton-api.md §4, §3.3–3.5,
-//! §3.7). Every check returns a [`FieldError`] whose `Display` is the text the
-//! form shows next to the field; none of them ever includes a secret value.
+//! Pure validation rules of the management forms (the API's rules for names,
+//! secrets, members, tokens and registries, checked before sending). Every
+//! check returns a [`FieldError`] whose `Display` is the text the form shows
+//! next to the field; none of them ever includes a secret value.
 
 use std::fmt;
 
