@@ -251,71 +251,39 @@ pub fn pane_title(kind: ResourceKind) -> &'static str {
     kind.title()
 }
 
-/// Run `$body` with `$r` bound to the resource of `$kind` (shared borrow).
+/// Run `$body` with `$r` bound to the resource of `$kind`:
+/// `with_resource!(&model, kind, |r| ...)` borrows it shared,
+/// `with_resource!(&mut model, kind, |r| ...)` mutably.
 macro_rules! with_resource {
-    ($model:expr, $kind:expr, |$r:ident| $body:expr) => {
+    (&mut $model:expr, $kind:expr, |$r:ident| $body:expr) => {
+        $crate::app::with_resource!(@fields mut_, $model, $kind, $r, $body)
+    };
+    (&$model:expr, $kind:expr, |$r:ident| $body:expr) => {
+        $crate::app::with_resource!(@fields ref_, $model, $kind, $r, $body)
+    };
+    // The kind -> field table of `Model`.
+    (@fields $mode:ident, $model:expr, $kind:expr, $r:ident, $body:expr) => {
+        $crate::app::with_resource!(@match $mode, $model, $kind, $r, $body,
+            Status status, Members members, Tokens tokens, Secrets secrets,
+            Registries registries, Templates templates)
+    };
+    (@match $mode:ident, $model:expr, $kind:expr, $r:ident, $body:expr,
+        $($variant:ident $field:ident),+) => {
         match $kind {
-            ResourceKind::Status => {
-                let $r = &$model.status;
+            $(ResourceKind::$variant => {
+                let $r = $crate::app::with_resource!(@borrow $mode, $model.$field);
                 $body
-            }
-            ResourceKind::Members => {
-                let $r = &$model.members;
-                $body
-            }
-            ResourceKind::Tokens => {
-                let $r = &$model.tokens;
-                $body
-            }
-            ResourceKind::Secrets => {
-                let $r = &$model.secrets;
-                $body
-            }
-            ResourceKind::Registries => {
-                let $r = &$model.registries;
-                $body
-            }
-            ResourceKind::Templates => {
-                let $r = &$model.templates;
-                $body
-            }
+            })+
         }
     };
-}
-
-/// Like `with_resource!` with a mutable borrow.
-macro_rules! with_resource_mut {
-    ($model:expr, $kind:expr, |$r:ident| $body:expr) => {
-        match $kind {
-            ResourceKind::Status => {
-                let $r = &mut $model.status;
-                $body
-            }
-            ResourceKind::Members => {
-                let $r = &mut $model.members;
-                $body
-            }
-            ResourceKind::Tokens => {
-                let $r = &mut $model.tokens;
-                $body
-            }
-            ResourceKind::Secrets => {
-                let $r = &mut $model.secrets;
-                $body
-            }
-            ResourceKind::Registries => {
-                let $r = &mut $model.registries;
-                $body
-            }
-            ResourceKind::Templates => {
-                let $r = &mut $model.templates;
-                $body
-            }
-        }
+    (@borrow mut_, $place:expr) => {
+        &mut $place
+    };
+    (@borrow ref_, $place:expr) => {
+        &$place
     };
 }
-#[allow(unused_imports)]
-pub(crate) use {with_resource, with_resource_mut};
+pub(crate) use with_resource;
 
 /// The type-independent part of a resource, for the renderer.
 #[derive(Debug, Clone, Copy)]
@@ -513,7 +481,7 @@ impl Model {
             ResourceKind::Registries => self.registries.data.as_ref().map(Vec::len),
             ResourceKind::Templates => self.templates.data.as_ref().map(Vec::len),
         };
-        with_resource!(self, kind, |r| ResourceState {
+        with_resource!(&self, kind, |r| ResourceState {
             has_data: r.data.is_some(),
             len,
             fetched_at: r.fetched_at,
@@ -527,7 +495,7 @@ impl Model {
 
     /// The trouble of a pane's last fetch, if any.
     pub fn problem(&self, kind: ResourceKind) -> Option<Problem> {
-        with_resource!(self, kind, |r| r.problem(kind))
+        with_resource!(&self, kind, |r| r.problem(kind))
     }
 
     /// Data older than this (or with a failed refresh) is marked stale.
@@ -537,16 +505,16 @@ impl Model {
 
     pub fn is_stale(&self, kind: ResourceKind) -> bool {
         let after = self.stale_after();
-        with_resource!(self, kind, |r| r.is_stale(self.now, after))
+        with_resource!(&self, kind, |r| r.is_stale(self.now, after))
     }
 
     /// Whether row `id` of `kind` is marked as recently changed.
     pub fn is_changed(&self, kind: ResourceKind, id: &str) -> bool {
-        with_resource!(self, kind, |r| r.is_changed(id, self.now))
+        with_resource!(&self, kind, |r| r.is_changed(id, self.now))
     }
 
     fn marks_active(&self, kind: ResourceKind) -> bool {
-        with_resource!(self, kind, |r| r.marks_active(self.now))
+        with_resource!(&self, kind, |r| r.marks_active(self.now))
     }
 
     /// Whether the header spinner turns: a request for the visible pane or
@@ -555,13 +523,13 @@ impl Model {
         if self.paused {
             return false;
         }
-        let visible = with_resource!(self, self.pane, |r| r.spinning(self.now, SPINNER_DELAY));
+        let visible = with_resource!(&self, self.pane, |r| r.spinning(self.now, SPINNER_DELAY));
         visible || self.status.spinning(self.now, SPINNER_DELAY)
     }
 
     /// `updated just now`, `updated 2m ago`, `loading…`.
     pub fn updated_label(&self) -> String {
-        let at = with_resource!(self, self.pane, |r| r.fetched_at).or(self.status.fetched_at);
+        let at = with_resource!(&self, self.pane, |r| r.fetched_at).or(self.status.fetched_at);
         match at {
             Some(t) => format!(
                 "updated {}",

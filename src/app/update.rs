@@ -17,7 +17,7 @@ use super::resource::Resource;
 use super::view::{ShapeRow, Source};
 use super::{
     Effect, LineInput, Model, Msg, Overlay, StatusData, ToastLevel, TokenData, changed_ids,
-    details, kind_index, layout, manage, with_resource_mut,
+    details, kind_index, layout, manage, with_resource,
 };
 
 /// The first effects after start: tell the sync task what is visible and
@@ -98,7 +98,7 @@ fn on_tick(model: &mut Model, now: SystemTime) {
     // time signature decides whether a frame is needed).
     for kind in ResourceKind::ALL {
         let now = model.now;
-        with_resource_mut!(model, kind, |r| {
+        with_resource!(&mut model, kind, |r| {
             if r.changed_at.is_some() && !r.marks_active(now) {
                 r.changed_ids.clear();
                 r.changed_at = None;
@@ -116,7 +116,7 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
                 return false;
             }
             let now = model.now;
-            with_resource_mut!(model, kind, |r| {
+            with_resource!(&mut model, kind, |r| {
                 r.in_flight = true;
                 r.in_flight_since = Some(now);
             });
@@ -135,7 +135,7 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
             if at > model.now {
                 model.now = at;
             }
-            with_resource_mut!(model, kind, |r| {
+            with_resource!(&mut model, kind, |r| {
                 r.in_flight = false;
                 r.in_flight_since = None;
                 r.manual = false;
@@ -166,7 +166,7 @@ fn apply_error(
     if e.status() == Some(401) {
         model.token_rejected = true;
     }
-    with_resource_mut!(model, kind, |r| {
+    with_resource!(&mut model, kind, |r| {
         let changed = r.error.as_ref() != Some(&e);
         r.error = Some(e);
         r.error_at = Some(at);
@@ -486,7 +486,7 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
 }
 
 fn refresh(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
-    with_resource_mut!(model, kind, |r| r.manual = true);
+    with_resource!(&mut model, kind, |r| r.manual = true);
     fx.push(Effect::Sync(SyncCmd::Refresh(kind)));
 }
 
