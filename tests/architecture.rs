@@ -129,9 +129,8 @@ fn assert_clean(dir: &str, skip: &[&str], check: impl Fn(&str) -> Vec<String>) {
 
 #[test]
 fn app_is_pure() {
-    // `src/app/sample.rs` is test data compiled into the library until it
-    // moves to tests/support (issue 8, part C); it builds fixtures with
-    // the real clock-free API, so it is scanned like the rest.
+    // `src/app/sample.rs` (test fixtures, moving to tests/support in part C)
+    // is scanned like the rest while it is here: it names nothing forbidden.
     assert_clean("src/app", &[], |src| {
         names(src, &[HTTP_CLIENT, SYNC, APP_ONLY].concat())
     });
