@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod credentials;
+pub mod duration;
 pub mod emulator;
 pub mod logging;
 pub mod output;
