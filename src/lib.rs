@@ -15,4 +15,5 @@ pub mod output;
 pub mod run;
 pub mod sync;
 pub mod terminal;
+pub mod text;
 pub mod ui;

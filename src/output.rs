@@ -37,7 +37,6 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use ratatui::text::Line;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -49,6 +48,8 @@ use crate::api::{ApiError, Client, paths};
 use crate::cli::{GetWhat, OutputFormat};
 use crate::config::LoadedConfig;
 use crate::credentials::{CredentialsError, Resolved, expiry_warning, format_ms};
+use crate::text::{date_or_dash as date, human_bytes, pad};
+pub use crate::text::{sanitize, width};
 
 /// Tables never get wider than this.
 pub const TABLE_WIDTH: usize = 80;
@@ -227,53 +228,6 @@ fn write_skipped(out: &mut dyn Write, n: usize) -> io::Result<()> {
 
 // ------------------------------------------------------------------ tables
 
-/// Replace control and bidi-override characters so server text cannot drive
-/// the terminal.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
-            c if c.is_control() => '?',
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '?',
-            c => c,
-        })
-        .collect()
-}
-
-/// Display width in terminal columns.
-pub fn width(s: &str) -> usize {
-    Line::raw(s).width()
-}
-
-/// Cut `s` to at most `max` columns, ending in `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    let mut buf = [0u8; 4];
-    for c in s.chars() {
-        let cw = width(c.encode_utf8(&mut buf));
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
-}
-
-fn pad(s: &str, w: usize) -> String {
-    let mut out = s.to_string();
-    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
-    out
-}
-
 /// Render rows under headers within `max_width` columns: the widest columns
 /// shrink first (never below their header or 6 columns); if that is not
 /// enough, trailing columns are dropped. Cells are sanitised.
@@ -291,7 +245,7 @@ pub fn render_table_keeping(
 ) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| sanitize(c)).collect())
+        .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
         .collect();
     let mut ncols = headers.len();
     let natural: Vec<usize> = (0..ncols)
@@ -352,18 +306,17 @@ pub fn render_table_keeping(
     out
 }
 
+/// Cut to `max` columns with `…` (see [`crate::text::truncate`]).
+fn truncate(s: &str, max: usize) -> String {
+    crate::text::truncate(s, max, "…").into_owned()
+}
+
 fn table_or_empty(headers: &[&str], keep: &[usize], rows: Vec<Vec<String>>, noun: &str) -> String {
     if rows.is_empty() {
         format!("No {noun}.\n")
     } else {
         render_table_keeping(headers, keep, &rows, TABLE_WIDTH)
     }
-}
-
-fn date(ms: Option<i64>) -> String {
-    ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "-".into())
 }
 
 /// `N days left`, `<1 day left`, `expired`, `-` — like `lep workspace list`.
@@ -510,22 +463,6 @@ fn templates_table(public: &[Template], private: &[Template]) -> String {
     )
 }
 
-/// Bytes as `117.7 MiB` (1024-based, one decimal), like `lep workspace status`.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 /// The activation state and, when not active, what to do about it.
 fn activation_text(r: Option<&Resolver>) -> (String, Option<String>) {
     match r.map(Resolver::activation) {
@@ -625,7 +562,7 @@ fn kv_lines_except(kv: &[(&str, String)], uncut: Option<&str>) -> String {
     for (k, v) in kv {
         let key = pad(&format!("{k}:"), kw);
         let v = if Some(*k) == uncut {
-            sanitize(v)
+            sanitize(v).into_owned()
         } else {
             truncate(&sanitize(v), TABLE_WIDTH.saturating_sub(kw))
         };
@@ -788,19 +725,6 @@ mod tests {
         let rows = vec![vec!["evil\x1b]52;c;AAAA\x07name\u{202E}".to_string()]];
         let t = render_table(&["NAME"], &rows, 80);
         assert!(!t.contains('\x1b') && !t.contains('\x07') && !t.contains('\u{202E}'));
-    }
-
-    #[test]
-    fn truncation() {
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 3), "abc");
-        assert_eq!(truncate("abc", 0), "");
-    }
-
-    #[test]
-    fn bytes_like_lep() {
-        assert_eq!(human_bytes(123_456_789), "117.7 MiB");
-        assert_eq!(human_bytes(12), "12 B");
     }
 
     #[test]
