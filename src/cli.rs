@@ -4,9 +4,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::duration::parse_duration;
+use crate::sync::ResourceKind;
 
 /// A fast, keyboard-driven terminal dashboard for NVIDIA DGX Cloud Lepton workspaces.
 #[derive(Debug, Parser)]
@@ -73,17 +75,6 @@ pub struct EmulatorArgs {
     pub fault: Option<String>,
 }
 
-/// Which resource `lepdash get` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GetWhat {
-    Status,
-    Members,
-    Tokens,
-    Secrets,
-    Registries,
-    Templates,
-}
-
 /// Output format of `lepdash get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
@@ -95,10 +86,23 @@ pub enum OutputFormat {
 /// `lepdash get` options.
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    pub what: GetWhat,
+    #[arg(value_parser = kind_parser(), value_name = "WHAT")]
+    pub what: ResourceKind,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+}
+
+/// `lepdash get KIND`: one of the resource kinds' labels (`status`,
+/// `members`, …), so a new kind is offered without a second list.
+fn kind_parser() -> impl TypedValueParser<Value = ResourceKind> {
+    PossibleValuesParser::new(ResourceKind::ALL.map(ResourceKind::label)).map(|label| {
+        ResourceKind::ALL
+            .into_iter()
+            .find(|k| k.label() == label)
+            // The parser above only accepts these labels.
+            .unwrap_or(ResourceKind::Status)
+    })
 }
 
 #[cfg(test)]
@@ -113,7 +117,7 @@ mod tests {
         assert!(matches!(
             c.command,
             Some(Command::Get(GetArgs {
-                what: GetWhat::Secrets,
+                what: ResourceKind::Secrets,
                 output: OutputFormat::Json
             }))
         ));

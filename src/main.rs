@@ -169,7 +169,13 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match rt.block_on(output::get(&client, args.what, args.output, &mut out)) {
+    match rt.block_on(output::get(
+        &client,
+        args.what,
+        args.output,
+        target.token.expose_secret(),
+        &mut out,
+    )) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): nothing to report.
         Err(output::OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {

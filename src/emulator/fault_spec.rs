@@ -28,6 +28,9 @@ pub struct FaultConfig {
     pub latency: Option<Duration>,
     pub error_rate: f64,
     pub rate_limit: Option<RateLimit>,
+    /// Every matching request is answered with this 4xx/5xx status (and the
+    /// Lepton error body of that status), not applied.
+    pub status: Option<u16>,
     pub retry_after: Option<u64>,
     pub hang: Option<Duration>,
     pub malformed: f64,
@@ -52,7 +55,7 @@ pub const MAX_BIG_LIST: usize = 200_000;
 /// Largest `bad-items` value accepted.
 pub const MAX_BAD_ITEMS: usize = 1_000;
 
-const KNOWN_KEYS: &str = "latency, error-rate, rate-limit, retry-after, hang, malformed, \
+const KNOWN_KEYS: &str = "latency, error-rate, rate-limit, retry-after, status, hang, malformed, \
                           truncate, unknown-enums, bad-items, big-lists, fail-after-apply, \
                           reset-after-apply, hang-after-apply, only";
 
@@ -122,6 +125,17 @@ impl FaultConfig {
                         ))
                     })?;
                     cfg.retry_after = Some(secs);
+                }
+                "status" => {
+                    let v = need(value)?;
+                    match v.parse::<u16>() {
+                        Ok(n) if (400..=599).contains(&n) => cfg.status = Some(n),
+                        _ => {
+                            return Err(err(format!(
+                                "status={v}: use an HTTP error status 400..=599, e.g. status=403"
+                            )));
+                        }
+                    }
                 }
                 "bad-items" => cfg.bad_items = count(&key, value, 1, MAX_BAD_ITEMS)?,
                 "big-lists" => cfg.big_lists = count(&key, value, 10_000, MAX_BIG_LIST)?,
@@ -239,6 +253,9 @@ impl fmt::Display for FaultConfig {
         if let Some(s) = self.retry_after {
             items.push(format!("retry-after={s}"));
         }
+        if let Some(s) = self.status {
+            items.push(format!("status={s}"));
+        }
         if let Some(d) = self.hang {
             items.push(format!("hang={}ms", d.as_millis()));
         }
@@ -284,6 +301,7 @@ fn example(key: &str) -> &'static str {
         "error-rate" => "error-rate=0.3",
         "rate-limit" => "rate-limit=5 or rate-limit=0.2",
         "retry-after" => "retry-after=2",
+        "status" => "status=403",
         "only" => "only=/usersecrets",
         _ => "key=value",
     }
@@ -392,6 +410,11 @@ mod tests {
         assert_eq!(after.reset_after_apply, 0.5);
         assert_eq!(after.hang_after_apply, Some(Duration::from_secs(3)));
         assert_eq!(FaultConfig::parse(&after.to_string()).unwrap(), after);
+        let st = FaultConfig::parse("status=403,only=/templates/private").unwrap();
+        assert_eq!(st.status, Some(403));
+        assert_eq!(FaultConfig::parse(&st.to_string()).unwrap(), st);
+        assert!(FaultConfig::parse("status=200").is_err());
+        assert!(FaultConfig::parse("status").is_err());
         assert!(FaultConfig::parse("none").unwrap().is_empty());
         assert_eq!(FaultConfig::default().to_string(), "none");
     }

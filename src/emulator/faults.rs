@@ -105,6 +105,9 @@ pub(crate) async fn middleware(
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return resp;
     }
+    if let Some(code) = cfg.status {
+        return injected_status(code);
+    }
     if chance(cfg.error_rate) {
         let status = if fastrand::bool() {
             StatusCode::SERVICE_UNAVAILABLE
@@ -199,6 +202,26 @@ pub(crate) async fn middleware(
         return truncate(resp).await;
     }
     resp
+}
+
+/// The answer of `status=N`: N with the Lepton error code of that status.
+fn injected_status(code: u16) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let name = match status {
+        StatusCode::UNAUTHORIZED => "Unauthorized",
+        StatusCode::FORBIDDEN => "StatusForbidden",
+        StatusCode::NOT_FOUND => "ResourceNotFound",
+        StatusCode::CONFLICT => "ResourceConflict",
+        StatusCode::TOO_MANY_REQUESTS => "TooManyRequests",
+        s if s.is_server_error() => "InternalFailure",
+        _ => "InvalidRequest",
+    };
+    HttpError::new(
+        status,
+        name,
+        format!("{code} (injected fault); the request was not applied"),
+    )
+    .into_response()
 }
 
 fn shutting_down() -> Response {

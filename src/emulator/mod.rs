@@ -70,6 +70,7 @@
 //! | `hang=DUR` | the request hangs for `DUR`, then answers normally (set a short client timeout to see a timeout) |
 //! | `rate-limit=N` or `rate-limit=R` | 429 `TooManyRequests` every Nth matching request (N ≥ 1 integer) or with probability R (a number with a `.`) |
 //! | `retry-after=S` | the `Retry-After` seconds of those 429s (default 1; requires `rate-limit`) |
+//! | `status=N` | every matching request is answered N (400–599) with the Lepton error body of that status (403 `StatusForbidden`, 404 `ResourceNotFound`, …); not applied |
 //! | `error-rate=R` | with probability R, 503 or 500 `InternalFailure`; the request is not applied |
 //! | `malformed[=R]` | with probability R (default 1), a 2xx answer's body becomes `{"broken` (status kept) |
 //! | `truncate[=R]` | with probability R (default 1), a 2xx body is cut in half under its full `Content-Length` and the connection dropped |
