@@ -151,6 +151,23 @@ pub fn date(ms: i64) -> String {
     }
 }
 
+/// `2026-11-28 14:03 UTC` of epoch ms; `None` when out of range.
+pub fn try_datetime(ms: i64) -> Option<String> {
+    jiff::Timestamp::from_millisecond(ms)
+        .ok()
+        .map(timestamp_minutes)
+}
+
+/// `2026-11-28 14:03 UTC` of epoch ms; `-` when out of range.
+pub fn datetime(ms: i64) -> String {
+    try_datetime(ms).unwrap_or_else(|| "-".to_string())
+}
+
+/// `2026-11-28 14:03 UTC` of a timestamp.
+pub fn timestamp_minutes(ts: jiff::Timestamp) -> String {
+    ts.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// [`date`] of an optional time; `-` when there is none.
 pub fn date_or_dash(ms: Option<i64>) -> String {
     ms.map_or_else(|| "-".to_string(), date)
@@ -224,6 +241,9 @@ mod tests {
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(date(1_764_300_000_000), "2025-11-28");
         assert_eq!(date_or_dash(None), "-");
+        assert_eq!(datetime(1_764_300_000_000), "2025-11-28 03:20 UTC");
+        assert_eq!(datetime(i64::MAX), "-");
+        assert_eq!(try_datetime(i64::MAX), None);
         assert_eq!(date_or_dash(Some(i64::MAX)), "-");
     }
 }

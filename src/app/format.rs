@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub use crate::text::{date, human_bytes as bytes_1024, truncate, width, wrap};
+pub use crate::text::{date, datetime, human_bytes as bytes_1024, truncate, width, wrap};
 
 /// Epoch milliseconds of a `SystemTime` (negative before 1970).
 pub fn ms_of(t: SystemTime) -> i64 {
@@ -92,19 +92,11 @@ pub fn countdown(now: SystemTime, t: SystemTime) -> String {
     }
 }
 
-/// `2026-11-28 14:03 UTC` of epoch ms.
-pub fn datetime(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        Err(_) => "-".to_string(),
-    }
-}
-
 /// A build time string such as `2026-07-01T00:00:00Z` shown as
 /// `2026-07-01 00:00 UTC`; anything unparsable is shown as it came.
 pub fn build_time(text: &str) -> String {
     match text.parse::<jiff::Timestamp>() {
-        Ok(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        Ok(ts) => crate::text::timestamp_minutes(ts),
         Err(_) if text.is_empty() => "-".to_string(),
         Err(_) => text.to_string(),
     }

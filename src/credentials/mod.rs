@@ -219,10 +219,7 @@ pub fn expiry_warning(expires_at_ms: Option<i64>, now_ms: i64) -> Option<String>
 
 /// `2026-12-01 10:00 UTC` for an epoch-milliseconds timestamp.
 pub fn format_ms(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        Err(_) => format!("{ms} ms since epoch"),
-    }
+    crate::text::try_datetime(ms).unwrap_or_else(|| format!("{ms} ms since epoch"))
 }
 
 fn now_ms() -> i64 {
