@@ -82,6 +82,13 @@ fn fast(interval: Duration, hidden: Duration) -> SyncOptions {
     }
 }
 
+/// One `SyncEvent::Fetched`, taken apart.
+struct Fetch {
+    at: SystemTime,
+    result: Result<Fetched, lepdash::api::ApiError>,
+    next_attempt: Option<SystemTime>,
+}
+
 struct Harness {
     sync: SyncHandle,
     events: mpsc::Receiver<SyncEvent>,
@@ -142,6 +149,36 @@ impl Harness {
                 workspace, result, ..
             } => (workspace, result),
             other => unreachable!("until() returned {other:?}"),
+        }
+    }
+
+    /// The next fetch of `kind` (any workspace).
+    async fn fetch_of(&mut self, kind: ResourceKind) -> Fetch {
+        let what = format!("a {kind:?} fetch");
+        match self.until(&what, |e| is_fetched(e, kind)).await {
+            SyncEvent::Fetched {
+                at,
+                result,
+                next_attempt,
+                ..
+            } => Fetch {
+                at,
+                result,
+                next_attempt,
+            },
+            other => unreachable!("until() returned {other:?}"),
+        }
+    }
+
+    /// The next fetch of `kind` that succeeded (`ok`) or failed (`!ok`).
+    async fn fetch_ending(&mut self, kind: ResourceKind, ok: bool) -> Fetch {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let f = self.fetch_of(kind).await;
+            if f.result.is_ok() == ok {
+                return f;
+            }
+            assert!(Instant::now() < deadline, "no {kind:?} fetch with ok={ok}");
         }
     }
 
@@ -294,20 +331,12 @@ async fn back_off_grows_under_errors_and_resets_after_clearing_faults() {
     let nominal = [100u32, 200, 400, 800, 800];
     let mut ends = vec![];
     for n in nominal {
-        let ev = h
-            .until("a failed secrets fetch", |e| {
-                is_fetched(e, ResourceKind::Secrets)
-            })
-            .await;
-        let SyncEvent::Fetched {
+        let Fetch {
             result,
             at,
             next_attempt,
             ..
-        } = ev
-        else {
-            unreachable!()
-        };
+        } = h.fetch_of(ResourceKind::Secrets).await;
         let e = result.expect_err("error-rate=1.0 fails every request");
         assert!(e.is_transient(), "{e}");
         let delay = next_attempt.unwrap().duration_since(at).unwrap_or_default();
@@ -330,36 +359,12 @@ async fn back_off_grows_under_errors_and_resets_after_clearing_faults() {
         );
     }
     emu.clear_faults();
-    h.until("a success after the faults are cleared", |e| {
-        matches!(
-            e,
-            SyncEvent::Fetched {
-                kind: ResourceKind::Secrets,
-                result: Ok(_),
-                ..
-            }
-        )
-    })
-    .await;
+    // A success after the faults are cleared, then the next failure.
+    h.fetch_ending(ResourceKind::Secrets, true).await;
     emu.set_faults("error-rate=1.0,only=/usersecrets").unwrap();
-    let ev = h
-        .until("the next failure", |e| {
-            matches!(
-                e,
-                SyncEvent::Fetched {
-                    kind: ResourceKind::Secrets,
-                    result: Err(_),
-                    ..
-                }
-            )
-        })
-        .await;
-    let SyncEvent::Fetched {
+    let Fetch {
         at, next_attempt, ..
-    } = ev
-    else {
-        unreachable!()
-    };
+    } = h.fetch_ending(ResourceKind::Secrets, false).await;
     let delay = next_attempt.unwrap().duration_since(at).unwrap_or_default();
     assert!(delay <= 120 * MS, "the back-off starts over: {delay:?}");
     h.sync.shutdown().await;
@@ -374,20 +379,12 @@ async fn rate_limited_requests_wait_for_retry_after() {
     let mut h = Harness::start(vec![emu_target(&emu, "demo")], 0, fast(10 * MS, NEVER));
     let mut ats = vec![];
     for _ in 0..3 {
-        let ev = h
-            .until("a rate-limited fetch", |e| {
-                is_fetched(e, ResourceKind::Secrets)
-            })
-            .await;
-        let SyncEvent::Fetched {
+        let Fetch {
             result,
             at,
             next_attempt,
             ..
-        } = ev
-        else {
-            unreachable!()
-        };
+        } = h.fetch_of(ResourceKind::Secrets).await;
         let e = result.expect_err("every request is rate limited");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(1)), "{e}");
         assert!(next_attempt.unwrap().duration_since(at).unwrap() >= 990 * MS);
@@ -421,17 +418,8 @@ async fn mutations_answer_then_the_list_shows_them() {
         .await;
     assert_eq!(workspace, 0);
     result.unwrap();
-    let ev = h
-        .until("the refreshed list", |e| {
-            is_fetched(e, ResourceKind::Secrets)
-        })
-        .await;
-    let SyncEvent::Fetched {
-        result: Ok(Fetched::Secrets(list)),
-        ..
-    } = ev
-    else {
-        panic!("{ev:?}")
+    let Ok(Fetched::Secrets(list)) = h.fetch_of(ResourceKind::Secrets).await.result else {
+        panic!("the ResourceKind::Secrets fetch failed")
     };
     assert!(list.items.iter().any(|s| s.name == "SYNC_TEST_SECRET"));
 
@@ -656,20 +644,11 @@ async fn mutation_answers_with_its_id_then_the_list_is_refetched() {
     assert_eq!(workspace, 0);
     assert!(matches!(result, Ok(MutationOutput::Done)), "{result:?}");
     assert_eq!(emu.request_count("POST", "/usersecrets"), 1);
-    let ev = h
-        .until("the refresh after it", |e| {
-            is_fetched(e, ResourceKind::Secrets)
-        })
-        .await;
+    let Ok(Fetched::Secrets(list)) = h.fetch_of(ResourceKind::Secrets).await.result else {
+        panic!("the refresh after it failed")
+    };
     // GET, POST, GET: the list was asked again after the write.
     assert_eq!(gets(&emu, "/usersecrets"), 2);
-    let SyncEvent::Fetched {
-        result: Ok(Fetched::Secrets(list)),
-        ..
-    } = ev
-    else {
-        panic!("{ev:?}")
-    };
     assert!(list.items.iter().any(|s| s.name == "NEW_SYNC_SECRET"));
 
     // A token create answers with the plaintext, once.
@@ -692,17 +671,8 @@ async fn mutation_answers_with_its_id_then_the_list_is_refetched() {
 async fn failed_mutation_is_never_retried_but_the_list_is_checked() {
     let emu = emulator().await;
     let mut h = Harness::start(vec![emu_target(&emu, "demo")], 0, fast(NEVER, NEVER));
-    let ev = h
-        .until("initial registries", |e| {
-            is_fetched(e, ResourceKind::Registries)
-        })
-        .await;
-    let SyncEvent::Fetched {
-        result: Ok(Fetched::Registries(list)),
-        ..
-    } = ev
-    else {
-        panic!("{ev:?}")
+    let Ok(Fetched::Registries(list)) = h.fetch_of(ResourceKind::Registries).await.result else {
+        panic!("the ResourceKind::Registries fetch failed")
     };
     let id = list.items[0].name().to_string();
     let path = format!("/imagepullsecrets/{id}");
@@ -712,17 +682,8 @@ async fn failed_mutation_is_never_retried_but_the_list_is_checked() {
         .await;
     let Err(e) = result else { panic!("{result:?}") };
     assert!(e.outcome_unknown(), "{e}");
-    let ev = h
-        .until("the reconciling list", |e| {
-            is_fetched(e, ResourceKind::Registries)
-        })
-        .await;
-    let SyncEvent::Fetched {
-        result: Ok(Fetched::Registries(list)),
-        ..
-    } = ev
-    else {
-        panic!("{ev:?}")
+    let Ok(Fetched::Registries(list)) = h.fetch_of(ResourceKind::Registries).await.result else {
+        panic!("the ResourceKind::Registries fetch failed")
     };
     assert!(list.items.iter().any(|r| r.name() == id), "not applied");
     h.collect_for(300 * MS).await;
@@ -736,12 +697,7 @@ async fn the_event_times_are_wall_clock() {
     let emu = emulator().await;
     let mut h = Harness::start(vec![emu_target(&emu, "demo")], 0, fast(NEVER, NEVER));
     let before = SystemTime::now();
-    let ev = h
-        .until("status", |e| is_fetched(e, ResourceKind::Status))
-        .await;
-    let SyncEvent::Fetched { at, .. } = ev else {
-        unreachable!()
-    };
+    let Fetch { at, .. } = h.fetch_of(ResourceKind::Status).await;
     assert!(at >= before && at <= SystemTime::now());
     h.sync.shutdown().await;
     emu.shutdown().await;
