@@ -82,7 +82,7 @@ impl OutputError {
 }
 
 /// Fetch one resource kind through the sync task's own fetch functions
-/// ([`crate::sync::fetch`]), so a partial failure (the resolver of Status,
+/// ([`mod@crate::sync::fetch`]), so a partial failure (the resolver of Status,
 /// one template side answering 403/404) is tolerated the same way as in the
 /// dashboard, and print it. `token` is the plaintext the client sends.
 pub async fn get(

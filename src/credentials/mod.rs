@@ -233,8 +233,8 @@ fn non_empty(v: Option<String>) -> Option<String> {
 // ------------------------------------------------------------------ resolve
 
 /// Find the workspace, URL and token to use. See the module docs for the
-/// order: each source is read by its own function ([`FlagSource::read`],
-/// [`EnvSource::read`], [`RecordSource::read`]), then each value is taken
+/// order: each source is read by its own function (`FlagSource::read`,
+/// `EnvSource::read`, `RecordSource::read`), then each value is taken
 /// from the first source that has it.
 pub fn resolve(
     global: &Global,
