@@ -5,11 +5,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use divan::Bencher;
 use lepdash::api::types::{Listed, Member, MemberStatus, Role};
-use lepdash::app::sample;
 use lepdash::app::{Model, Msg, update};
 use lepdash::protocol::Fetched;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+#[path = "../tests/support/sample.rs"]
+mod sample;
 
 fn main() {
     divan::main();

@@ -4,7 +4,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::duration::parse_duration;
+use crate::protocol::ResourceKind;
 
 /// A fast, keyboard-driven terminal dashboard for NVIDIA DGX Cloud Lepton workspaces.
 #[derive(Debug, Parser)]
@@ -71,17 +75,6 @@ pub struct EmulatorArgs {
     pub fault: Option<String>,
 }
 
-/// Which resource `lepdash get` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GetWhat {
-    Status,
-    Members,
-    Tokens,
-    Secrets,
-    Registries,
-    Templates,
-}
-
 /// Output format of `lepdash get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
@@ -93,52 +86,28 @@ pub enum OutputFormat {
 /// `lepdash get` options.
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    pub what: GetWhat,
+    #[arg(value_parser = kind_parser(), value_name = "WHAT")]
+    pub what: ResourceKind,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
-/// Parse `500ms`, `2s`, `1m`, `1h` or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let t = text.trim();
-    let (num, unit) = match t.find(|c: char| !c.is_ascii_digit() && c != '.') {
-        Some(i) => (&t[..i], &t[i..]),
-        None => (t, "s"),
-    };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration (try 5s, 1m, 500ms)"))?;
-    let secs = match unit.trim() {
-        "ms" => n / 1000.0,
-        "s" | "sec" | "secs" => n,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        other => {
-            return Err(format!(
-                "unknown unit {other:?} in {text:?} (use ms, s, m or h)"
-            ));
-        }
-    };
-    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
-        return Err(format!("{text:?} is out of range (0 to 24h)"));
-    }
-    Ok(Duration::from_secs_f64(secs))
+/// `lepdash get KIND`: one of the resource kinds' labels (`status`,
+/// `members`, …), so a new kind is offered without a second list.
+fn kind_parser() -> impl TypedValueParser<Value = ResourceKind> {
+    PossibleValuesParser::new(ResourceKind::ALL.map(ResourceKind::label)).map(|label| {
+        ResourceKind::ALL
+            .into_iter()
+            .find(|k| k.label() == label)
+            // The parser above only accepts these labels.
+            .unwrap_or(ResourceKind::Status)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert_eq!(parse_duration("7").unwrap(), Duration::from_secs(7));
-        assert!(parse_duration("fast").is_err());
-        assert!(parse_duration("3y").is_err());
-    }
 
     #[test]
     fn cli_parses() {
@@ -148,7 +117,7 @@ mod tests {
         assert!(matches!(
             c.command,
             Some(Command::Get(GetArgs {
-                what: GetWhat::Secrets,
+                what: ResourceKind::Secrets,
                 output: OutputFormat::Json
             }))
         ));

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lepdash::api::Client;
-use lepdash::cli::{Cli, Command, GetArgs, Global};
-use lepdash::{config, credentials, logging, output};
+use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global};
+use lepdash::{config, credentials, emulator, logging, output};
 use secrecy::{ExposeSecret, SecretString};
 
 fn main() -> ExitCode {
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
                 Ok(rt) => rt,
                 Err(code) => return code,
             };
-            match rt.block_on(lepdash::emulator::run_cli(args)) {
+            match rt.block_on(serve_emulator(args)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("lepdash: {e:?}");
@@ -36,6 +36,75 @@ fn main() -> ExitCode {
         Some(Command::Info) => info(&cli.global, &env),
         Some(Command::Demo) => dashboard(&cli.global, true, &env),
         None => dashboard(&cli.global, false, &env),
+    }
+}
+
+/// `lepdash emulator`: serve in the foreground until Ctrl-C or SIGTERM,
+/// after printing each workspace's BASE URL and how to log in with `lep`.
+async fn serve_emulator(args: EmulatorArgs) -> color_eyre::Result<()> {
+    let handle = emulator::start(emulator::EmulatorOptions {
+        listen: args.listen,
+        data_dir: args.data,
+        admin_token: args.token,
+        faults: args.fault,
+        demo_activity: false,
+    })
+    .await?;
+    let token = handle.admin_token().expose_secret().to_string();
+    println!("Lepton API emulator listening on {}", handle.origin());
+    println!();
+    for w in handle.workspaces() {
+        println!(
+            "  {:<8} {:<26} {:<14} {}",
+            w.id,
+            w.display_name,
+            w.activation.as_str(),
+            w.base_url
+        );
+    }
+    println!();
+    println!("Admin token (valid in every workspace): {token}");
+    println!();
+    for w in handle.workspaces() {
+        println!("  lep login -c {}:{} -u {}", w.id, token, w.base_url);
+    }
+    println!();
+    println!("Faults: {}", handle.faults());
+    println!(
+        "Control: {}{} (GET/POST), {}{}, POST {}{}",
+        handle.origin(),
+        lepdash::api::paths::CONTROL_FAULTS,
+        handle.origin(),
+        lepdash::api::paths::CONTROL_HEALTH,
+        handle.origin(),
+        lepdash::api::paths::CONTROL_ACTIVATION
+    );
+    println!("Press Ctrl-C to stop.");
+    wait_for_signal().await;
+    println!("Stopping.");
+    handle.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -100,7 +169,13 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match rt.block_on(output::get(&client, args.what, args.output, &mut out)) {
+    match rt.block_on(output::get(
+        &client,
+        args.what,
+        args.output,
+        target.token.expose_secret(),
+        &mut out,
+    )) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): nothing to report.
         Err(output::OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {

@@ -26,7 +26,10 @@
 //!   `{metadata,spec}` — never a password), and `"skipped"`: the number of list
 //!   items the server sent that lepdash could not read.
 //! * `templates` items are template objects `{metadata,spec,status}` with an
-//!   added `"namespace": "public" | "private"`; public ones first.
+//!   added `"namespace": "public" | "private"`; public ones first. When the
+//!   server refuses one side (403/404) the other is still printed — as in the
+//!   dashboard — and `"unavailable"` holds one note per refused side
+//!   (`"private templates: …"`; empty otherwise). Both sides refused fails.
 //!
 //! ```json
 //! {"kind":"secrets","workspace":"ws1","base_url":"http://127.0.0.1:8080/api/v2/workspaces/ws1",
@@ -37,18 +40,20 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use ratatui::text::Line;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::api::types::{
-    ActivationState, Listed, Member, Registry, Resolver, Secret, Template, TemplateNs, Token,
-    WorkspaceInfo,
+    ActivationState, Listed, Member, Registry, Resolver, Secret, Template, Token, WorkspaceInfo,
 };
 use crate::api::{ApiError, Client, paths};
-use crate::cli::{GetWhat, OutputFormat};
+use crate::cli::OutputFormat;
 use crate::config::LoadedConfig;
 use crate::credentials::{CredentialsError, Resolved, expiry_warning, format_ms};
+use crate::protocol::{Fetched, ResourceKind, TemplateEntry};
+use crate::sync::fetch::{self, TemplateLists};
+use crate::text::{date_or_dash as date, human_bytes, pad};
+pub use crate::text::{sanitize, width};
 
 /// Tables never get wider than this.
 pub const TABLE_WIDTH: usize = 80;
@@ -76,23 +81,15 @@ impl OutputError {
     }
 }
 
-/// The name used in `GetWhat` order for JSON `kind`.
-pub fn kind_name(what: GetWhat) -> &'static str {
-    match what {
-        GetWhat::Status => "status",
-        GetWhat::Members => "members",
-        GetWhat::Tokens => "tokens",
-        GetWhat::Secrets => "secrets",
-        GetWhat::Registries => "registries",
-        GetWhat::Templates => "templates",
-    }
-}
-
-/// Fetch one resource and print it.
+/// Fetch one resource kind through the sync task's own fetch functions
+/// ([`mod@crate::sync::fetch`]), so a partial failure (the resolver of Status,
+/// one template side answering 403/404) is tolerated the same way as in the
+/// dashboard, and print it. `token` is the plaintext the client sends.
 pub async fn get(
     client: &Client,
-    what: GetWhat,
+    kind: ResourceKind,
     format: OutputFormat,
+    token: &str,
     out: &mut dyn Write,
 ) -> Result<(), OutputError> {
     let base = client.base_url().trim_end_matches('/').to_string();
@@ -102,7 +99,7 @@ pub async fn get(
     let now = jiff::Timestamp::now().as_millisecond();
     let envelope = |extra: Value| -> Value {
         let mut v = json!({
-            "kind": kind_name(what),
+            "kind": kind.label(),
             "workspace": workspace,
             "base_url": base,
         });
@@ -111,72 +108,94 @@ pub async fn get(
         }
         v
     };
-    match what {
-        GetWhat::Status => {
-            let (info, resolver) = tokio::join!(client.workspace(), client.resolver());
-            let info = info?;
-            let resolver = resolver.ok();
-            match format {
-                OutputFormat::Json => write_json(
-                    out,
-                    &envelope(json!({"status": info, "resolver": resolver})),
-                )?,
-                OutputFormat::Table => out.write_all(
-                    status_text(&workspace, &base, &info, resolver.as_ref()).as_bytes(),
-                )?,
+    if kind == ResourceKind::Templates {
+        let lists = fetch::templates(client).await?;
+        emit_templates(out, format, envelope, &lists)?;
+        out.flush()?;
+        return Ok(());
+    }
+    match fetch::fetch(client, kind, token).await? {
+        Fetched::Status { info, resolver } => match format {
+            OutputFormat::Json => write_json(
+                out,
+                &envelope(json!({"status": info, "resolver": resolver})),
+            )?,
+            OutputFormat::Table => {
+                out.write_all(status_text(&workspace, &base, &info, resolver.as_ref()).as_bytes())?
             }
-        }
-        GetWhat::Members => {
-            let list = client.members().await?;
+        },
+        Fetched::Members(list) => {
             emit_list(out, format, envelope, &list, || members_table(&list.items))?;
         }
-        GetWhat::Tokens => {
-            let list = client.tokens().await?;
+        Fetched::Tokens { list, .. } => {
             emit_list(out, format, envelope, &list, || {
                 tokens_table(&list.items, now)
             })?;
         }
-        GetWhat::Secrets => {
-            let list = client.secrets().await?;
+        Fetched::Secrets(list) => {
             emit_list(out, format, envelope, &list, || secrets_table(&list.items))?;
         }
-        GetWhat::Registries => {
-            let list = client.registries().await?;
+        Fetched::Registries(list) => {
             emit_list(out, format, envelope, &list, || {
                 registries_table(&list.items)
             })?;
         }
-        GetWhat::Templates => {
-            let (public, private) = tokio::join!(
-                client.templates(TemplateNs::Public),
-                client.templates(TemplateNs::Private)
-            );
-            let (public, private) = (public?, private?);
-            let skipped = public.skipped.len() + private.skipped.len();
-            match format {
-                OutputFormat::Json => {
-                    let mut items = Vec::new();
-                    for (ns, list) in [("public", &public), ("private", &private)] {
-                        for t in &list.items {
-                            let mut v = serde_json::to_value(t)?;
-                            if let Value::Object(m) = &mut v {
-                                m.insert("namespace".into(), Value::String(ns.into()));
-                            }
-                            items.push(v);
-                        }
-                    }
-                    write_json(out, &envelope(json!({"items": items, "skipped": skipped})))?;
-                }
-                OutputFormat::Table => {
-                    let text = templates_table(&public.items, &private.items);
-                    out.write_all(text.as_bytes())?;
-                    write_skipped(out, skipped)?;
-                }
-            }
+        Fetched::Templates(list) => {
+            let lists = TemplateLists {
+                list,
+                refused: Vec::new(),
+            };
+            emit_templates(out, format, envelope, &lists)?;
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// Templates: JSON items carry `"namespace"`; a side the server refused
+/// (403/404) is named in `"unavailable"` (JSON) or a note under the table.
+fn emit_templates(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    envelope: impl Fn(Value) -> Value,
+    lists: &TemplateLists,
+) -> Result<(), OutputError> {
+    let entries = &lists.list.items;
+    let skipped = lists.list.skipped.len();
+    match format {
+        OutputFormat::Json => {
+            let mut items = Vec::new();
+            for e in entries {
+                let mut v = serde_json::to_value(&e.template)?;
+                if let Value::Object(m) = &mut v {
+                    let ns = if e.public { "public" } else { "private" };
+                    m.insert("namespace".into(), Value::String(ns.into()));
+                }
+                items.push(v);
+            }
+            let unavailable: Vec<String> = lists
+                .refused
+                .iter()
+                .map(|r| sanitize(r).into_owned())
+                .collect();
+            write_json(
+                out,
+                &envelope(json!({"items": items, "skipped": skipped, "unavailable": unavailable})),
+            )
+        }
+        OutputFormat::Table => {
+            out.write_all(templates_table(entries).as_bytes())?;
+            write_skipped(out, skipped)?;
+            for r in &lists.refused {
+                writeln!(
+                    out,
+                    "(not shown: {})",
+                    truncate(&sanitize(r), TABLE_WIDTH - 12)
+                )?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn emit_list<T: Serialize>(
@@ -227,53 +246,6 @@ fn write_skipped(out: &mut dyn Write, n: usize) -> io::Result<()> {
 
 // ------------------------------------------------------------------ tables
 
-/// Replace control and bidi-override characters so server text cannot drive
-/// the terminal.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
-            c if c.is_control() => '?',
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '?',
-            c => c,
-        })
-        .collect()
-}
-
-/// Display width in terminal columns.
-pub fn width(s: &str) -> usize {
-    Line::raw(s).width()
-}
-
-/// Cut `s` to at most `max` columns, ending in `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    let mut buf = [0u8; 4];
-    for c in s.chars() {
-        let cw = width(c.encode_utf8(&mut buf));
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
-}
-
-fn pad(s: &str, w: usize) -> String {
-    let mut out = s.to_string();
-    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
-    out
-}
-
 /// Render rows under headers within `max_width` columns: the widest columns
 /// shrink first (never below their header or 6 columns); if that is not
 /// enough, trailing columns are dropped. Cells are sanitised.
@@ -291,7 +263,7 @@ pub fn render_table_keeping(
 ) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| sanitize(c)).collect())
+        .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
         .collect();
     let mut ncols = headers.len();
     let natural: Vec<usize> = (0..ncols)
@@ -352,18 +324,17 @@ pub fn render_table_keeping(
     out
 }
 
+/// Cut to `max` columns with `…` (see [`crate::text::truncate`]).
+fn truncate(s: &str, max: usize) -> String {
+    crate::text::truncate(s, max, "…").into_owned()
+}
+
 fn table_or_empty(headers: &[&str], keep: &[usize], rows: Vec<Vec<String>>, noun: &str) -> String {
     if rows.is_empty() {
         format!("No {noun}.\n")
     } else {
         render_table_keeping(headers, keep, &rows, TABLE_WIDTH)
     }
-}
-
-fn date(ms: Option<i64>) -> String {
-    ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "-".into())
 }
 
 /// `N days left`, `<1 day left`, `expired`, `-` — like `lep workspace list`.
@@ -484,11 +455,16 @@ fn registries_table(items: &[Registry]) -> String {
     )
 }
 
-fn templates_table(public: &[Template], private: &[Template]) -> String {
+fn templates_table(entries: &[TemplateEntry]) -> String {
     let mut rows = Vec::new();
-    for (scope, list) in [("public", public), ("private", private)] {
-        let mut list: Vec<&Template> = list.iter().collect();
+    for public in [true, false] {
+        let mut list: Vec<&Template> = entries
+            .iter()
+            .filter(|e| e.public == public)
+            .map(|e| &e.template)
+            .collect();
         list.sort_by(|a, b| a.name().cmp(b.name()).then(a.id().cmp(b.id())));
+        let scope = if public { "public" } else { "private" };
         for t in list {
             rows.push(vec![
                 t.name().to_string(),
@@ -508,22 +484,6 @@ fn templates_table(public: &[Template], private: &[Template]) -> String {
         rows,
         "templates",
     )
-}
-
-/// Bytes as `117.7 MiB` (1024-based, one decimal), like `lep workspace status`.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// The activation state and, when not active, what to do about it.
@@ -625,7 +585,7 @@ fn kv_lines_except(kv: &[(&str, String)], uncut: Option<&str>) -> String {
     for (k, v) in kv {
         let key = pad(&format!("{k}:"), kw);
         let v = if Some(*k) == uncut {
-            sanitize(v)
+            sanitize(v).into_owned()
         } else {
             truncate(&sanitize(v), TABLE_WIDTH.saturating_sub(kw))
         };
@@ -791,19 +751,6 @@ mod tests {
     }
 
     #[test]
-    fn truncation() {
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 3), "abc");
-        assert_eq!(truncate("abc", 0), "");
-    }
-
-    #[test]
-    fn bytes_like_lep() {
-        assert_eq!(human_bytes(123_456_789), "117.7 MiB");
-        assert_eq!(human_bytes(12), "12 B");
-    }
-
-    #[test]
     fn expiry_labels() {
         let now = 1_000_000_000_000;
         assert_eq!(expires_label(None, now), "-");
@@ -841,5 +788,96 @@ mod tests {
         assert!(t.contains("not activated"));
         assert!(t.contains(paths::ACTIVATION_APPLY_URL), "{t}");
         assert!(t.contains("117.7 MiB"));
+    }
+
+    /// `lepdash get templates` and the dashboard's fetch answer a refused
+    /// side (403 or 404) the same way: the other side is shown, with a note;
+    /// both sides refused fails both.
+    #[tokio::test]
+    async fn a_refused_template_side_is_tolerated_as_in_the_dashboard() {
+        use secrecy::ExposeSecret;
+
+        let emu = crate::emulator::start(crate::emulator::EmulatorOptions::default())
+            .await
+            .unwrap();
+        let ws = &emu.workspaces()[0];
+        let token = emu.admin_token().expose_secret().to_string();
+        let client = Client::new(crate::api::ClientConfig::new(
+            ws.base_url.clone(),
+            emu.admin_token().clone(),
+        ))
+        .unwrap();
+        let get = |format: OutputFormat| {
+            let (client, token) = (client.clone(), token.clone());
+            async move {
+                let mut out = Vec::new();
+                let r = get(&client, ResourceKind::Templates, format, &token, &mut out).await;
+                r.map(|()| String::from_utf8(out).unwrap())
+            }
+        };
+        for (status, refused) in [("403", "private"), ("404", "public")] {
+            emu.set_faults(&format!("status={status},only=/templates/{refused}"))
+                .unwrap();
+            let kept = refused != "public";
+
+            // The dashboard's fetch.
+            let Fetched::Templates(list) =
+                crate::sync::fetch(&client, ResourceKind::Templates, &token)
+                    .await
+                    .unwrap()
+            else {
+                panic!("not templates")
+            };
+            assert!(!list.items.is_empty());
+            assert!(list.items.iter().all(|e| e.public == kept), "{status}");
+            assert_eq!(list.skipped.len(), 1, "{:?}", list.skipped);
+            assert!(list.skipped[0].starts_with(&format!("{refused} templates:")));
+
+            // `lepdash get templates -o json`.
+            let json: Value =
+                serde_json::from_str(&get(OutputFormat::Json).await.unwrap()).unwrap();
+            let items = json["items"].as_array().unwrap();
+            assert_eq!(items.len(), list.items.len(), "{json}");
+            let ns = if kept { "public" } else { "private" };
+            assert!(items.iter().all(|t| t["namespace"] == ns), "{json}");
+            assert_eq!(json["skipped"], 0);
+            let unavailable = json["unavailable"].as_array().unwrap();
+            assert_eq!(unavailable.len(), 1, "{json}");
+            assert_eq!(unavailable[0], Value::String(list.skipped[0].clone()));
+
+            // `lepdash get templates` (table).
+            let table = get(OutputFormat::Table).await.unwrap();
+            assert!(table.starts_with("NAME"), "{table}");
+            assert!(
+                table.contains(&format!("(not shown: {refused} templates:")),
+                "{table}"
+            );
+            assert_eq!(
+                table.lines().filter(|l| l.contains(ns)).count(),
+                items.len(),
+                "{table}"
+            );
+        }
+
+        // Both sides refused: both fail, with the same error.
+        emu.set_faults("status=403,only=/templates").unwrap();
+        let dash = crate::sync::fetch(&client, ResourceKind::Templates, &token).await;
+        assert!(matches!(dash, Err(ApiError::Forbidden(_))), "{dash:?}");
+        let one_shot = get(OutputFormat::Table).await;
+        assert!(
+            matches!(one_shot, Err(OutputError::Api(ApiError::Forbidden(_)))),
+            "{one_shot:?}"
+        );
+
+        // Another error on one side fails both too (only 403/404 are tolerated).
+        emu.set_faults("status=500,only=/templates/private")
+            .unwrap();
+        assert!(
+            crate::sync::fetch(&client, ResourceKind::Templates, &token)
+                .await
+                .is_err()
+        );
+        assert!(get(OutputFormat::Json).await.is_err());
+        emu.shutdown().await;
     }
 }

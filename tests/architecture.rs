@@ -144,7 +144,6 @@ fn ui_draws_without_the_network() {
 }
 
 #[test]
-#[ignore = "until part C lands (the emulator still takes its arguments from cli/clap)"]
 fn emulator_stands_alone() {
     assert_clean("src/emulator", &[], |src| names(src, EMULATOR));
 }
@@ -156,27 +155,9 @@ fn endpoint_paths_live_in_paths_rs() {
         endpoints.iter().any(|e| e == "/usersecrets"),
         "endpoints read from paths.rs: {endpoints:?}"
     );
-    assert_clean("src", &["src/api/paths.rs", FAULTS, SAMPLE], |src| {
+    assert_clean("src", &["src/api/paths.rs"], |src| {
         path_literals(src, &endpoints)
     });
-}
-
-/// The fault-spec parser's help spells `only=/usersecrets` (part C splits
-/// that file); the sample data spells URLs (part C moves it to tests/support).
-const FAULTS: &str = "src/emulator/faults.rs";
-const SAMPLE: &str = "src/app/sample.rs";
-
-#[test]
-#[ignore = "until part C lands (emulator/faults.rs help texts spell endpoint paths)"]
-fn endpoint_paths_live_in_paths_rs_pending() {
-    let endpoints = endpoints();
-    for f in [FAULTS, SAMPLE] {
-        let path = root().join(f);
-        if path.exists() {
-            let v = path_literals(&read(&path), &endpoints);
-            assert!(v.is_empty(), "{f}:\n{}", v.join("\n"));
-        }
-    }
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! A write leaves only as one `SyncCmd::Mutate`; the lists change only when
 //! the sync task refetches them, so after a failure the data is as before.
 
-use lepdash::app::sample::{code, ctrl, key, typed};
+#[path = "support/sample.rs"]
+mod sample;
+
+use sample::{code, ctrl, key, typed};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,11 +16,11 @@ use lepdash::api::types::{
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::forms::{Destructive, FieldId, FormKind};
 use lepdash::app::manage::OUTCOME_UNKNOWN;
-use lepdash::app::sample::{self, NOW_MS};
 use lepdash::app::{Effect, Model, Msg, Overlay, ToastLevel, update};
 use lepdash::protocol::{Fetched, Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use sample::NOW_MS;
 use secrecy::{ExposeSecret, SecretString};
 
 const CANARY_VALUE: &str = "canary-secret-value-5b1d";

@@ -1,17 +1,20 @@
 //! Behaviour of the pure reducer: keys, sync events, ticks, effects.
 
-use lepdash::app::sample::{code, ctrl, key, typed};
+#[path = "support/sample.rs"]
+mod sample;
+
+use sample::{code, ctrl, key, typed};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use lepdash::api::types::{ActivationState, Listed, Secret, Visibility, WorkspaceState};
 use lepdash::api::{ApiError, ServerMessage};
-use lepdash::app::sample::{self, DAY, NOW_MS};
 use lepdash::app::{
     Action, BannerKind, Effect, Model, Msg, Overlay, Problem, ToastLevel, initial_effects, update,
 };
 use lepdash::protocol::{Fetched, Mutation, ResourceKind, SyncCmd, SyncEvent};
+use sample::{DAY, NOW_MS};
 use secrecy::ExposeSecret;
 
 fn loaded() -> Model {

@@ -9,14 +9,16 @@
 //!   it is sent: after a write that carried it, no field still holds it, and
 //!   the screen never shows it unless the user explicitly revealed it.
 
-use lepdash::app::sample::key;
+#[path = "support/sample.rs"]
+mod sample;
+
+use sample::key;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::forms::Display;
-use lepdash::app::sample;
 use lepdash::app::{Effect, Model, Msg, Overlay, update};
 use lepdash::protocol::{Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
 use proptest::prelude::*;

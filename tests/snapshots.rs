@@ -2,19 +2,22 @@
 //! and 120x40, plus colour assertions where meaning depends on colour.
 //! Fixture data is the deterministic sample set at a fixed "now".
 
-use lepdash::app::sample::{code, ctrl, key};
+#[path = "support/sample.rs"]
+mod sample;
+
+use sample::{code, ctrl, key};
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use lepdash::api::types::{ActivationState, Listed, Secret, WorkspaceState};
 use lepdash::api::{ApiError, ServerMessage};
-use lepdash::app::sample::{self, DAY, HOUR, NOW_MS};
 use lepdash::app::{Model, ModelInit, Msg, ThemeName, update};
 use lepdash::protocol::{Fetched, ResourceKind, SyncEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
+use sample::{DAY, HOUR, NOW_MS};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+pub mod names;
 pub mod paths;
 pub mod types;
 

@@ -1,9 +1,11 @@
 //! Pure text helpers shared by the reducer and the renderer: relative times,
-//! dates, byte sizes, case folding for the filter, wrapping and truncation.
-//! No clock reads: every function takes "now" explicitly.
+//! dates, sizes and numbers, case folding for the filter. Width, cutting,
+//! wrapping, byte sizes and dates are the one copy in [`crate::text`]
+//! (re-exported here). No clock reads: every function takes "now" explicitly.
 
-use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use crate::text::{date, datetime, human_bytes as bytes_1024, truncate, width, wrap};
 
 /// Epoch milliseconds of a `SystemTime` (negative before 1970).
 pub fn ms_of(t: SystemTime) -> i64 {
@@ -90,45 +92,14 @@ pub fn countdown(now: SystemTime, t: SystemTime) -> String {
     }
 }
 
-/// `2026-11-28` (UTC) of epoch ms; `-` when out of range.
-pub fn date(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(ts) => ts.strftime("%Y-%m-%d").to_string(),
-        Err(_) => "-".to_string(),
-    }
-}
-
-/// `2026-11-28 14:03 UTC` of epoch ms.
-pub fn datetime(ms: i64) -> String {
-    match jiff::Timestamp::from_millisecond(ms) {
-        Ok(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        Err(_) => "-".to_string(),
-    }
-}
-
 /// A build time string such as `2026-07-01T00:00:00Z` shown as
 /// `2026-07-01 00:00 UTC`; anything unparsable is shown as it came.
 pub fn build_time(text: &str) -> String {
     match text.parse::<jiff::Timestamp>() {
-        Ok(ts) => ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        Ok(ts) => crate::text::timestamp_minutes(ts),
         Err(_) if text.is_empty() => "-".to_string(),
         Err(_) => text.to_string(),
     }
-}
-
-/// 1024-based size with one decimal: `117.7 MiB`, `512 B`.
-pub fn bytes_1024(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// MiB as a readable size: `512 MiB`, `32 GiB`, `1.5 TiB`.
@@ -217,67 +188,6 @@ pub fn match_ranges(text: &str, needle_folded: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Display width in terminal columns, counting every char as one column.
-/// Good enough for the ids, names and emails the dashboard shows; the
-/// renderer clips by real width anyway.
-pub fn width(text: &str) -> usize {
-    text.chars().count()
-}
-
-/// Cut `text` to `max` columns, ending with `ellipsis` when cut.
-pub fn truncate<'a>(text: &'a str, max: usize, ellipsis: &str) -> Cow<'a, str> {
-    if width(text) <= max {
-        return Cow::Borrowed(text);
-    }
-    let keep = max.saturating_sub(width(ellipsis));
-    if keep == 0 {
-        return Cow::Owned(text.chars().take(max).collect());
-    }
-    let mut out: String = text.chars().take(keep).collect();
-    out.push_str(ellipsis);
-    Cow::Owned(out)
-}
-
-/// Greedy word wrap to `max` columns; words longer than a line are split.
-pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut line_w = 0;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let mut word = word.to_string();
-        loop {
-            let w = width(&word);
-            let needed = if line_w == 0 { w } else { line_w + 1 + w };
-            if needed <= max {
-                if line_w > 0 {
-                    line.push(' ');
-                }
-                line.push_str(&word);
-                line_w = needed;
-                break;
-            }
-            if line_w > 0 {
-                lines.push(std::mem::take(&mut line));
-                line_w = 0;
-                continue;
-            }
-            // A single word longer than the line: hard split.
-            let head: String = word.chars().take(max).collect();
-            let tail: String = word.chars().skip(max).collect();
-            lines.push(head);
-            if tail.is_empty() {
-                break;
-            }
-            word = tail;
-        }
-    }
-    if line_w > 0 || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,13 +244,5 @@ mod tests {
         assert_eq!(match_ranges("HF_Token hf", "hf"), vec![(0, 2), (9, 11)]);
         assert_eq!(match_ranges("ÄBC", "äb"), vec![(0, 3)]);
         assert!(match_ranges("abc", "").is_empty());
-    }
-
-    #[test]
-    fn wrapping_and_truncation() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(truncate("abcdef", 4, "…"), "abc…");
-        assert_eq!(truncate("abc", 4, "…"), "abc");
     }
 }

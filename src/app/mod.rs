@@ -15,8 +15,6 @@ pub mod layout;
 pub mod manage;
 pub mod palette;
 pub mod resource;
-#[doc(hidden)]
-pub mod sample;
 mod update;
 pub mod view;
 

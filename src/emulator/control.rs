@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::error::{HttpError, parse_body};
-use super::faults::FaultConfig;
+use super::fault_spec::FaultConfig;
 use super::state::{Shared, now_ms};
 use crate::api::paths;
 use crate::api::types::*;

@@ -70,6 +70,7 @@
 //! | `hang=DUR` | the request hangs for `DUR`, then answers normally (set a short client timeout to see a timeout) |
 //! | `rate-limit=N` or `rate-limit=R` | 429 `TooManyRequests` every Nth matching request (N ≥ 1 integer) or with probability R (a number with a `.`) |
 //! | `retry-after=S` | the `Retry-After` seconds of those 429s (default 1; requires `rate-limit`) |
+//! | `status=N` | every matching request is answered N (400–599) with the Lepton error body of that status (403 `StatusForbidden`, 404 `ResourceNotFound`, …); not applied |
 //! | `error-rate=R` | with probability R, 503 or 500 `InternalFailure`; the request is not applied |
 //! | `malformed[=R]` | with probability R (default 1), a 2xx answer's body becomes `{"broken` (status kept) |
 //! | `truncate[=R]` | with probability R (default 1), a 2xx body is cut in half under its full `Content-Length` and the connection dropped |
@@ -85,6 +86,7 @@
 mod activity;
 mod control;
 mod error;
+mod fault_spec;
 mod faults;
 mod listener;
 mod routes;
@@ -98,16 +100,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::serve::ListenerExt;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 use tokio::task::JoinHandle;
 
 pub use error::EmulatorError;
-pub use faults::{FaultConfig, RateLimit};
+pub use fault_spec::{FaultConfig, RateLimit};
 
-use crate::api::paths;
 use crate::api::types::ActivationState;
-use crate::cli::EmulatorArgs;
 use state::{Shared, gen_token, now_ms};
 
 /// How to start the emulator.
@@ -232,6 +232,11 @@ impl EmulatorHandle {
         let cfg = FaultConfig::parse(spec)?;
         self.shared.set_faults(cfg);
         Ok(())
+    }
+
+    /// The fault config in force (its `Display` is the canonical SPEC).
+    pub fn faults(&self) -> FaultConfig {
+        self.shared.faults().cfg.clone()
     }
 
     /// Remove every fault.
@@ -380,73 +385,4 @@ pub async fn start(opts: EmulatorOptions) -> Result<EmulatorHandle, EmulatorErro
         server: Some(server),
         activity,
     })
-}
-
-/// `lepdash emulator`: serve in the foreground until Ctrl-C or SIGTERM,
-/// after printing each workspace's BASE URL and how to log in with `lep`.
-pub async fn run_cli(args: EmulatorArgs) -> color_eyre::Result<()> {
-    let handle = start(EmulatorOptions {
-        listen: args.listen,
-        data_dir: args.data,
-        admin_token: args.token,
-        faults: args.fault,
-        demo_activity: false,
-    })
-    .await?;
-    let token = handle.admin_token().expose_secret().to_string();
-    println!("Lepton API emulator listening on {}", handle.origin());
-    println!();
-    for w in handle.workspaces() {
-        println!(
-            "  {:<8} {:<26} {:<14} {}",
-            w.id,
-            w.display_name,
-            w.activation.as_str(),
-            w.base_url
-        );
-    }
-    println!();
-    println!("Admin token (valid in every workspace): {token}");
-    println!();
-    for w in handle.workspaces() {
-        println!("  lep login -c {}:{} -u {}", w.id, token, w.base_url);
-    }
-    println!();
-    println!("Faults: {}", handle.shared.faults().cfg);
-    println!(
-        "Control: {}{} (GET/POST), {}{}, POST {}{}",
-        handle.origin(),
-        paths::CONTROL_FAULTS,
-        handle.origin(),
-        paths::CONTROL_HEALTH,
-        handle.origin(),
-        paths::CONTROL_ACTIVATION
-    );
-    println!("Press Ctrl-C to stop.");
-    wait_for_signal().await;
-    println!("Stopping.");
-    handle.shutdown().await;
-    Ok(())
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

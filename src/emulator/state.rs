@@ -18,7 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
 use super::error::HttpError;
-use super::faults::{FaultConfig, FaultState};
+use super::fault_spec::{FaultConfig, FaultState};
 use crate::api::paths;
 use crate::api::types::*;
 

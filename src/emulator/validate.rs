@@ -1,20 +1,7 @@
 //! Server-side validation rules (the API's, as the emulator serves them).
 //! Each returns the message of a 400 `ValidationError`.
 
-/// Names the official CLI reserves (0.47.1 and 0.27.x sets).
-pub const RESERVED_SECRET_NAMES: &[&str] = &[
-    "LEPTON_WORKSPACE_ID",
-    "LEPTON_DEPLOYMENT_NAME",
-    "LEPTON_JOB_NAME",
-    "LEPTON_RESOURCE_ACCELERATOR_TYPE",
-    "LEPTON_WORKSPACE_ORIGIN_URL",
-    "LEPTON_PHOTON_NAME",
-    "LEPTON_PHOTON_ID",
-    "LEPTON_CLASSIC",
-];
-
-/// The one `lepton_`-prefixed name the CLI itself creates.
-pub const ALLOWED_LEPTON_NAME: &str = "LEPTON_WORKSPACE_TOKEN";
+use crate::api::names::{has_reserved_secret_prefix, is_reserved_secret_name};
 
 /// Secret names: `^[A-Za-z_.-][A-Za-z0-9._-]*$`, 1–253 characters, not
 /// reserved, not starting with `lepton_` in any case (except
@@ -42,10 +29,10 @@ pub fn secret_name(name: &str) -> Result<(), String> {
     if name == "." || name == ".." {
         return Err(format!("invalid secret name {name:?}"));
     }
-    if RESERVED_SECRET_NAMES.contains(&name) {
+    if is_reserved_secret_name(name) {
         return Err(format!("{name} is a reserved name"));
     }
-    if name != ALLOWED_LEPTON_NAME && name.to_ascii_lowercase().starts_with("lepton_") {
+    if has_reserved_secret_prefix(name) {
         return Err(format!(
             "environment variable names are not allowed to start with lepton_ \
              (both lower and upper cases):{name}"

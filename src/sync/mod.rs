@@ -7,7 +7,10 @@
 //! starts what is due, then sleeps until the next due time, a command, or a
 //! finished request. Nothing spins.
 
+pub mod fetch;
 pub mod schedule;
+
+pub use fetch::fetch;
 
 // The messages this task speaks live in `crate::protocol` (shared with the
 // reducer, which must not name this module); re-exported for the task's
@@ -20,7 +23,6 @@ use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::api::types::{Listed, Template, TemplateNs};
 use crate::api::{ApiError, Client, ClientConfig};
 use schedule::{Outcome, Request, Schedule, ScheduleConfig};
 
@@ -354,79 +356,6 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-/// One fetch of `kind`. `token` is the plaintext the client uses (to find its
-/// own record in the token list).
-pub async fn fetch(client: &Client, kind: ResourceKind, token: &str) -> Result<Fetched, ApiError> {
-    match kind {
-        ResourceKind::Status => {
-            let (info, resolver) = tokio::join!(client.workspace(), client.resolver());
-            let info = info?;
-            let resolver = match resolver {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    tracing::info!(error = %e, "resolver unavailable");
-                    None
-                }
-            };
-            Ok(Fetched::Status { info, resolver })
-        }
-        ResourceKind::Members => client.members().await.map(Fetched::Members),
-        ResourceKind::Tokens => {
-            let list = client.tokens().await?;
-            let own_id = list
-                .items
-                .iter()
-                .find(|t| t.matches_plaintext(token))
-                .map(|t| t.id.clone());
-            Ok(Fetched::Tokens { list, own_id })
-        }
-        ResourceKind::Secrets => client.secrets().await.map(Fetched::Secrets),
-        ResourceKind::Registries => client.registries().await.map(Fetched::Registries),
-        ResourceKind::Templates => {
-            let (public, private) = tokio::join!(
-                client.templates(TemplateNs::Public),
-                client.templates(TemplateNs::Private)
-            );
-            merge_templates(public, private).map(Fetched::Templates)
-        }
-    }
-}
-
-/// Public rows first, then private. One side missing for lack of permission
-/// or support (403/404) still shows the other, with a note; any other error,
-/// or both sides refused, fails the whole list.
-fn merge_templates(
-    public: Result<Listed<Template>, ApiError>,
-    private: Result<Listed<Template>, ApiError>,
-) -> Result<Listed<TemplateEntry>, ApiError> {
-    let soft = |r: &Result<Listed<Template>, ApiError>| {
-        matches!(r, Err(ApiError::Forbidden(_) | ApiError::NotFound(_)))
-    };
-    if soft(&public) && soft(&private) {
-        return public.map(|_| Listed::default());
-    }
-    let mut out = Listed::default();
-    for (is_public, side) in [(true, public), (false, private)] {
-        let label = if is_public { "public" } else { "private" };
-        match side {
-            Ok(list) => {
-                out.items
-                    .extend(list.items.into_iter().map(|template| TemplateEntry {
-                        public: is_public,
-                        template,
-                    }));
-                out.skipped
-                    .extend(list.skipped.into_iter().map(|s| format!("{label} {s}")));
-            }
-            Err(e @ (ApiError::Forbidden(_) | ApiError::NotFound(_))) => {
-                out.skipped.push(format!("{label} templates: {e}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(out)
-}
-
 /// Run one write. Never retried.
 pub async fn run_mutation(client: &Client, m: Mutation) -> Result<MutationOutput, ApiError> {
     match m {
@@ -469,45 +398,6 @@ pub async fn run_mutation(client: &Client, m: Mutation) -> Result<MutationOutput
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ServerMessage;
-
-    fn list(names: &[&str]) -> Listed<Template> {
-        let mut l = Listed::default();
-        for n in names {
-            let mut t = Template::default();
-            t.metadata.name = Some((*n).to_string());
-            l.items.push(t);
-        }
-        l
-    }
-
-    fn forbidden() -> ApiError {
-        ApiError::Forbidden(ServerMessage::default())
-    }
-
-    #[test]
-    fn templates_merge_public_first() {
-        let m = merge_templates(Ok(list(&["mpi"])), Ok(list(&["mine"]))).unwrap();
-        let rows: Vec<_> = m
-            .items
-            .iter()
-            .map(|e| (e.public, e.template.name()))
-            .collect();
-        assert_eq!(rows, [(true, "mpi"), (false, "mine")]);
-    }
-
-    #[test]
-    fn one_forbidden_side_keeps_the_other() {
-        let m = merge_templates(Ok(list(&["mpi"])), Err(forbidden())).unwrap();
-        assert_eq!(m.items.len(), 1);
-        assert!(m.skipped[0].starts_with("private templates:"));
-        assert!(merge_templates(Err(forbidden()), Err(forbidden())).is_err());
-        let e = merge_templates(
-            Ok(list(&[])),
-            Err(ApiError::Timeout(Duration::from_secs(1))),
-        );
-        assert!(matches!(e, Err(ApiError::Timeout(_))));
-    }
 
     #[tokio::test]
     async fn sync_with_no_targets_idles_until_shutdown() {

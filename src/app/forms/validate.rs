@@ -10,17 +10,8 @@ use jiff::tz::TimeZone;
 
 use crate::api::types::{Member, MemberStatus, Role};
 
-/// Secret names the CLI refuses before any HTTP (exact, case-sensitive).
-pub const RESERVED_SECRET_NAMES: [&str; 5] = [
-    "LEPTON_WORKSPACE_ID",
-    "LEPTON_DEPLOYMENT_NAME",
-    "LEPTON_JOB_NAME",
-    "LEPTON_RESOURCE_ACCELERATOR_TYPE",
-    "LEPTON_WORKSPACE_ORIGIN_URL",
-];
-
-/// The one `lepton_`-prefixed name the service accepts (the CLI creates it).
-pub const ALLOWED_LEPTON_SECRET: &str = "LEPTON_WORKSPACE_TOKEN";
+pub use crate::api::names::{ALLOWED_LEPTON_SECRET, RESERVED_SECRET_NAMES};
+use crate::api::names::{has_reserved_secret_prefix, is_reserved_secret_name};
 
 /// Longest secret name (Kubernetes key rules).
 pub const MAX_SECRET_NAME_LEN: usize = 253;
@@ -180,14 +171,12 @@ pub fn validate_secret_name_syntax(name: &str) -> Result<(), FieldError> {
     if !first_ok || !rest_ok {
         return Err(FieldError::SecretNameChars);
     }
-    if RESERVED_SECRET_NAMES.contains(&name) {
+    if is_reserved_secret_name(name) {
         return Err(FieldError::ReservedSecretName {
             name: name.to_string(),
         });
     }
-    // ASCII-only at this point, so a byte slice is a char boundary.
-    if name != ALLOWED_LEPTON_SECRET && name.len() >= 7 && name[..7].eq_ignore_ascii_case("lepton_")
-    {
+    if has_reserved_secret_prefix(name) {
         return Err(FieldError::ReservedSecretPrefix);
     }
     Ok(())

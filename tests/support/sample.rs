@@ -1,5 +1,10 @@
 //! Realistic sample data at a fixed "now", for tests, snapshots and
-//! benchmarks (deterministic: nothing here reads the clock).
+//! benchmarks (deterministic: nothing here reads the clock). Not part of the
+//! library: test binaries include it with `#[path = "support/sample.rs"] mod
+//! sample;`, the bench with `#[path = "../tests/support/sample.rs"]`.
+
+// Each including binary uses a different part.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -7,14 +12,14 @@ use std::time::{Duration, SystemTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
-use crate::api::types::{
+use lepdash::api::types::{
     ActivationState, Features, Listed, Member, MemberStatus, Metadata, QuotaAmount, Registry,
     RegistrySpec, Resolver, ResourceQuota, Role, Secret, Shape, Template, TemplateSpec,
     TemplateStatus, Token, Visibility, WorkloadType, Workloads, WorkspaceInfo, WorkspaceState,
 };
-use crate::protocol::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
+use lepdash::protocol::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
 
-use super::{Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
+use lepdash::app::{Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
 
 /// A key press of a character (Shift for upper case), as crossterm reports it.
 pub fn key(c: char) -> Msg {
