@@ -4,6 +4,7 @@ pub mod client;
 pub mod error;
 pub mod paths;
 pub mod types;
+pub mod workloads;
 
 pub use client::{Client, ClientConfig};
 pub use error::{ApiError, ServerMessage};
