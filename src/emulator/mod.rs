@@ -91,6 +91,7 @@ mod routes;
 mod seed;
 mod state;
 mod validate;
+mod workloads;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
