@@ -110,6 +110,18 @@ async fn legacy_family_serves_endpoints_and_pods_from_deployments() {
             .as_deref(),
         Some("203.0.113.21")
     );
+    // One call fills in the legacy pods' IPs from their replicas.
+    let mut filled = pods.items.clone();
+    assert_eq!(
+        c.fill_pod_addresses(&mut filled).await,
+        2,
+        "the stopped pod is skipped"
+    );
+    let marcus = filled.iter().find(|p| p.name == "dev-marcus").unwrap();
+    assert_eq!(
+        marcus.ssh_command().as_deref(),
+        Some("ssh -p 31022 root@203.0.113.21")
+    );
     let stopped = pods
         .items
         .iter()
@@ -208,6 +220,12 @@ async fn new_family_serves_endpoints_and_devpods() {
     assert_eq!(
         priya.ssh_command().as_deref(),
         Some("ssh -p 30122 root@198.51.100.8")
+    );
+    let mut copy = pods.items.clone();
+    assert_eq!(
+        c.fill_pod_addresses(&mut copy).await,
+        0,
+        "new-family pods carry their IP"
     );
     let alex = pods.items.iter().find(|p| p.name == "dev-alex").unwrap();
     assert!(alex.stopped && alex.ssh_command().is_none());

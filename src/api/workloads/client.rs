@@ -23,6 +23,10 @@ pub const MAX_JOB_PAGES: u32 = 50;
 /// At most this many jobs are kept by [`Client::jobs`].
 pub const MAX_JOBS: usize = 10_000;
 
+/// At most this many legacy pods get their IP looked up by
+/// [`Client::fill_pod_addresses`].
+pub const MAX_POD_IP_LOOKUPS: usize = 32;
+
 /// True when an error means "this workspace has no such route" (404): show
 /// "not available" on that view only.
 pub fn not_available(e: &ApiError) -> bool {
@@ -258,6 +262,41 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Fill in the public IP of legacy pods, which `/deployments` does not
+    /// carry: one `GET /deployments/<name>/replicas` per running legacy pod
+    /// (the pod's single replica holds it), at most [`MAX_POD_IP_LOOKUPS`]
+    /// pods, 4 at a time. New-family pods already have it and are skipped; a
+    /// failed lookup leaves that pod without an IP. Returns the lookups made.
+    pub async fn fill_pod_addresses(&self, pods: &mut [PodView]) -> usize {
+        use futures::StreamExt;
+        let wanted: Vec<(usize, String)> = pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.family == RouteFamily::Legacy && !p.stopped && p.public_ip.is_none())
+            .map(|(i, p)| (i, p.id.clone()))
+            .take(MAX_POD_IP_LOOKUPS)
+            .collect();
+        let n = wanted.len();
+        let found: Vec<(usize, Option<String>)> = futures::stream::iter(wanted)
+            .map(|(i, id)| async move {
+                let ip = self.deployment_replicas(&id).await.ok().and_then(|l| {
+                    l.items
+                        .into_iter()
+                        .find_map(|r| r.status.and_then(|s| s.public_ip))
+                });
+                (i, ip)
+            })
+            .buffered(4)
+            .collect()
+            .await;
+        for (i, ip) in found {
+            if let Some(p) = pods.get_mut(i) {
+                p.public_ip = ip;
+            }
+        }
+        n
     }
 
     /// One endpoint by name, in the view shape, from the family's route.

@@ -31,8 +31,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use client::{
-    JOB_PAGE_SIZE, JobList, JobsPage, MAX_JOB_PAGES, MAX_JOBS, NodeGroupNodes, WorkloadSet,
-    decode_jobs_page, not_available,
+    JOB_PAGE_SIZE, JobList, JobsPage, MAX_JOB_PAGES, MAX_JOBS, MAX_POD_IP_LOOKUPS, NodeGroupNodes,
+    WorkloadSet, decode_jobs_page, not_available,
 };
 pub use view::{EndpointView, JUPYTER_PORT, PodView, PortMapping, SSH_PORT, TCP_PORT};
 

@@ -172,8 +172,8 @@ pub struct PodView {
     pub image: Option<String>,
     /// Stopped by its owner (`spec.stopped`, or zero replicas on legacy).
     pub stopped: bool,
-    /// New family only; a legacy pod's IP is on its replica
-    /// (`Client::deployment_replicas`).
+    /// Sent by the new family; a legacy pod's IP is on its replica
+    /// (`Client::fill_pod_addresses` fills it in).
     pub public_ip: Option<String>,
     /// Only mappings with a host port.
     pub ports: Vec<PortMapping>,
