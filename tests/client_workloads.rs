@@ -753,3 +753,89 @@ async fn workspace_counts_and_integer_fields_on_the_wire() {
     }
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn list_faults_reach_the_workload_lists() {
+    let h = emu().await;
+    let c = admin(&h, "demo");
+    h.set_faults("unknown-enums,bad-items=2,only=/jobs|/deployments|/dedicated-node-groups")
+        .unwrap();
+    let jobs = c.jobs(&JobQuery::default()).await.unwrap();
+    assert_eq!(jobs.jobs.items.len(), 14);
+    assert_eq!(
+        jobs.jobs.skipped.len(),
+        2,
+        "bad items are skipped and counted"
+    );
+    assert!(jobs.jobs.items.iter().all(|j| {
+        j.state() == Some(&JobState::Unknown("Hibernating".into()))
+            && j.state_class() == StateClass::Attention
+    }));
+    let set = c.workloads(None).await;
+    let eps = set.endpoints.unwrap();
+    assert_eq!(eps.skipped.len(), 2);
+    assert!(eps.items.iter().all(|e| e.state_text() == "Hibernating"));
+    let groups = c.node_groups_with_nodes().await.unwrap();
+    assert_eq!(groups.skipped.len(), 2);
+    assert_eq!(
+        groups.items[0].group.spec.node_mode.as_deref(),
+        Some("mystery-node")
+    );
+    // Nodes with an unknown status are not usable; shown as sent.
+    let nodes = groups.items[0].nodes.as_ref().unwrap();
+    assert!(nodes.items.iter().all(|n| !n.is_usable()));
+    assert_eq!(
+        nodes.items[0].status.as_ref().unwrap().status,
+        ["Quarantined"]
+    );
+
+    // big-lists: the job walk crosses several pages.
+    h.set_faults("big-lists=500,only=/jobs").unwrap();
+    let big = c.jobs(&JobQuery::default()).await.unwrap();
+    assert_eq!(big.jobs.items.len(), 514);
+    assert_eq!(
+        big.pages as usize,
+        514usize.div_ceil(JOB_PAGE_SIZE as usize) + 1
+    );
+    assert!(!big.truncated);
+    h.clear_faults();
+    h.shutdown().await;
+}
+
+/// A server with endless pages: the walk stops at the caps and says so.
+#[tokio::test]
+async fn job_walk_stops_at_the_caps() {
+    use axum::extract::Query;
+    use axum::routing::get;
+    use std::collections::HashMap;
+    let app = axum::Router::new().route(
+        "/api/v2/workspaces/w/jobs",
+        get(|Query(q): Query<HashMap<String, String>>| async move {
+            let page = q.get("page").cloned().unwrap_or_default();
+            let size: usize = q
+                .get("page_size")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(10);
+            let jobs: Vec<Value> = (0..size)
+                .map(|i| json!({"metadata": {"id": format!("p{page}-{i}")}, "status": {}}))
+                .collect();
+            axum::Json(json!({ "jobs": jobs }))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let c = Client::new(ClientConfig::new(
+        format!("http://{addr}/api/v2/workspaces/w"),
+        SecretString::from("t".to_string()),
+    ))
+    .unwrap();
+    let l = c.jobs(&JobQuery::default()).await.unwrap();
+    assert!(l.truncated);
+    assert_eq!(l.pages, MAX_JOB_PAGES);
+    assert_eq!(
+        l.jobs.items.len(),
+        MAX_JOBS.min((MAX_JOB_PAGES * JOB_PAGE_SIZE) as usize)
+    );
+    server.abort();
+}

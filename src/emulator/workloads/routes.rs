@@ -94,6 +94,94 @@ fn json_ok<T: serde::Serialize>(body: &T) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
+/// Which workload list a response is, for the list faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Deployments,
+    Endpoints,
+    DevPods,
+    Jobs,
+    NodeGroups,
+    Nodes,
+}
+
+/// Apply the list faults (`unknown-enums`, `bad-items`, `big-lists`) of the
+/// current fault config to a workload list, as the fault middleware does for
+/// the other lists: unknown states (`Hibernating`, node status
+/// `Quarantined`, node mode `mystery-node`), undecodable items spread through
+/// the list, and generated copies of the first item appended. `/workspace`
+/// counts are not raised for these.
+fn decorate(s: &Shared, suffix: &str, kind: Kind, items: &mut Vec<Value>) {
+    let faults = s.faults();
+    let cfg = &faults.cfg;
+    if !cfg.matches(suffix) {
+        return;
+    }
+    let chance = |r: f64| r >= 1.0 || (r > 0.0 && fastrand::f64() < r);
+    if cfg.unknown_enums > 0.0 {
+        for it in items.iter_mut() {
+            if !chance(cfg.unknown_enums) {
+                continue;
+            }
+            let (ptrs, val): (&[&str], Value) = match kind {
+                Kind::Deployments => (&["/status/state", "/status/phase"], json!("Hibernating")),
+                Kind::Endpoints | Kind::DevPods | Kind::Jobs => {
+                    (&["/status/state"], json!("Hibernating"))
+                }
+                Kind::NodeGroups => (&["/spec/node_mode"], json!("mystery-node")),
+                Kind::Nodes => (&["/status/status"], json!(["Quarantined"])),
+            };
+            for p in ptrs {
+                if let Some(x) = it.pointer_mut(p) {
+                    *x = val.clone();
+                }
+            }
+        }
+    }
+    if cfg.big_lists > 0 {
+        if let Some(first) = items.first().cloned() {
+            let base = first
+                .pointer("/metadata/name")
+                .or_else(|| first.pointer("/metadata/id"))
+                .and_then(Value::as_str)
+                .unwrap_or("item")
+                .to_string();
+            items.reserve(cfg.big_lists);
+            for i in 0..cfg.big_lists {
+                let mut copy = first.clone();
+                let name = Value::from(format!("{base}-bulk-{i}"));
+                for p in ["/metadata/name", "/metadata/id"] {
+                    if let Some(x) = copy.pointer_mut(p) {
+                        *x = name.clone();
+                    }
+                }
+                items.push(copy);
+            }
+        }
+    }
+    if cfg.bad_items > 0 {
+        let n = cfg.bad_items;
+        let step = (items.len() / n).max(1);
+        for i in 0..n {
+            let at = (i * step + i).min(items.len());
+            items.insert(
+                at,
+                json!({"metadata": "not-an-object", "spec": [], "status": 7}),
+            );
+        }
+    }
+}
+
+/// A list answer with the list faults applied.
+fn list_answer<T: serde::Serialize>(s: &Shared, suffix: &str, kind: Kind, items: &[T]) -> Response {
+    let mut values: Vec<Value> = items
+        .iter()
+        .filter_map(|x| serde_json::to_value(x).ok())
+        .collect();
+    decorate(s, suffix, kind, &mut values);
+    json_ok(&values)
+}
+
 fn family(w: &Ws) -> RouteFamily {
     RouteFamily::from_features(w.info.features.as_ref())
 }
@@ -576,7 +664,12 @@ async fn list_deployments(State(s): St, Path(ws): Path<String>, headers: HeaderM
         .map(|e| legacy_endpoint(&w.id, e))
         .collect();
     list.extend(w.workloads.pods.iter().map(legacy_pod));
-    Ok(json_ok(&list))
+    Ok(list_answer(
+        &s,
+        paths::DEPLOYMENTS,
+        Kind::Deployments,
+        &list,
+    ))
 }
 
 async fn get_deployment(
@@ -709,7 +802,7 @@ async fn list_endpoints(State(s): St, Path(ws): Path<String>, headers: HeaderMap
         .iter()
         .map(|e| new_endpoint(&w.id, e))
         .collect();
-    Ok(json_ok(&list))
+    Ok(list_answer(&s, paths::ENDPOINTS, Kind::Endpoints, &list))
 }
 
 async fn get_endpoint(
@@ -757,7 +850,7 @@ async fn list_devpods(State(s): St, Path(ws): Path<String>, headers: HeaderMap) 
     w.authorize(&headers, Need::Read, now_ms())?;
     require(w, RouteFamily::New)?;
     let list: Vec<DevPod> = w.workloads.pods.iter().map(new_devpod).collect();
-    Ok(json_ok(&list))
+    Ok(list_answer(&s, paths::DEVPODS, Kind::DevPods, &list))
 }
 
 async fn get_devpod(
@@ -891,18 +984,20 @@ async fn list_jobs(
     let store = s.store();
     let w = store.ws(&ws)?;
     w.authorize(&headers, Need::Read, now_ms())?;
-    let matching: Vec<&Job> = w
+    let mut matching: Vec<Value> = w
         .workloads
         .jobs
         .iter()
         .filter(|j| mode_admits(mode, j) && job_matches(j, &pairs))
+        .filter_map(|j| serde_json::to_value(j).ok())
         .collect();
+    decorate(&s, paths::JOBS, Kind::Jobs, &mut matching);
     if page.is_none() && page_size.is_none() {
         return Ok(json_ok(&matching));
     }
     let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).min(MAX_PAGE_SIZE);
     let start = (page.unwrap_or(1) - 1).saturating_mul(size);
-    let slice: Vec<&Job> = matching.into_iter().skip(start).take(size).collect();
+    let slice: Vec<Value> = matching.into_iter().skip(start).take(size).collect();
     Ok(json_ok(&json!({ "jobs": slice })))
 }
 
@@ -1011,7 +1106,7 @@ async fn list_node_groups(State(s): St, Path(ws): Path<String>, headers: HeaderM
     let w = store.ws(&ws)?;
     w.authorize(&headers, Need::Read, now_ms())?;
     let list: Vec<&NodeGroup> = w.workloads.node_groups.iter().map(|g| &g.group).collect();
-    Ok(json_ok(&list))
+    Ok(list_answer(&s, paths::NODE_GROUPS, Kind::NodeGroups, &list))
 }
 
 async fn get_node_group(
@@ -1061,7 +1156,8 @@ async fn node_group_nodes(
                     .is_none_or(|gpu| gpu.allocated == 0)
         })
         .collect();
-    Ok(json_ok(&nodes))
+    let suffix = format!("{}/{id}/{}", paths::NODE_GROUPS, paths::NODES);
+    Ok(list_answer(&s, &suffix, Kind::Nodes, &nodes))
 }
 
 // ---------------------------------------------------------------- template render
