@@ -253,3 +253,111 @@ fn deployment_status_always_sends_state_and_endpoint() {
     assert_eq!(v["endpoint"]["internal_endpoint"], "");
     assert_eq!(v["endpoint"]["external_endpoint"], "");
 }
+
+mod props {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::super::*;
+    use crate::api::types::Listed;
+
+    /// JSON shaped like workload objects: the right keys with junk values.
+    fn junk() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| json!(f)),
+            "[a-zA-Z ]{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("metadata".to_string()),
+                        Just("spec".to_string()),
+                        Just("status".to_string()),
+                        Just("state".to_string()),
+                        Just("jobs".to_string()),
+                        Just("components".to_string()),
+                        Just("container_port".to_string()),
+                        Just("host_port".to_string()),
+                        "[a-z_]{1,8}",
+                    ],
+                    inner,
+                    0..5
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn decoders_and_views_never_panic(v in junk(), bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let _ = decode_jobs_page(&bytes);
+            let text = serde_json::to_vec(&v).unwrap();
+            let _ = decode_jobs_page(&text);
+            let list = Value::Array(vec![v.clone(), v.clone()]);
+            if let Ok(l) = Listed::<Deployment>::from_value(list.clone()) {
+                for d in &l.items {
+                    let e = EndpointView::from_deployment(d);
+                    let _ = (e.state_class(), e.state_text());
+                    let p = PodView::from_deployment(d);
+                    let _ = (p.ssh_command(), p.state_class());
+                }
+            }
+            if let Ok(l) = Listed::<HttpEndpoint>::from_value(list.clone()) {
+                for e in &l.items {
+                    let _ = EndpointView::from_http_endpoint(e).state_class();
+                }
+            }
+            if let Ok(l) = Listed::<DevPod>::from_value(list.clone()) {
+                for p in &l.items {
+                    let _ = PodView::from_devpod(p).ssh_command();
+                }
+            }
+            if let Ok(l) = Listed::<Job>::from_value(list.clone()) {
+                for j in &l.items {
+                    let _ = (j.state_class(), j.spec.workers(), j.id(), j.name());
+                }
+            }
+            if let Ok(l) = Listed::<Node>::from_value(list.clone()) {
+                for n in &l.items {
+                    let _ = n.state_class();
+                }
+            }
+            let _ = Listed::<NodeGroup>::from_value(list.clone());
+            let _ = Listed::<Replica>::from_value(list.clone());
+            let _ = Listed::<Event>::from_value(list);
+            let _ = serde_json::from_value::<Readiness>(v.clone());
+            let _ = serde_json::from_value::<Terminations>(v);
+        }
+
+        #[test]
+        fn epoch_ms_never_panics(t in any::<i64>()) {
+            let _ = epoch_ms(t);
+        }
+
+        #[test]
+        fn unknown_states_survive(s in "[A-Za-z]{1,16}") {
+            let e = EndpointState::parse(&s);
+            prop_assert!(e.is_unknown() || EndpointState::KNOWN.contains(&e));
+            if e.is_unknown() {
+                prop_assert_eq!(e.as_str(), s.as_str());
+                prop_assert_eq!(e.class(), StateClass::Attention);
+            }
+            let j = JobState::parse(&s);
+            if j.is_unknown() {
+                prop_assert_eq!(j.as_str(), s.as_str());
+                prop_assert_eq!(j.class(), StateClass::Attention);
+            }
+        }
+    }
+}
