@@ -87,13 +87,17 @@ fn ok_empty() -> Response {
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> HttpError {
+    // The path relative to the workspace base: `/api/v2/workspaces/demo/jobs` → `/jobs`.
+    let rest = uri
+        .path()
+        .strip_prefix(paths::WORKSPACES_PREFIX)
+        .unwrap_or(uri.path())
+        .trim_start_matches('/');
+    let suffix = rest.find('/').map_or("/", |i| &rest[i..]);
     HttpError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "MethodNotAllowed",
-        format!(
-            "method {method} is not allowed on {}",
-            faults::api_suffix(uri.path())
-        ),
+        format!("method {method} is not allowed on {suffix}"),
     )
 }
 

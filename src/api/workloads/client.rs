@@ -217,7 +217,9 @@ impl Client {
             .await
     }
 
-    /// [`Self::workloads`] for an explicit family.
+    /// [`Self::workloads`] for an explicit family. On the legacy family,
+    /// `/deployments` items that do not decode are counted on the endpoints
+    /// list (whether they were pods cannot be known).
     pub async fn workloads_of(&self, family: RouteFamily) -> WorkloadSet {
         match family {
             RouteFamily::Legacy => {
