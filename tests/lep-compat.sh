@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Wire compatibility of the emulator with the official `lep` CLI
-# (leptonai==0.47.1): what `lep login`, `lep workspace status`, `lep secret`
-# and `lep template` send and expect.
+# (leptonai==0.47.1): what `lep login`, `lep workspace status`, `lep secret`,
+# `lep template`, `lep endpoint`, `lep job`, `lep pod` and `lep node` send and
+# expect (both workload route families).
 #
 # - installs leptonai into target/lep-venv once (≈25-45 s, ≈420 MB; cached);
 # - builds and starts `lepdash emulator` on a free 127.0.0.1 port;
@@ -182,6 +183,58 @@ refute "--public hides private templates" 'llama-sft-lora'
 run "$LEP" template get -i torchrun
 expect "lep template get -i torchrun" 0 '"id_": "torchrun"' '"workload_type": "job"'
 
+# ------------------------------------------------------------------ workloads (demo: legacy /deployments)
+run api "$BASE/workspace"
+expect "integers are integers: memory has no fraction" 0 '"memory":4194304[,}]' '"memory":8192[,}]'
+refute "no float memory in /workspace" '"memory":[0-9]+\.[0-9]'
+
+run curl -sS -X PUT -H "Authorization: Bearer $TOKEN" "$BASE/jobs"
+expect "405 answers {code, message}" 0 '"code":"MethodNotAllowed"' '"message":"method PUT is not allowed on /jobs"'
+
+run "$LEP" endpoint list
+expect "lep endpoint list (legacy)" 0 'Endpoints' '│ llama-70b-chat +│.*│ Ready +│ alex\.rivera@example\.com +│ ng-h100-a +│ 1 +│ gpu\.8xh100-sxm' \
+    '│ vllm-qwen-coder +│.*│ Scaling +│' '│ rerank-mistral +│.*│ Not Ready +│' '│ triton-ensemble +│.*│ Error +│' \
+    'above 6 endpoints'
+refute "endpoint list shows no pods" 'dev-marcus'
+
+run "$LEP" endpoint status -n triton-ensemble
+expect "lep endpoint status -n triton-ensemble" 0 'State: +LeptonDeploymentState\.Error' 'Replicas: +1-2' \
+    'triton-ensemble-7f9c-0 +│ ReplicaReadinessReason\.ConfigError' '0 out of 1 replicas ready' 'Error \(1\)'
+
+run "$LEP" job list
+expect "lep job list (paged until an empty page)" 0 '│ llama-sft-lora-7 +│.*│ Queueing +│ marcus\.chen@example\.com +│ ng-h100-a +│ 2 +│ gpu\.8xh100-sxm' \
+    '│ pretrain-moe-1b +│.*│ Running +│' '│ distill-student +│.*│ PendingRetry +│' '│ ft-whisper-de +│.*│ Completed +│' \
+    '│ quantize-awq +│.*│ Failed +│' '│ synthetic-data-gen +│.*│ Stopped +│' 'above 14 jobs'
+
+run api "$BASE/jobs?job_query_mode=alive_only&page=2&page_size=500"
+expect "a page past the end is an empty wrapper" 0 '^\{"jobs":\[\]\}$'
+
+run "$LEP" job get -i distill-student
+expect "lep job get -i distill-student" 0 '^Job details for distill-student:' '"state": "PendingRetry"' \
+    '"max_failure_retry": 2' '"allowed_dedicated_node_groups"'
+
+run "$LEP" pod list -d
+expect "lep pod list -d (legacy, one replica per Ready pod)" 0 'pods' \
+    '│ dev-marcus +│ ng-h100-a +│ Ready +│ marcus\.chen@example\.com +│ ssh -p 31022 root@203\.0\.113\.21 +│ 18888 -> 31888 +│ 18889 -> 31889' \
+    '│ nb-sofia +│' '│ sandbox-lukas +│' 'above 3 pods'
+refute "pod list shows no endpoints" 'llama-70b-chat'
+
+run "$LEP" node list
+expect "lep node list" 0 'Node Groups' '│ h100-pool-a +│ Lepton +│ 3 / 1 / 4 +│ 6 avail · 18/32 used' \
+    '│ l40s-pool-b +│ BYOC +│ 2 / 1 / 3 +│' '│ ng-l40s-b +│'
+
+run "$LEP" job create -n compat-torchrun --template torchrun
+expect "lep job create -n compat-torchrun --template torchrun" 0 'Job Created Successfully' \
+    '^Name: compat-torchrun$' '^ID: compat-torchrun$'
+
+run "$LEP" job list
+expect "the created job is listed (Queueing, from the template)" 0 \
+    '│ compat-torchrun +│.*│ Queueing +│ alex\.rivera@example\.com +│ +│ 2 +│ gpu\.8xh100-sxm' 'above 15 jobs'
+run api "$BASE/jobs/compat-torchrun"
+expect "the created job carries the template's command" 0 'torchrun --nnodes' '"owner":"alex\.rivera@example\.com"'
+run api "$BASE/workspace"
+expect "/workspace counts the new job" 0 '"num_jobs":15' '"num_deployments":6' '"num_pods":3'
+
 run "$LEP" workspace list
 expect "lep workspace list (token expiry from /tokens)" 0 'Demo Workspace' '36[45] days left'
 
@@ -206,6 +259,31 @@ expect "after activation the write succeeds" 0 '^Secret created successfully: A\
 run api "$EARLY/usersecrets"
 expect "early lists the new secret" 0 '"name":"A"'
 refute "the secret value is never returned" "$CANARY"
+
+# ------------------------------------------------------------------ workloads (labs: /endpoints + /devpods)
+LABS="$ORIGIN/api/v2/workspaces/labs"
+run "$LEP" login -c "labs:$TOKEN" -u "$LABS"
+expect "lep login (labs, new deployment API)" 0 'Workspace: labs'
+curl -fsS -X DELETE "$ORIGIN/_emulator/requests" >/dev/null
+
+run "$LEP" endpoint list
+expect "lep endpoint list (new family)" 0 '│ nemotron-ultra +│.*│ Ready +│ alex\.rivera@example\.com +│ ng-b200-labs +│ 1 +│ gpu\.8xb200' \
+    '│ guardrails +│.*│ Starting +│' '│ vlm-preview +│.*│ Not Ready +│'
+
+run "$LEP" endpoint status -n vlm-preview
+expect "lep endpoint status -n vlm-preview (new family)" 0 'State: +LeptonDeploymentState\.NotReady' 'Replicas: +1-1'
+
+run "$LEP" pod list -d
+expect "lep pod list -d (new family)" 0 '│ dev-priya +│ ng-b200-labs +│ Ready +│.*│ ssh -p 30122 root@198\.51\.100\.8' \
+    '│ dev-alex +│ ng-cpu-labs +│ Stopped +│'
+
+run curl -fsS "$ORIGIN/_emulator/requests"
+expect "labs was probed and read from /endpoints and /devpods" 0 '"path":"/workspace"' \
+    '"path":"/endpoints"' '"path":"/devpods"'
+refute "labs never used /deployments" '"workspace":"labs","method":"GET","path":"/deployments'
+
+run "$LEP" job list
+expect "lep job list (labs)" 0 '│ b200-burn-in +│.*│ Running +│' '│ kernel-autotune +│.*│ Failed +│'
 
 # No list item was ever dropped by the CLI's parser, in any command.
 OUT="$(cat "$ALL_OUT")"

@@ -104,7 +104,7 @@ impl Client {
         &self.base_display
     }
 
-    fn url(&self, path: &str, item: Option<&str>) -> Url {
+    pub(super) fn url(&self, path: &str, item: Option<&str>) -> Url {
         let mut url = self.base.clone();
         {
             // A base URL parsed from http(s) always has a path to extend
@@ -122,7 +122,7 @@ impl Client {
         url
     }
 
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -170,12 +170,15 @@ impl Client {
         }
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, ApiError> {
+    pub(super) async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, ApiError> {
         let (_, bytes) = self.send(Method::GET, url, None).await?;
         decode(&bytes)
     }
 
-    async fn get_list<T: DeserializeOwned>(&self, url: Url) -> Result<Listed<T>, ApiError> {
+    pub(super) async fn get_list<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Listed<T>, ApiError> {
         let (_, bytes) = self.send(Method::GET, url, None).await?;
         let listed = Listed::<T>::from_json(&bytes).map_err(ApiError::Decode)?;
         if !listed.skipped.is_empty() {
@@ -184,7 +187,7 @@ impl Client {
         Ok(listed)
     }
 
-    async fn write<B: Serialize + ?Sized>(
+    pub(super) async fn write<B: Serialize + ?Sized>(
         &self,
         method: Method,
         url: Url,
@@ -334,7 +337,7 @@ impl Client {
     }
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(super) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         if bytes.is_empty() {
             ApiError::Decode("empty response body".into())

@@ -5,6 +5,7 @@ pub mod error;
 pub mod names;
 pub mod paths;
 pub mod types;
+pub mod workloads;
 
 pub use client::{Client, ClientConfig};
 pub use error::{ApiError, ServerMessage};

@@ -29,6 +29,30 @@ pub const TEMPLATES_PUBLIC: &str = "/templates/public";
 /// `GET BASE/templates/private[/<id>]`.
 pub const TEMPLATES_PRIVATE: &str = "/templates/private";
 
+/// `GET BASE/deployments[/<name>]`: legacy endpoints **and** pods (`spec.is_pod`),
+/// used when `features.enable_new_deployment_api` is not `true`.
+pub const DEPLOYMENTS: &str = "/deployments";
+/// `GET BASE/endpoints[/<name>]`: endpoints of the new route family.
+pub const ENDPOINTS: &str = "/endpoints";
+/// `GET BASE/devpods[/<name>]`: dev pods of the new route family.
+pub const DEVPODS: &str = "/devpods";
+/// `GET BASE/jobs` (`{"jobs": [...]}` when paged), `POST BASE/jobs`, `GET BASE/jobs/<id>`.
+pub const JOBS: &str = "/jobs";
+/// `GET BASE/dedicated-node-groups[/<id>]`.
+pub const NODE_GROUPS: &str = "/dedicated-node-groups";
+/// `…/<name or id>/replicas` of deployments, endpoints and jobs.
+pub const REPLICAS: &str = "replicas";
+/// `…/<name or id>/events` of deployments, endpoints and jobs.
+pub const EVENTS: &str = "events";
+/// `BASE/deployments/<name>/readiness` (legacy only).
+pub const READINESS: &str = "readiness";
+/// `BASE/deployments/<name>/termination` (legacy only).
+pub const TERMINATION: &str = "termination";
+/// `BASE/dedicated-node-groups/<id>/nodes`.
+pub const NODES: &str = "nodes";
+/// `POST BASE/templates/{public|private}/<id>/render`.
+pub const RENDER: &str = "render";
+
 /// Emulator control endpoints live outside the API base.
 pub const CONTROL_PREFIX: &str = "/_emulator";
 /// `POST /_emulator/workspaces/<id>/activation {"state": "pending"}`.
@@ -57,6 +81,11 @@ pub fn workspace_base(origin: &str, workspace_id: &str) -> String {
 /// axum route pattern for one item of a collection: `/usersecrets/{id}`.
 pub fn item_route(collection: &str) -> String {
     format!("{collection}/{{id}}")
+}
+
+/// axum route pattern for a sub-resource of one item: `/jobs/{id}/events`.
+pub fn item_sub_route(collection: &str, sub: &str) -> String {
+    format!("{collection}/{{id}}/{sub}")
 }
 
 /// Split a workspace base URL into `(origin, workspace id)` when it has the

@@ -208,8 +208,12 @@ pub struct Shape {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
-    /// MiB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// MiB. An integer on the wire (`lep` declares it `int`); a float is accepted.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_whole"
+    )]
     pub memory: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accelerator_type: Option<String>,
@@ -242,7 +246,8 @@ pub struct Workloads {
 pub struct QuotaAmount {
     #[serde(default)]
     pub cpu: f64,
-    #[serde(default)]
+    /// MiB. An integer on the wire (`lep` declares it `int`); a float is accepted.
+    #[serde(default, serialize_with = "serialize_whole")]
     pub memory: f64,
     #[serde(default)]
     pub accelerator_num: f64,
@@ -275,13 +280,43 @@ pub struct ServiceQuota {
     pub used: ServiceQuotaAmount,
 }
 
-/// `features` flags (0.47.1+).
+/// `features` flags (0.47.1+). Only a JSON `true` turns a flag on, as in
+/// `lep` (its fields are `StrictBool`); any other value (`"true"`, `1`, `null`)
+/// reads as off instead of failing the whole `/workspace` answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Features {
-    #[serde(default)]
+    /// `true`: endpoints and pods live under `/endpoints` and `/devpods`;
+    /// otherwise both under `/deployments` (see `api::workloads::RouteFamily`).
+    #[serde(default, deserialize_with = "deserialize_strict_true")]
     pub enable_new_deployment_api: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_strict_true")]
     pub enable_secure_endpoint_defaults: bool,
+}
+
+/// True only for a JSON `true`; any other JSON value is false.
+fn deserialize_strict_true<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(matches!(
+        serde_json::Value::deserialize(d)?,
+        serde_json::Value::Bool(true)
+    ))
+}
+
+/// Serialise a whole number as a JSON integer (`8192`, not `8192.0`); a
+/// fractional or out-of-range value stays a float.
+pub fn serialize_whole<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+/// [`serialize_whole`] for an optional value.
+pub fn serialize_opt_whole<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => serialize_whole(v, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// `GET BASE/workspace`.
@@ -778,6 +813,47 @@ mod tests {
         };
         assert!(t.matches_plaintext("nvapi-abcdEFGHwxyz"));
         assert!(!t.matches_plaintext("nvapi-abcdEFGHwxy"));
+    }
+
+    #[test]
+    fn memory_is_an_integer_on_the_wire() {
+        let q = QuotaAmount {
+            cpu: 2.5,
+            memory: 8192.0,
+            accelerator_num: 1.0,
+        };
+        let v = serde_json::to_value(q).unwrap();
+        assert!(v["memory"].is_i64(), "{v}");
+        assert!(v["cpu"].is_f64());
+        let shape = Shape {
+            memory: Some(32768.0),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&shape).unwrap(),
+            r#"{"memory":32768}"#
+        );
+        let odd = serde_json::to_value(QuotaAmount {
+            memory: 1.5,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(odd["memory"].is_f64());
+        // Floats from a server are still accepted.
+        let back: QuotaAmount = serde_json::from_str(r#"{"memory": 8192.0}"#).unwrap();
+        assert_eq!(back.memory, 8192.0);
+    }
+
+    #[test]
+    fn features_only_a_json_true_is_on() {
+        let f: Features = serde_json::from_str(
+            r#"{"enable_new_deployment_api": "true", "enable_secure_endpoint_defaults": true, "x": 1}"#,
+        )
+        .unwrap();
+        assert!(!f.enable_new_deployment_api);
+        assert!(f.enable_secure_endpoint_defaults);
+        let f: Features = serde_json::from_str(r#"{"enable_new_deployment_api": null}"#).unwrap();
+        assert!(!f.enable_new_deployment_api);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Gentle background changes for `lepdash demo`: every 20–40 s one of
 //! "a pending invitation is accepted", "a new secret appears", "a token nears
 //! expiry" happens in an active workspace. Changes go through the same store
-//! as API calls, so counts stay consistent.
+//! as API calls, so counts stay consistent. Each tick also moves one job
+//! along its states (`workloads::step`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,10 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         }
         let mut store = shared.store();
         if let Some(what) = step(&mut store, now_ms()) {
+            tracing::info!(change = %what, "demo activity");
+        }
+        // Jobs move on every tick, independently of the changes above.
+        if let Some(what) = super::workloads::step(&mut store, now_ms()) {
             tracing::info!(change = %what, "demo activity");
         }
     }

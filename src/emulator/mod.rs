@@ -25,6 +25,17 @@
 //! | `POST BASE/imagepullsecrets RegistryWrite` | admin, user | 201 `Registry` |
 //! | `DELETE BASE/imagepullsecrets/{id}` | admin, user | 200 |
 //! | `GET BASE/templates/{public,private}[/{id}]` | any member | `[Template]` / `Template` |
+//! | `POST BASE/templates/{public,private}/{id}/render {run?}` | any member | `{"metadata": {}, "spec": <template content, ${RUN} replaced>}` |
+//! | `GET BASE/deployments[/{name}[/replicas,readiness,termination,events]]` | any member | legacy endpoints **and** pods (`spec.is_pod`); 404 on a workspace with `features.enable_new_deployment_api` |
+//! | `GET BASE/endpoints[/{name}[/replicas,events]]`, `GET BASE/devpods[/{name}]` | any member | the new route family; 404 on a legacy workspace |
+//! | `GET BASE/jobs?job_query_mode&q&status&created_by&node_groups&query&page&page_size` | any member | `{"jobs": [...]}` when paged (empty past the end), a bare array otherwise; newest first |
+//! | `POST BASE/jobs Job`, `GET BASE/jobs/{id}[/replicas,events]` | admin, user / any member | the job (`Queueing`, owned by the caller) |
+//! | `GET BASE/dedicated-node-groups[/{id}[/nodes]]` | any member | node groups / nodes |
+//!
+//! Workloads are seeded from `workloads.json` (layout in `workloads/mod.rs`):
+//! `demo` is on the legacy family, `labs` on the new one; `/workspace`
+//! counts come from the same store. A known path with a wrong method is 405
+//! `MethodNotAllowed` with a `{code, message}` body.
 //!
 //! Errors are `{"code", "message"}`: 400 `InvalidRequest` (unparsable body) or
 //! `ValidationError` (bad name, empty value, bad email, last admin), 401
@@ -93,6 +104,7 @@ mod routes;
 mod seed;
 mod state;
 mod validate;
+mod workloads;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

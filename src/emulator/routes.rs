@@ -63,10 +63,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             &at(&paths::item_route(paths::TEMPLATES_PRIVATE)),
             get(get_private_template),
         )
+        .merge(super::workloads::routes::router())
         .route(
             &format!("{}/{{ws}}/{{*rest}}", paths::WORKSPACES_PREFIX),
             axum::routing::any(unknown_api_path),
         )
+        // A known path with the wrong method: 405 with a `{code, message}`
+        // body like every other error (axum's default body is empty).
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             faults::middleware,
@@ -80,6 +84,21 @@ fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
 
 fn ok_empty() -> Response {
     StatusCode::OK.into_response()
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> HttpError {
+    // The path relative to the workspace base: `/api/v2/workspaces/demo/jobs` → `/jobs`.
+    let rest = uri
+        .path()
+        .strip_prefix(paths::WORKSPACES_PREFIX)
+        .unwrap_or(uri.path())
+        .trim_start_matches('/');
+    let suffix = rest.find('/').map_or("/", |i| &rest[i..]);
+    HttpError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        format!("method {method} is not allowed on {suffix}"),
+    )
 }
 
 async fn unknown_api_path(Path((ws, rest)): Path<(String, String)>) -> HttpError {

@@ -13,6 +13,7 @@
 //! | `registries.json` | `{"<ws>": [RegistryWrite + created_days_ago]}` |
 //! | `templates_public.json` | `[Template]` (shared by every workspace) |
 //! | `templates_private.json` | `{"<ws>": [Template]}` |
+//! | `workloads.json` | `{"<ws>": {node_groups, endpoints, pods, jobs}}` (layout in `src/emulator/workloads/mod.rs`) |
 //!
 //! Missing optional files mean "none". Seed tokens get a random plaintext at
 //! start-up (their owners "have" them; nobody else does), and the admin token
@@ -44,6 +45,7 @@ pub(crate) struct SeedFiles {
     registries: Option<String>,
     templates_public: Option<String>,
     templates_private: Option<String>,
+    workloads: Option<String>,
 }
 
 impl SeedFiles {
@@ -59,6 +61,7 @@ impl SeedFiles {
             templates_private: Some(
                 include_str!("../../assets/demo/templates_private.json").into(),
             ),
+            workloads: Some(include_str!("../../assets/demo/workloads.json").into()),
         }
     }
 
@@ -86,6 +89,7 @@ impl SeedFiles {
             registries: read("registries.json")?,
             templates_public: read("templates_public.json")?,
             templates_private: read("templates_private.json")?,
+            workloads: read("workloads.json")?,
         })
     }
 }
@@ -184,6 +188,7 @@ pub(crate) fn build_store(
         None => Vec::new(),
     };
     check_templates("templates_public.json", &templates_public)?;
+    let mut workloads = super::workloads::parse_seed(files.workloads.as_ref())?;
     if seeds.is_empty() {
         return Err(err("workspaces.json lists no workspace".into()));
     }
@@ -348,6 +353,11 @@ pub(crate) fn build_store(
 
         let tp = private.remove(&id).unwrap_or_default();
         check_templates("templates_private.json", &tp)?;
+        let wl = super::workloads::WorkloadStore::from_seed(
+            &id,
+            workloads.remove(&id).unwrap_or_default(),
+            now,
+        )?;
 
         out.push(Ws {
             activation: seed.activation_state.unwrap_or(ActivationState::Active),
@@ -361,6 +371,7 @@ pub(crate) fn build_store(
             secrets: ss,
             registries: rs,
             templates_private: tp,
+            workloads: wl,
         });
     }
     for (file, left) in [
@@ -369,6 +380,7 @@ pub(crate) fn build_store(
         ("secrets.json", secrets.keys().next()),
         ("registries.json", registries.keys().next()),
         ("templates_private.json", private.keys().next()),
+        ("workloads.json", workloads.keys().next()),
     ] {
         if let Some(ws) = left {
             return Err(err(format!(
@@ -408,7 +420,7 @@ mod tests {
         let token = SecretString::from(gen_token());
         let store = build_store(&SeedFiles::embedded(), &token, 1_800_000_000_000).unwrap();
         let ids: Vec<_> = store.workspaces.iter().map(|w| w.id.as_str()).collect();
-        assert_eq!(ids, ["demo", "early"]);
+        assert_eq!(ids, ["demo", "early", "labs"]);
         let demo = &store.workspaces[0];
         assert_eq!(demo.members.len(), 12);
         assert_eq!(

@@ -260,6 +260,8 @@ pub(crate) struct Ws {
     pub secrets: Vec<SecretEntry>,
     pub registries: Vec<RegistryEntry>,
     pub templates_private: Vec<Template>,
+    /// Endpoints, pods, jobs and node groups.
+    pub workloads: super::workloads::WorkloadStore,
 }
 
 /// Who is calling, from their token.
@@ -419,6 +421,10 @@ impl Ws {
         info.workspace_name = self.id.clone();
         info.workloads.num_secrets = self.visible_secrets(caller).count() as u64;
         info.workloads.num_image_pull_secrets = self.registries.len() as u64;
+        let (deployments, jobs, pods) = self.workloads.counts();
+        info.workloads.num_deployments = deployments;
+        info.workloads.num_jobs = jobs;
+        info.workloads.num_pods = pods;
         info.not_in_use = Some(!self.is_active());
         info
     }
