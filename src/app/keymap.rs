@@ -42,6 +42,40 @@ pub enum Action {
     Delete,
     Copy,
     Reveal,
+    /// Inside a dialog: answer yes, or (in a form) go on / submit.
+    Confirm,
+    /// Inside a dialog: close it without doing anything.
+    Cancel,
+    NextField,
+    PrevField,
+    /// Submit a form from any field.
+    Submit,
+}
+
+/// Where the keys of an action are looked up: on the panes (and in the
+/// help and details overlays), inside a dialog, or both. The pane and dialog
+/// tables are separate, so Esc can be `back` on a pane and `cancel` in a
+/// dialog; a dialog falls back to the pane table for what it does not bind
+/// itself (`quit` closes the token dialog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Panes,
+    Dialog,
+    Both,
+}
+
+impl Scope {
+    fn overlaps(self, other: Scope) -> bool {
+        self == other || self == Scope::Both || other == Scope::Both
+    }
+
+    fn in_panes(self) -> bool {
+        self != Scope::Dialog
+    }
+
+    fn in_dialogs(self) -> bool {
+        self != Scope::Panes
+    }
 }
 
 impl Action {
@@ -69,6 +103,7 @@ pub struct Binding {
     /// Footer hints are dropped from the highest number down when the line
     /// is too narrow.
     pub priority: u8,
+    pub scope: Scope,
 }
 
 impl Binding {
@@ -82,6 +117,19 @@ impl Binding {
 
     const fn prio(mut self, priority: u8) -> Binding {
         self.priority = priority;
+        self
+    }
+
+    /// An action of the dialogs (on no pane).
+    const fn dialog(mut self) -> Binding {
+        self.scope = Scope::Dialog;
+        self.panes = Some(&[]);
+        self
+    }
+
+    /// Also (or only, with [`Binding::dialog`] first) inside dialogs.
+    const fn in_dialogs(mut self) -> Binding {
+        self.scope = Scope::Both;
         self
     }
 
@@ -120,6 +168,7 @@ const fn b(
         footer,
         panes: None,
         priority: 9,
+        scope: Scope::Panes,
     }
 }
 
@@ -187,7 +236,8 @@ pub const BINDINGS: &[Binding] = &[
         (Registries, "copy", "copy the registry name"),
         (Templates, "copy id", "copy the template id"),
     ])
-    .prio(2),
+    .prio(2)
+    .in_dialogs(),
     b(
         Action::NewItem,
         "new",
@@ -231,15 +281,6 @@ pub const BINDINGS: &[Binding] = &[
         (Registries, "delete", "delete (confirmed)"),
     ])
     .prio(1),
-    b(
-        Action::Reveal,
-        "reveal",
-        &["x"],
-        "Changes",
-        "show a new token's value",
-        Some("show"),
-    )
-    .scoped(&[]),
     b(
         Action::Refresh,
         "refresh",
@@ -390,6 +431,53 @@ pub const BINDINGS: &[Binding] = &[
         "mouse capture on/off",
         None,
     ),
+    b(
+        Action::Confirm,
+        "confirm",
+        &["enter"],
+        "Dialogs",
+        "confirm; in a form: next field, submit on the last",
+        None,
+    )
+    .dialog(),
+    b(Action::Cancel, "cancel", &["esc"], "Dialogs", "cancel, close", None).dialog(),
+    b(
+        Action::NextField,
+        "next_field",
+        &["tab", "down"],
+        "Dialogs",
+        "next field",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::PrevField,
+        "prev_field",
+        &["shift-tab", "up"],
+        "Dialogs",
+        "previous field",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::Submit,
+        "submit",
+        &["ctrl-s"],
+        "Dialogs",
+        "submit the form",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::Reveal,
+        "reveal",
+        &["x", "ctrl-r", "f2"],
+        "Dialogs",
+        "show/hide a value (new token, masked field)",
+        None,
+    )
+    .dialog()
+    .in_dialogs(),
 ];
 
 /// A parsed key: code plus the modifiers that matter (ctrl, alt). Shift is
@@ -402,6 +490,12 @@ pub struct KeySpec {
 }
 
 impl KeySpec {
+    /// Whether this key types a character into a text field (no Ctrl or
+    /// Alt): inside a text field the character wins over its action.
+    pub fn types_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
+    }
+
     /// Normalise a terminal key event for lookup.
     pub fn from_event(ev: &KeyEvent) -> Self {
         let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
@@ -508,6 +602,8 @@ impl fmt::Display for KeySpec {
         }
         match self.code {
             KeyCode::Char(' ') => f.write_str("Space"),
+            // `Ctrl-C`, as menus write it (the key is the same).
+            KeyCode::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
             KeyCode::Char(c) => write!(f, "{c}"),
             KeyCode::Enter => f.write_str("Enter"),
             KeyCode::Esc => f.write_str("Esc"),
@@ -535,7 +631,10 @@ impl fmt::Display for KeySpec {
 pub struct Keymap {
     /// Keys of each action, in table order.
     keys: BTreeMap<Action, Vec<KeySpec>>,
+    /// Key -> action on the panes and in the help and details overlays.
     lookup: HashMap<KeySpec, Action>,
+    /// Key -> action inside a dialog (before the pane table).
+    dialog: HashMap<KeySpec, Action>,
 }
 
 impl Default for Keymap {
@@ -548,7 +647,8 @@ impl Keymap {
     /// Build from the defaults plus `overrides` (action name -> key specs).
     /// An unknown action or a bad key spec gives a warning and keeps the
     /// defaults of that action. A key taken by an override is removed from
-    /// the action that had it by default.
+    /// the actions that had it by default where both are looked up (a
+    /// dialog key does not take a pane key away).
     pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> (Self, Vec<String>) {
         let mut warnings = Vec::new();
         let mut keys: BTreeMap<Action, Vec<KeySpec>> = BTreeMap::new();
@@ -560,7 +660,7 @@ impl Keymap {
                 .collect();
             keys.insert(bnd.action, parsed);
         }
-        let mut overridden: Vec<(Action, Vec<KeySpec>)> = Vec::new();
+        let mut overridden: Vec<(&Binding, Vec<KeySpec>)> = Vec::new();
         for (name, specs) in overrides {
             let Some(bnd) = BINDINGS.iter().find(|b| b.name == name.as_str()) else {
                 warnings.push(format!(
@@ -587,28 +687,71 @@ impl Keymap {
                 }
                 continue;
             }
-            overridden.push((bnd.action, parsed));
+            overridden.push((bnd, parsed));
         }
-        for (action, specs) in &overridden {
-            for list in keys.values_mut() {
-                list.retain(|k| !specs.contains(k));
+        for (bnd, specs) in &overridden {
+            for other in BINDINGS.iter().filter(|o| o.scope.overlaps(bnd.scope)) {
+                if let Some(list) = keys.get_mut(&other.action) {
+                    list.retain(|k| !specs.contains(k));
+                }
             }
-            keys.insert(*action, specs.clone());
+            keys.insert(bnd.action, specs.clone());
         }
         let mut lookup = HashMap::new();
+        let mut dialog = HashMap::new();
         for bnd in BINDINGS {
-            if let Some(list) = keys.get(&bnd.action) {
-                for k in list {
+            for k in keys.get(&bnd.action).into_iter().flatten() {
+                if bnd.scope.in_panes() {
                     lookup.entry(*k).or_insert(bnd.action);
+                }
+                if bnd.scope.in_dialogs() {
+                    dialog.entry(*k).or_insert(bnd.action);
                 }
             }
         }
-        (Keymap { keys, lookup }, warnings)
+        (
+            Keymap {
+                keys,
+                lookup,
+                dialog,
+            },
+            warnings,
+        )
     }
 
-    /// The action bound to a key event, if any.
+    /// The action bound to a key event on the panes, if any.
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
         self.lookup.get(&KeySpec::from_event(ev)).copied()
+    }
+
+    /// The action a key event asks for inside a dialog: the dialog table
+    /// first, then the pane table (`quit`). Whether typed text wins over it
+    /// is the dialog's call (see [`crate::app::input::typed_char`]).
+    pub fn dialog_action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        self.dialog_action(&KeySpec::from_event(ev))
+    }
+
+    fn dialog_action(&self, key: &KeySpec) -> Option<Action> {
+        self.dialog
+            .get(key)
+            .or_else(|| self.lookup.get(key))
+            .copied()
+    }
+
+    /// The first key that asks for `action` inside a dialog, for its hint.
+    /// With `typing` (a text field has the focus) keys that type a
+    /// character are skipped: there the character is typed. `None`: no key
+    /// does it there.
+    pub fn dialog_key(&self, action: Action, typing: bool) -> Option<String> {
+        self.keys_of(action)
+            .iter()
+            .find(|k| self.dialog_action(k) == Some(action) && !(typing && k.types_text()))
+            .map(|k| k.to_string())
+    }
+
+    /// `key label` for a dialog hint, or `None` when nothing does it there.
+    pub fn dialog_hint(&self, action: Action, typing: bool, label: &str) -> Option<String> {
+        self.dialog_key(action, typing).map(|k| format!("{k} {label}"))
     }
 
     /// The keys of an action, in order.
@@ -633,17 +776,16 @@ impl Keymap {
         self.keys_of(action).first().map(|k| k.to_string())
     }
 
-    /// Help rows: (section, keys, help) in table order.
-    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
-        BINDINGS
-            .iter()
-            .map(|b| (b.section, self.keys_text(b.action), b.help))
-            .collect()
+    /// The first key of an action, or `(unbound)`.
+    pub fn key_or_unbound(&self, action: Action) -> String {
+        self.first_key(action)
+            .unwrap_or_else(|| "(unbound)".to_string())
     }
 
-    /// Help rows for pane `kind`: (section, keys, text). An action limited
-    /// to some panes says what it does here, or that it does nothing here.
-    pub fn help_rows_for(&self, kind: ResourceKind) -> Vec<(&'static str, String, String)> {
+    /// Help rows for pane `kind`: (section, keys, text, config name). An
+    /// action limited to some panes says what it does here, or that it does
+    /// nothing here.
+    pub fn help_rows_for(&self, kind: ResourceKind) -> Vec<HelpRow> {
         BINDINGS
             .iter()
             .map(|b| {
@@ -654,17 +796,13 @@ impl Keymap {
                         None => format!("{}: not on this pane", b.footer.unwrap_or(b.help)),
                     },
                 };
-                (b.section, self.keys_text(b.action), text)
+                HelpRow {
+                    section: b.section,
+                    keys: self.keys_text(b.action),
+                    text,
+                    name: b.name,
+                }
             })
-            .collect()
-    }
-
-    /// Footer hints: (action, first key, label, priority) for actions that
-    /// have a footer label, in table order (every pane).
-    pub fn footer_hints(&self) -> Vec<(Action, String, &'static str)> {
-        BINDINGS
-            .iter()
-            .filter_map(|b| Some((b.action, self.first_key(b.action)?, b.footer?)))
             .collect()
     }
 
@@ -683,6 +821,18 @@ impl Keymap {
             })
             .collect()
     }
+}
+
+/// One row of the `?` overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRow {
+    pub section: &'static str,
+    /// The effective keys: `j/Down`.
+    pub keys: String,
+    /// What the action does (on the visible pane).
+    pub text: String,
+    /// The action's name in the config file's `[keys]` table.
+    pub name: &'static str,
 }
 
 /// The binding row of an action.
@@ -756,7 +906,7 @@ mod tests {
         let (km, warnings) = Keymap::new(&o);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert_eq!(km.keys_text(Action::Refresh), "F5/q");
-        assert_eq!(km.keys_text(Action::Quit), "Ctrl-c");
+        assert_eq!(km.keys_text(Action::Quit), "Ctrl-C");
         assert_eq!(km.keys_text(Action::SortNext), "s");
     }
 }

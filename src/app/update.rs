@@ -492,9 +492,13 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Reveal => toast(
             model,
             ToastLevel::Info,
-            "nothing to reveal here: x shows a new token's value right after it is created"
-                .to_string(),
+            format!(
+                "nothing to reveal here: {} shows a new token's value right after it is created",
+                model.keymap.key_or_unbound(Action::Reveal)
+            ),
         ),
+        // Dialog actions: the pane table does not bind them.
+        Action::Confirm | Action::Cancel | Action::NextField | Action::PrevField | Action::Submit => {}
     }
 }
 

@@ -1,10 +1,12 @@
 //! The management forms as plain state: fields, focus, per-field errors, the
 //! submitting lock, and `submit` turning a valid form into a `Mutation`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::confirm::Destructive;
-use super::field::{Field, FieldId, FieldKind, modifiers};
+use super::field::{Field, FieldId, FieldKind};
+use crate::app::input::typed_char;
+use crate::app::keymap::{Action, Keymap};
 use super::validate::{self, ASSIGNABLE_ROLES, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
 use crate::api::ApiError;
 use crate::api::types::{
@@ -320,7 +322,7 @@ impl Form {
     /// The text of a text field.
     pub fn text(&self, id: FieldId) -> Option<&str> {
         self.field(id).and_then(|f| match &f.kind {
-            FieldKind::Text { value, .. } => Some(value.as_str()),
+            FieldKind::Text(input) => Some(input.value()),
             _ => None,
         })
     }
@@ -339,30 +341,31 @@ impl Form {
         self.server_error.as_deref()
     }
 
-    /// The key help for the current focus.
-    pub fn help_line(&self) -> String {
+    /// The key help for the current focus, with the effective keys (a key
+    /// that would type into the focused field is not offered there).
+    pub fn help_line(&self, keymap: &Keymap) -> String {
         if self.submitting {
             return "Sending… keys are ignored until the server answers".into();
         }
-        let mut parts: Vec<&str> = Vec::new();
-        if matches!(
-            self.focused().map(|f| &f.kind),
-            Some(FieldKind::Choice { .. })
-        ) {
-            parts.push("←/→ change");
+        let focused = self.focused().map(|f| &f.kind);
+        let typing = self.focused().is_some_and(Field::takes_text);
+        let mut parts: Vec<String> = Vec::new();
+        if matches!(focused, Some(FieldKind::Choice { .. })) {
+            parts.push("←/→ change".into());
         }
-        parts.extend(["Tab next", "Enter submit", "Esc cancel"]);
-        if self.has_masked() {
-            let revealed = matches!(
-                self.focused().map(|f| &f.kind),
-                Some(FieldKind::Masked { revealed: true, .. })
-            );
-            parts.push(if revealed {
-                "Ctrl-R hide"
-            } else {
-                "Ctrl-R show"
-            });
-        }
+        let revealed = matches!(focused, Some(FieldKind::Masked { revealed: true, .. }));
+        let reveal = if revealed { "hide" } else { "show" };
+        parts.extend(
+            [
+                (Action::NextField, "next", true),
+                (Action::Confirm, "submit", true),
+                (Action::Cancel, "cancel", true),
+                (Action::Reveal, reveal, self.has_masked()),
+            ]
+            .into_iter()
+            .filter(|(_, _, shown)| *shown)
+            .filter_map(|(action, label, _)| keymap.dialog_hint(action, typing, label)),
+        );
         parts.join(" · ")
     }
 
@@ -383,25 +386,28 @@ impl Form {
         }
     }
 
-    /// Tab / Shift-Tab / Up / Down move, Enter on the last field or Ctrl-S
-    /// submits, Esc cancels, Ctrl-R / F2 show or hide the focused masked
-    /// value; other keys edit the focused field. Every key is ignored while
-    /// submitting.
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
+    /// The keymap's dialog actions: `next_field` / `prev_field` move,
+    /// `confirm` on the last field or `submit` submits, `cancel` cancels,
+    /// `reveal` shows or hides the focused masked value; other keys edit the
+    /// focused field, and in a text field a typed character is always text.
+    /// Every key is ignored while submitting.
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &Keymap) -> FormOutcome {
         if key.kind == KeyEventKind::Release || self.submitting {
             return FormOutcome::None;
         }
-        let (ctrl, _) = modifiers(&key);
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        match key.code {
-            KeyCode::Esc => FormOutcome::Cancel,
-            KeyCode::Char('s') if ctrl => FormOutcome::Submit,
-            KeyCode::Char('r') if ctrl => self.toggle_reveal(),
-            KeyCode::F(2) => self.toggle_reveal(),
-            KeyCode::Tab if shift => self.step(false),
-            KeyCode::Tab | KeyCode::Down => self.step(true),
-            KeyCode::BackTab | KeyCode::Up => self.step(false),
-            KeyCode::Enter => {
+        let typing = self.focused().is_some_and(Field::takes_text) && typed_char(&key).is_some();
+        let action = if typing {
+            None
+        } else {
+            keymap.dialog_action_for(&key)
+        };
+        match action {
+            Some(Action::Cancel) => FormOutcome::Cancel,
+            Some(Action::Submit) => FormOutcome::Submit,
+            Some(Action::Reveal) => self.toggle_reveal(),
+            Some(Action::NextField) => self.step(true),
+            Some(Action::PrevField) => self.step(false),
+            Some(Action::Confirm) => {
                 if self.last_focusable() == Some(self.focus) {
                     FormOutcome::Submit
                 } else {
