@@ -357,15 +357,17 @@ impl Form {
         let reveal = if revealed { "hide" } else { "show" };
         parts.extend(
             [
-                (Action::NextField, "next", true),
-                (Action::Confirm, "submit", true),
-                (Action::Cancel, "cancel", true),
-                (Action::Reveal, reveal, self.has_masked()),
+                (Action::NextField, "next", typing),
+                (Action::Confirm, "submit", typing),
+                (Action::Cancel, "cancel", typing),
             ]
             .into_iter()
-            .filter(|(_, _, shown)| *shown)
-            .filter_map(|(action, label, _)| keymap.dialog_hint(action, typing, label)),
+            .filter_map(|(action, label, typing)| keymap.dialog_hint(action, typing, label)),
         );
+        // `reveal` works in the masked field, where typed keys are text.
+        if self.has_masked() {
+            parts.extend(keymap.dialog_hint(Action::Reveal, true, reveal));
+        }
         parts.join(" · ")
     }
 
