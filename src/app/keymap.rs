@@ -436,7 +436,7 @@ pub const BINDINGS: &[Binding] = &[
         "confirm",
         &["enter"],
         "Dialogs",
-        "confirm; in a form: next field, submit on the last",
+        "confirm (in a form: next field)",
         None,
     )
     .dialog(),
@@ -473,7 +473,7 @@ pub const BINDINGS: &[Binding] = &[
         "reveal",
         &["x", "ctrl-r", "f2"],
         "Dialogs",
-        "show/hide a value (new token, masked field)",
+        "show a new token's value",
         None,
     )
     .dialog()

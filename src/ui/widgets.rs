@@ -330,7 +330,7 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
         out.extend(list.iter().map(line_of));
         out
     };
-    let w = area.width.saturating_sub(4).min(100);
+    let w = area.width.saturating_sub(4).min(120);
     // Two columns only when every row fits in one.
     let widest = sections
         .iter()
