@@ -80,7 +80,9 @@ fn snap_confirm(name: &str, confirm: &Confirm) {
 
 fn snap_reveal(name: &str, reveal: &TokenReveal) {
     for (w, h) in SIZES {
-        let color = draw(w, h, |f| render_token_reveal(f, f.area(), reveal, look(false)));
+        let color = draw(w, h, |f| {
+            render_token_reveal(f, f.area(), reveal, look(false))
+        });
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), color);
     }
 }

@@ -102,12 +102,21 @@ fn create_secret_happy_path() {
     tab(&mut form);
     type_str(&mut form, "hf_abc");
     // Enter on a field that is not the last moves on.
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Changed
+    );
     assert_eq!(form.focused().unwrap().id(), FieldId::Visibility);
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Changed
+    );
     assert_eq!(form.focused().unwrap().id(), FieldId::Tags);
     // Enter on the last field submits.
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     match send(&mut form) {
         Mutation::PutSecrets { items, overwrite } => {
             assert!(!overwrite);
@@ -266,7 +275,10 @@ fn invite_member_happy_path() {
     let mut form = Form::invite_member(vec!["alice@example.com".into()]);
     type_str(&mut form, " bob@example.com ");
     tab(&mut form);
-    assert_eq!(form.handle_key(key(KeyCode::Right), km()), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Right), km()),
+        FormOutcome::Changed
+    );
     match send(&mut form) {
         Mutation::InviteMember(req) => {
             assert_eq!(req.email, "bob@example.com");
@@ -315,7 +327,10 @@ fn change_role_happy_path() {
     let mut form = Form::change_role("u-2", "bob@example.com", Role::User, &members);
     assert_eq!(form.focused().unwrap().id(), FieldId::Role);
     form.handle_key(key(KeyCode::Left), km());
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     match send(&mut form) {
         Mutation::ChangeRole { id, email, role } => {
             assert_eq!(id, "u-2");
@@ -418,7 +433,10 @@ fn date_form(date: &str) -> Form {
 #[test]
 fn create_token_until_a_date() {
     let mut form = date_form("2026-12-28");
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     match send(&mut form) {
         Mutation::CreateToken(req) => {
             // Through the end of 2026-12-28 UTC: 30 days and 12 hours from now.
@@ -457,7 +475,10 @@ fn hidden_date_is_skipped_and_ignored() {
     let mut form = token_form("ci");
     // Date field hidden: Tab wraps to the name, Enter on Expires submits.
     assert!(form.field(FieldId::ExpiryDate).unwrap().is_hidden());
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     tab(&mut form);
     assert_eq!(form.focused().unwrap().id(), FieldId::TokenName);
 }
@@ -602,7 +623,10 @@ fn missing_password_and_bad_name() {
 fn esc_cancels_without_effect() {
     let mut form = Form::create_secret(&[]);
     type_str(&mut form, "NAME");
-    assert_eq!(form.handle_key(key(KeyCode::Esc), km()), FormOutcome::Cancel);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Esc), km()),
+        FormOutcome::Cancel
+    );
     assert!(!form.is_submitting());
     assert_eq!(form.text(FieldId::SecretName), Some("NAME"));
 }
@@ -621,7 +645,10 @@ fn navigation_wraps_and_skips_info_lines() {
     let mut form = Form::update_secret("X");
     // Only one focusable field: Tab goes nowhere, Enter submits.
     assert_eq!(form.handle_key(key(KeyCode::Tab), km()), FormOutcome::None);
-    assert_eq!(form.handle_key(key(KeyCode::Enter), km()), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
 
     let mut form = Form::create_secret(&[]);
     form.handle_key(key(KeyCode::Up), km());
@@ -695,7 +722,10 @@ fn masked_value_is_moved_out_and_never_shown() {
     assert_eq!(form.handle_key(ctrl('r'), km()), FormOutcome::Changed);
     let shown = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, look(true)));
     assert!(shown.contains(CANARY));
-    assert_eq!(form.handle_key(key(KeyCode::F(2)), km()), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::F(2)), km()),
+        FormOutcome::Changed
+    );
     assert!(matches!(
         form.field(FieldId::SecretValue).unwrap().display(),
         Display::Masked { .. }
@@ -813,14 +843,20 @@ fn typed_confirmation_must_match_exactly() {
         c.handle_key(key(KeyCode::Char('y')), km()),
         ConfirmOutcome::Changed
     );
-    assert_eq!(c.handle_key(key(KeyCode::Enter), km()), ConfirmOutcome::Changed);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Enter), km()),
+        ConfirmOutcome::Changed
+    );
     assert!(c.mismatch());
     c.handle_key(key(KeyCode::Backspace), km());
     assert!(!c.mismatch());
     for ch in "hf_token".chars() {
         c.handle_key(key(KeyCode::Char(ch)), km());
     }
-    assert_eq!(c.handle_key(key(KeyCode::Enter), km()), ConfirmOutcome::Changed);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Enter), km()),
+        ConfirmOutcome::Changed
+    );
     c.handle_key(ctrl('u'), km());
     assert_eq!(c.typed().value(), "");
     c.handle_paste("HF_TOKEN\n");
@@ -840,7 +876,10 @@ fn typed_confirmation_must_match_exactly() {
 #[test]
 fn confirm_esc_cancels() {
     let mut c = Confirm::new(revoke(false));
-    assert_eq!(c.handle_key(key(KeyCode::Esc), km()), ConfirmOutcome::Cancel);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Esc), km()),
+        ConfirmOutcome::Cancel
+    );
     let mut c = Confirm::new(Destructive::DeleteRegistry {
         id: "r-1".into(),
         name: "ngc".into(),
@@ -849,7 +888,10 @@ fn confirm_esc_cancels() {
         c.handle_key(key(KeyCode::Char('n')), km()),
         ConfirmOutcome::Cancel
     );
-    assert_eq!(c.handle_key(key(KeyCode::Char('z')), km()), ConfirmOutcome::None);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Char('z')), km()),
+        ConfirmOutcome::None
+    );
     assert!(matches!(
         c.handle_key(key(KeyCode::Enter), km()),
         ConfirmOutcome::Confirmed(_)
@@ -932,11 +974,17 @@ fn token_reveal_dialog() {
     assert!(!hidden.contains(CANARY));
     assert!(hidden.contains("This token will not be shown again"));
 
-    assert_eq!(r.handle_key(key(KeyCode::Char('y')), km()), RevealOutcome::Copy);
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('y')), km()),
+        RevealOutcome::Copy
+    );
     assert_eq!(r.plaintext().expose_secret(), CANARY);
 
     // Esc before copying or showing asks again.
-    assert_eq!(r.handle_key(key(KeyCode::Esc), km()), RevealOutcome::Changed);
+    assert_eq!(
+        r.handle_key(key(KeyCode::Esc), km()),
+        RevealOutcome::Changed
+    );
     assert!(r.is_close_armed());
     assert_eq!(r.handle_key(key(KeyCode::Esc), km()), RevealOutcome::Close);
 
@@ -955,7 +1003,10 @@ fn token_reveal_dialog() {
 
     let mut r = TokenReveal::new("laptop", SecretString::from(CANARY));
     r.mark_copied();
-    assert_eq!(r.handle_key(key(KeyCode::Enter), km()), RevealOutcome::Close);
+    assert_eq!(
+        r.handle_key(key(KeyCode::Enter), km()),
+        RevealOutcome::Close
+    );
 }
 
 #[test]

@@ -440,7 +440,15 @@ pub const BINDINGS: &[Binding] = &[
         None,
     )
     .dialog(),
-    b(Action::Cancel, "cancel", &["esc"], "Dialogs", "cancel, close", None).dialog(),
+    b(
+        Action::Cancel,
+        "cancel",
+        &["esc"],
+        "Dialogs",
+        "cancel, close",
+        None,
+    )
+    .dialog(),
     b(
         Action::NextField,
         "next_field",
@@ -751,7 +759,8 @@ impl Keymap {
 
     /// `key label` for a dialog hint, or `None` when nothing does it there.
     pub fn dialog_hint(&self, action: Action, typing: bool, label: &str) -> Option<String> {
-        self.dialog_key(action, typing).map(|k| format!("{k} {label}"))
+        self.dialog_key(action, typing)
+            .map(|k| format!("{k} {label}"))
     }
 
     /// The keys of an action, in order.

@@ -498,7 +498,11 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
             ),
         ),
         // Dialog actions: the pane table does not bind them.
-        Action::Confirm | Action::Cancel | Action::NextField | Action::PrevField | Action::Submit => {}
+        Action::Confirm
+        | Action::Cancel
+        | Action::NextField
+        | Action::PrevField
+        | Action::Submit => {}
     }
 }
 

@@ -76,7 +76,11 @@ impl<'a> DialogLook<'a> {
         self.theme.title
     }
     fn label(self, focused: bool) -> Style {
-        if focused { self.theme.key } else { Style::new() }
+        if focused {
+            self.theme.key
+        } else {
+            Style::new()
+        }
     }
     fn input(self, focused: bool) -> Style {
         if focused {
@@ -135,13 +139,7 @@ pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, look: DialogLook<
     draw_form(frame, area, form, look, true);
 }
 
-fn draw_form(
-    frame: &mut Frame,
-    area: Rect,
-    form: &Form,
-    look: DialogLook<'_>,
-    show_cursor: bool,
-) {
+fn draw_form(frame: &mut Frame, area: Rect, form: &Form, look: DialogLook<'_>, show_cursor: bool) {
     let width = modal_width(area);
     // Borders and one column of padding on each side.
     let content_w = usize::from(width.saturating_sub(4)).max(1);
@@ -377,11 +375,15 @@ pub fn render_token_reveal(
             lines.push(Line::styled(chunk, look.title()));
         }
     } else {
-        let mask: String = std::iter::repeat_n(look.glyphs.mask, TOKEN_MASK_LEN.min(content_w)).collect();
+        let mask: String =
+            std::iter::repeat_n(look.glyphs.mask, TOKEN_MASK_LEN.min(content_w)).collect();
         lines.push(Line::from(vec![
             Span::raw(mask),
             Span::styled(
-                format!(" (hidden: press {} to show)", look.key(Action::Reveal, false)),
+                format!(
+                    " (hidden: press {} to show)",
+                    look.key(Action::Reveal, false)
+                ),
                 look.theme.help,
             ),
         ]));
@@ -389,10 +391,7 @@ pub fn render_token_reveal(
     // How the copy went, as the driver reported it: never more than that
     // (OSC 52 cannot tell whether the terminal put it on the clipboard).
     let copy_line = match (reveal.copy_result(), reveal.is_copied()) {
-        (Some(Ok(how)), _) => Some((
-            format!("{} Copy: {how}.", look.glyphs.check),
-            look.theme.ok,
-        )),
+        (Some(Ok(how)), _) => Some((format!("{} Copy: {how}.", look.glyphs.check), look.theme.ok)),
         (Some(Err(e)), _) => Some((
             format!("{} Could not copy: {e}.", look.glyphs.error),
             look.theme.error,
@@ -509,7 +508,12 @@ fn value_spans(
 }
 
 /// An empty field: its hint (or "enter again" after a sent masked value).
-fn hint_spans(field: &Field, focused: bool, width: usize, look: DialogLook<'_>) -> Vec<Span<'static>> {
+fn hint_spans(
+    field: &Field,
+    focused: bool,
+    width: usize,
+    look: DialogLook<'_>,
+) -> Vec<Span<'static>> {
     let hint = if field.was_sent() {
         Some("cleared after sending: enter it again to retry")
     } else {
@@ -594,7 +598,13 @@ fn modal_width(area: Rect) -> u16 {
 }
 
 /// Clear `rect`, draw the border and title, return the padded inner area.
-fn draw_frame(frame: &mut Frame, rect: Rect, title: &str, look: DialogLook<'_>, danger: bool) -> Rect {
+fn draw_frame(
+    frame: &mut Frame,
+    rect: Rect,
+    title: &str,
+    look: DialogLook<'_>,
+    danger: bool,
+) -> Rect {
     frame.render_widget(Clear, rect);
     let set = if danger {
         look.glyphs.heavy_border

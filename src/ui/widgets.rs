@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::format;
+use crate::app::keymap::{HelpRow, Keymap};
 use crate::app::palette;
 use crate::app::view::{ListView, Source, fit_columns};
-use crate::app::keymap::{HelpRow, Keymap};
 use crate::app::{Action, Detail, DetailLine, LineInput, Model, Toast};
 
 use super::theme::{Glyphs, Theme};

@@ -5,14 +5,14 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::confirm::Destructive;
 use super::field::{Field, FieldId, FieldKind};
-use crate::app::input::typed_char;
-use crate::app::keymap::{Action, Keymap};
 use super::validate::{self, ASSIGNABLE_ROLES, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
 use crate::api::ApiError;
 use crate::api::types::{
     CreateTokenRequest, InviteRequest, Member, Metadata, RegistryWrite, RegistryWriteSpec, Role,
     SecretWrite, Visibility,
 };
+use crate::app::input::typed_char;
+use crate::app::keymap::{Action, Keymap};
 use crate::sync::Mutation;
 
 /// Which form this is, with what it was opened on.
