@@ -202,7 +202,10 @@ fn the_dialog_actions_the_assets_file_names_exist_and_rebind() {
         "reveal",
         "copy",
     ] {
-        assert!(BINDINGS.iter().any(|b| b.name == name), "{name} is an action");
+        assert!(
+            BINDINGS.iter().any(|b| b.name == name),
+            "{name} is an action"
+        );
         assert!(DEFAULT_CONFIG_TOML.contains(name), "{name} is documented");
     }
     // The file's example loads and rebinds without a warning.
@@ -212,5 +215,9 @@ fn the_dialog_actions_the_assets_file_names_exist_and_rebind() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(km.keys_text(Action::Reveal), "v/Ctrl-R");
     assert_eq!(km.keys_text(Action::Cancel), "Ctrl-G");
-    assert_eq!(km.keys_text(Action::Back), "Esc", "a dialog key leaves the panes' Esc");
+    assert_eq!(
+        km.keys_text(Action::Back),
+        "Esc",
+        "a dialog key leaves the panes' Esc"
+    );
 }

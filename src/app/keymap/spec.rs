@@ -43,6 +43,12 @@ impl KeySpec {
             return Err("empty key".into());
         }
         // A single character is always literal (so `-` works).
+        if spec.chars().any(char::is_control) {
+            return Err(format!(
+                "`{}` holds a control character",
+                spec.escape_debug()
+            ));
+        }
         if spec.chars().count() == 1 {
             let c = spec.chars().next().unwrap_or(' ');
             return Ok(KeySpec {
