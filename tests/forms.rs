@@ -1165,3 +1165,119 @@ fn dialog_token_reveal() {
         DialogOutcome::Close
     ));
 }
+
+// ---------------------------------------------------------------- keymap
+
+fn keymap(overrides: &[(&str, &[&str])]) -> lepdash::app::Keymap {
+    let o = overrides
+        .iter()
+        .map(|(n, k)| (n.to_string(), k.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    let (km, warnings) = lepdash::app::Keymap::new(&o);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    km
+}
+
+#[test]
+fn the_token_dialog_follows_rebound_reveal_and_copy() {
+    let km = keymap(&[("reveal", &["v"]), ("copy", &["c"])]);
+    let mut r = TokenReveal::new("laptop", SecretString::from(CANARY));
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('x')), &km),
+        RevealOutcome::None
+    );
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('y')), &km),
+        RevealOutcome::None
+    );
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('v')), &km),
+        RevealOutcome::Changed
+    );
+    assert!(r.is_shown());
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('c')), &km),
+        RevealOutcome::Copy
+    );
+}
+
+#[test]
+fn forms_follow_rebound_field_keys_and_typed_text_wins() {
+    let km = keymap(&[
+        ("next_field", &["ctrl-n", "n"]),
+        ("cancel", &["q"]),
+        ("reveal", &["r", "f3"]),
+    ]);
+    let mut form = Form::create_secret(&[]);
+    // In a text field `n` and `q` are text; the hint offers Ctrl-N.
+    assert!(
+        form.help_line(&km).contains("Ctrl-N next"),
+        "{}",
+        form.help_line(&km)
+    );
+    assert!(
+        form.help_line(&km).contains("F3 show"),
+        "{}",
+        form.help_line(&km)
+    );
+    assert!(
+        !form.help_line(&km).contains("Esc"),
+        "{}",
+        form.help_line(&km)
+    );
+    for c in "nqr".chars() {
+        assert_eq!(
+            form.handle_key(key(KeyCode::Char(c)), &km),
+            FormOutcome::Changed
+        );
+    }
+    assert_eq!(form.text(FieldId::SecretName), Some("nqr"));
+    assert_eq!(form.handle_key(key(KeyCode::Tab), &km), FormOutcome::None);
+    assert_eq!(form.handle_key(ctrl('n'), &km), FormOutcome::Changed);
+    assert_eq!(form.focused().map(|f| f.id()), Some(FieldId::SecretValue));
+    // Visibility is a choice: there `n` moves on and `q` cancels.
+    form.handle_key(ctrl('n'), &km);
+    assert_eq!(form.focused().map(|f| f.id()), Some(FieldId::Visibility));
+    assert!(
+        form.help_line(&km).contains("n next"),
+        "{}",
+        form.help_line(&km)
+    );
+    assert_eq!(
+        form.handle_key(key(KeyCode::Char('q')), &km),
+        FormOutcome::Cancel
+    );
+}
+
+#[test]
+fn confirmations_follow_rebound_confirm_and_cancel() {
+    let km = keymap(&[("confirm", &["ctrl-o"]), ("cancel", &["w"])]);
+    let mut yn = Confirm::new(Destructive::DeleteRegistry {
+        id: "r1".into(),
+        name: "ngc".into(),
+    });
+    assert_eq!(
+        yn.handle_key(key(KeyCode::Enter), &km),
+        ConfirmOutcome::None
+    );
+    assert_eq!(yn.handle_key(key(KeyCode::Esc), &km), ConfirmOutcome::None);
+    assert_eq!(
+        yn.handle_key(key(KeyCode::Char('w')), &km),
+        ConfirmOutcome::Cancel
+    );
+    assert!(matches!(
+        yn.handle_key(ctrl('o'), &km),
+        ConfirmOutcome::Confirmed(_)
+    ));
+    // Typing the name: `w` is text there.
+    let mut typed = Confirm::new(Destructive::DeleteSecret { name: "w".into() });
+    assert_eq!(
+        typed.handle_key(key(KeyCode::Char('w')), &km),
+        ConfirmOutcome::Changed
+    );
+    assert_eq!(typed.typed().value(), "w");
+    assert!(matches!(
+        typed.handle_key(ctrl('o'), &km),
+        ConfirmOutcome::Confirmed(_)
+    ));
+}
