@@ -1239,7 +1239,7 @@ fn forms_follow_rebound_field_keys_and_typed_text_wins() {
     form.handle_key(ctrl('n'), &km);
     assert_eq!(form.focused().map(|f| f.id()), Some(FieldId::Visibility));
     assert!(
-        form.help_line(&km).contains("n next"),
+        form.help_line(&km).contains("q cancel"),
         "{}",
         form.help_line(&km)
     );
