@@ -1,9 +1,11 @@
 //! Drawing of the management forms, the confirmation dialog and the token
-//! dialog as centred modals. Every state is shown by text or a glyph as well
-//! as colour (`›` focus, `✗` error, `⚠` warning); `mono` restricts styling to
-//! bold, reverse and underline; `ascii` draws only ASCII (`>`, `x`, `!`, `+-|`
-//! borders). Masked values are drawn as one `•` per character and never read
-//! unless the user toggled them visible.
+//! dialog as centred modals, in the panes' theme and glyph set
+//! ([`DialogLook`]); their key hints come from the effective keymap. Every
+//! state is shown by text or a glyph as well as colour (`›` focus, `✗`
+//! error, `⚠` warning), so the mono theme (bold, reverse, underline) and
+//! ASCII mode (`>`, `x`, `!`, `+-|` borders) lose nothing. Masked values are
+//! drawn as one `•` per character and never read unless the user toggled
+//! them visible.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
