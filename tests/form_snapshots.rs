@@ -2,7 +2,9 @@
 //! in colour and mono (the text is the same; the snapshots pin the layout).
 //! Update with `INSTA_UPDATE=always cargo test --test form_snapshots`, then review.
 
+mod dialog_look;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dialog_look::{km, look};
 use lepdash::api::types::{Member, MemberStatus, Role};
 use lepdash::app::forms::{Confirm, Destructive, FieldId, Form, TokenReveal};
 use lepdash::ui::form::{render_confirm, render_form, render_token_reveal};
@@ -17,28 +19,6 @@ const CANARY: &str = "canary-7f3e-SECRET";
 const FAKE_TOKEN: &str = "nvapi-FAKE-TOKEN-for-snapshots-000000000000000000000000000000000000000";
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-/// The default keymap (what every dialog reads its keys through).
-fn km() -> &'static lepdash::app::Keymap {
-    static KM: std::sync::LazyLock<lepdash::app::Keymap> =
-        std::sync::LazyLock::new(lepdash::app::Keymap::default);
-    &KM
-}
-
-/// The dark theme (or mono) with Unicode glyphs and the default keymap.
-fn look(mono: bool) -> lepdash::ui::form::DialogLook<'static> {
-    use lepdash::app::ThemeName;
-    use lepdash::ui::theme::{Glyphs, Theme};
-    use std::sync::LazyLock;
-    static DARK: LazyLock<Theme> = LazyLock::new(|| Theme::new(ThemeName::Dark));
-    static MONO: LazyLock<Theme> = LazyLock::new(|| Theme::new(ThemeName::Mono));
-    static GLYPHS: LazyLock<Glyphs> = LazyLock::new(|| Glyphs::new(false));
-    lepdash::ui::form::DialogLook {
-        theme: if mono { &MONO } else { &DARK },
-        glyphs: &GLYPHS,
-        keymap: km(),
-    }
-}
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)

@@ -2,7 +2,9 @@
 //! dialog: the exact mutations, validation failures, keys, paste, the
 //! submitting lock, and that secret values never leak into Debug or the screen.
 
+mod dialog_look;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use dialog_look::{km, look};
 use lepdash::api::ApiError;
 use lepdash::api::types::{Member, MemberStatus, Role, Visibility};
 use lepdash::app::forms::{
@@ -17,28 +19,6 @@ use secrecy::{ExposeSecret, SecretString};
 /// 2026-11-28T12:00:00Z
 const NOW_MS: i64 = 1_795_867_200_000;
 const CANARY: &str = "canary-7f3e-SECRET";
-
-/// The default keymap (what every dialog reads its keys through).
-fn km() -> &'static lepdash::app::Keymap {
-    static KM: std::sync::LazyLock<lepdash::app::Keymap> =
-        std::sync::LazyLock::new(lepdash::app::Keymap::default);
-    &KM
-}
-
-/// The dark theme (or mono) with Unicode glyphs and the default keymap.
-fn look(mono: bool) -> lepdash::ui::form::DialogLook<'static> {
-    use lepdash::app::ThemeName;
-    use lepdash::ui::theme::{Glyphs, Theme};
-    use std::sync::LazyLock;
-    static DARK: LazyLock<Theme> = LazyLock::new(|| Theme::new(ThemeName::Dark));
-    static MONO: LazyLock<Theme> = LazyLock::new(|| Theme::new(ThemeName::Mono));
-    static GLYPHS: LazyLock<Glyphs> = LazyLock::new(|| Glyphs::new(false));
-    lepdash::ui::form::DialogLook {
-        theme: if mono { &MONO } else { &DARK },
-        glyphs: &GLYPHS,
-        keymap: km(),
-    }
-}
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
