@@ -337,11 +337,6 @@ impl Form {
         self.build(now_ms)
     }
 
-    /// Lock (true) or unlock (false) the form while a mutation is in flight.
-    pub fn set_submitting(&mut self, submitting: bool) {
-        self.submitting = submitting;
-    }
-
     // ------------------------------------------------------------ internals
 
     fn first_focusable(&self) -> Option<usize> {
