@@ -1257,3 +1257,26 @@ fn dialogs_use_the_theme_light_and_mono() {
         );
     }
 }
+
+#[test]
+fn the_palette_follows_rebound_dialog_keys() {
+    let mut m = rebound(&[("cancel", &["ctrl-g"]), ("next_field", &["ctrl-t"])]);
+    update(&mut m, key(':'));
+    let t = text(&draw(&m));
+    assert!(
+        t.contains("Enter run · Ctrl-T complete · Ctrl-G close"),
+        "{t}"
+    );
+    sample::typed(&mut m, "sta");
+    update(&mut m, code(KeyCode::Tab));
+    update(&mut m, ctrl('t'));
+    let input = match &m.overlay {
+        Some(lepdash::app::Overlay::Palette { input, .. }) => input.value().to_string(),
+        other => panic!("palette closed: {other:?}"),
+    };
+    assert_eq!(input, "status", "Ctrl-T completes, Tab does not");
+    update(&mut m, code(KeyCode::Esc));
+    assert!(m.overlay.is_some(), "Esc no longer closes");
+    update(&mut m, ctrl('g'));
+    assert!(m.overlay.is_none(), "Ctrl-G closes");
+}

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::KeyEvent;
 
+use super::input::typed_char;
 use crate::sync::ResourceKind;
 
 mod spec;
@@ -593,6 +594,15 @@ impl Keymap {
     /// is the dialog's call (see [`crate::app::input::typed_char`]).
     pub fn dialog_action_for(&self, ev: &KeyEvent) -> Option<Action> {
         self.dialog_action(&KeySpec::from_event(ev))
+    }
+
+    /// The dialog action of a key pressed in a text field: none for a key
+    /// that types a character (typed text wins there).
+    pub fn text_field_action(&self, ev: &KeyEvent) -> Option<Action> {
+        match typed_char(ev) {
+            Some(_) => None,
+            None => self.dialog_action_for(ev),
+        }
     }
 
     fn dialog_action(&self, key: &KeySpec) -> Option<Action> {

@@ -581,10 +581,11 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             }),
             None => Some(Overlay::Help { scroll }),
         },
-        Overlay::Palette { mut input, error } => match key.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter => run_palette(model, input.value().to_string(), fx),
-            KeyCode::Tab => {
+        // A text field: the keymap's dialog actions, typed text wins.
+        Overlay::Palette { mut input, error } => match model.keymap.text_field_action(&key) {
+            Some(Action::Cancel) => None,
+            Some(Action::Confirm) => run_palette(model, input.value().to_string(), fx),
+            Some(Action::NextField) => {
                 if let Some((first, _)) =
                     palette::suggestions(input.value(), &model.workspaces).first()
                 {

@@ -483,16 +483,18 @@ pub fn palette_box(
     let w = area.width.saturating_sub(4).min(64);
     let rect = Rect::new(area.x + (area.width - w) / 2, area.y, w, h.min(area.height));
     Clear.render(rect, buf);
-    let blk = block(ctx, Line::styled(" Command ", t.title)).title_bottom(
-        Line::styled(
-            format!(
-                " Enter run {d} Tab complete {d} Esc close ",
-                d = ctx.glyphs.dot
-            ),
-            t.muted,
-        )
-        .right_aligned(),
-    );
+    let km = &ctx.model.keymap;
+    let hints: Vec<String> = [
+        (Action::Confirm, "run"),
+        (Action::NextField, "complete"),
+        (Action::Cancel, "close"),
+    ]
+    .into_iter()
+    .filter_map(|(action, label)| km.dialog_hint(action, true, label))
+    .collect();
+    let hints = format!(" {} ", hints.join(&format!(" {} ", ctx.glyphs.dot)));
+    let blk = block(ctx, Line::styled(" Command ", t.title))
+        .title_bottom(Line::styled(hints, t.muted).right_aligned());
     let inner = blk.inner(rect);
     blk.render(rect, buf);
     let mut spans = vec![Span::styled(":", t.key)];

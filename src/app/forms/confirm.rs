@@ -214,9 +214,10 @@ impl Confirm {
             return ConfirmOutcome::None;
         }
         let typing = self.action.typed_confirmation().is_some();
-        let action = match typed_char(&key) {
-            Some(_) if typing => None,
-            _ => keymap.dialog_action_for(&key),
+        let action = if typing {
+            keymap.text_field_action(&key)
+        } else {
+            keymap.dialog_action_for(&key)
         };
         match action {
             Some(Action::Cancel) => return ConfirmOutcome::Cancel,

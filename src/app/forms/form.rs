@@ -7,7 +7,6 @@ use super::confirm::Destructive;
 use super::field::{Field, FieldId, FieldKind};
 use super::validate::{self, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
 use crate::api::types::Role;
-use crate::app::input::typed_char;
 use crate::app::keymap::{Action, Keymap};
 use crate::sync::Mutation;
 
@@ -255,9 +254,8 @@ impl Form {
         if key.kind == KeyEventKind::Release || self.submitting {
             return FormOutcome::None;
         }
-        let typing = self.focused().is_some_and(Field::takes_text) && typed_char(&key).is_some();
-        let action = if typing {
-            None
+        let action = if self.focused().is_some_and(Field::takes_text) {
+            keymap.text_field_action(&key)
         } else {
             keymap.dialog_action_for(&key)
         };
