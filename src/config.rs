@@ -401,60 +401,10 @@ impl Warnings<'_> {
     }
 }
 
-/// Named keys accepted in key specs.
-pub const KEY_NAMES: &[&str] = &[
-    "enter",
-    "esc",
-    "tab",
-    "backtab",
-    "space",
-    "backspace",
-    "delete",
-    "insert",
-    "up",
-    "down",
-    "left",
-    "right",
-    "home",
-    "end",
-    "pageup",
-    "pagedown",
-    "f1",
-    "f2",
-    "f3",
-    "f4",
-    "f5",
-    "f6",
-    "f7",
-    "f8",
-    "f9",
-    "f10",
-    "f11",
-    "f12",
-];
-
-/// Whether `spec` is a key spec: `[ctrl-|alt-|shift-]*` then a single
-/// character or one of [`KEY_NAMES`] (names are case-insensitive). A lone
-/// `-` is the minus key.
+/// Whether `spec` is a key spec the keymap accepts (`j`, `ctrl-c`,
+/// `shift-tab`, `pagedown`, `f5`; see [`crate::app::keymap::KeySpec::parse`]).
 pub fn is_valid_key_spec(spec: &str) -> bool {
-    let mut rest = spec;
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        let stripped = ["ctrl-", "alt-", "shift-"]
-            .iter()
-            .find(|m| lower.starts_with(*m) && rest.len() > m.len())
-            .map(|m| m.len());
-        match stripped {
-            Some(n) => rest = &rest[n..],
-            None => break,
-        }
-    }
-    let mut chars = rest.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => !c.is_control(),
-        (Some(_), Some(_)) => KEY_NAMES.contains(&rest.to_ascii_lowercase().as_str()),
-        (None, _) => false,
-    }
+    crate::app::keymap::KeySpec::parse(spec).is_ok()
 }
 
 fn describe(v: &DeValue<'_>) -> String {

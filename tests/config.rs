@@ -189,3 +189,35 @@ fn flags_override_settings() {
     });
     assert_eq!(c.hidden_interval, Duration::from_secs(120));
 }
+
+#[test]
+fn the_dialog_actions_the_assets_file_names_exist_and_rebind() {
+    use lepdash::app::keymap::{Action, BINDINGS, Keymap};
+    for name in [
+        "confirm",
+        "cancel",
+        "next_field",
+        "prev_field",
+        "submit",
+        "reveal",
+        "copy",
+    ] {
+        assert!(
+            BINDINGS.iter().any(|b| b.name == name),
+            "{name} is an action"
+        );
+        assert!(DEFAULT_CONFIG_TOML.contains(name), "{name} is documented");
+    }
+    // The file's example loads and rebinds without a warning.
+    let (l, _d) = load_text("[keys]\nreveal = [\"v\", \"ctrl-r\"]\ncancel = \"ctrl-g\"\n");
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    let (km, warnings) = Keymap::new(&l.config.keys);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(km.keys_text(Action::Reveal), "v/Ctrl-R");
+    assert_eq!(km.keys_text(Action::Cancel), "Ctrl-G");
+    assert_eq!(
+        km.keys_text(Action::Back),
+        "Esc",
+        "a dialog key leaves the panes' Esc"
+    );
+}

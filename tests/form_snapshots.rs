@@ -2,7 +2,9 @@
 //! in colour and mono (the text is the same; the snapshots pin the layout).
 //! Update with `INSTA_UPDATE=always cargo test --test form_snapshots`, then review.
 
+mod dialog_look;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dialog_look::{km, look};
 use lepdash::api::types::{Member, MemberStatus, Role};
 use lepdash::app::forms::{Confirm, Destructive, FieldId, Form, TokenReveal};
 use lepdash::ui::form::{render_confirm, render_form, render_token_reveal};
@@ -24,7 +26,7 @@ fn key(code: KeyCode) -> KeyEvent {
 
 fn type_str(form: &mut Form, text: &str) {
     for c in text.chars() {
-        form.handle_key(key(KeyCode::Char(c)));
+        form.handle_key(key(KeyCode::Char(c)), km());
     }
 }
 
@@ -38,8 +40,8 @@ fn draw(w: u16, h: u16, f: impl Fn(&mut ratatui::Frame)) -> String {
 /// ever reach the screen.
 fn snap_form(name: &str, form: &Form) {
     for (w, h) in SIZES {
-        let color = draw(w, h, |f| render_form(f, f.area(), form, false));
-        let mono = draw(w, h, |f| render_form(f, f.area(), form, true));
+        let color = draw(w, h, |f| render_form(f, f.area(), form, look(false)));
+        let mono = draw(w, h, |f| render_form(f, f.area(), form, look(true)));
         assert!(!color.contains(CANARY) && !mono.contains(CANARY));
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), color);
         // Mono differs in text only by bracketed hints: one size is enough.
@@ -51,14 +53,16 @@ fn snap_form(name: &str, form: &Form) {
 
 fn snap_confirm(name: &str, confirm: &Confirm) {
     for (w, h) in SIZES {
-        let color = draw(w, h, |f| render_confirm(f, f.area(), confirm, false));
+        let color = draw(w, h, |f| render_confirm(f, f.area(), confirm, look(false)));
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), color);
     }
 }
 
 fn snap_reveal(name: &str, reveal: &TokenReveal) {
     for (w, h) in SIZES {
-        let color = draw(w, h, |f| render_token_reveal(f, f.area(), reveal, false));
+        let color = draw(w, h, |f| {
+            render_token_reveal(f, f.area(), reveal, look(false))
+        });
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), color);
     }
 }
@@ -90,7 +94,7 @@ fn create_secret() {
 
     let mut form = Form::create_secret(&existing);
     type_str(&mut form, "WANDB_API_KEY");
-    form.handle_key(key(KeyCode::Tab));
+    form.handle_key(key(KeyCode::Tab), km());
     form.handle_paste(CANARY);
     snap_form("create_secret_masked", &form);
 }
@@ -127,7 +131,7 @@ fn change_role() {
         &Form::change_role("u-2", "bob@example.com", Role::User, &members),
     );
     let mut form = Form::change_role("u-1", "alice@example.com", Role::Admin, &members);
-    form.handle_key(key(KeyCode::Right));
+    form.handle_key(key(KeyCode::Right), km());
     snap_form("change_role_last_admin", &form);
 }
 
@@ -136,9 +140,9 @@ fn create_token() {
     snap_form("create_token_empty", &Form::create_token(vec![]));
     let mut form = Form::create_token(vec!["laptop".into()]);
     type_str(&mut form, "laptop");
-    form.handle_key(key(KeyCode::Tab));
-    form.handle_key(key(KeyCode::Left));
-    form.handle_key(key(KeyCode::Tab));
+    form.handle_key(key(KeyCode::Tab), km());
+    form.handle_key(key(KeyCode::Left), km());
+    form.handle_key(key(KeyCode::Tab), km());
     type_str(&mut form, "2026-11-01");
     let _ = form.submit(NOW_MS);
     snap_form("create_token_errors", &form);
@@ -150,11 +154,11 @@ fn add_registry() {
 
     let mut form = Form::add_registry(vec![]);
     for _ in 0..3 {
-        form.handle_key(key(KeyCode::Right));
+        form.handle_key(key(KeyCode::Right), km());
     }
-    form.handle_key(key(KeyCode::Tab));
+    form.handle_key(key(KeyCode::Tab), km());
     type_str(&mut form, "Bad_Name");
-    form.handle_key(key(KeyCode::Tab));
+    form.handle_key(key(KeyCode::Tab), km());
     type_str(&mut form, "<account>.dkr.ecr.<region>.amazonaws.com");
     form.focus_field(FieldId::RegistryEmail);
     type_str(&mut form, "ops@");
@@ -163,7 +167,7 @@ fn add_registry() {
     snap_form("add_registry_errors", &form);
 
     let mut form = Form::add_registry(vec![]);
-    form.handle_key(key(KeyCode::Tab));
+    form.handle_key(key(KeyCode::Tab), km());
     type_str(&mut form, "ngc-pull");
     form.focus_field(FieldId::Password);
     form.handle_paste(CANARY);
@@ -193,7 +197,7 @@ fn confirm_dialogs() {
         email: "bob@example.com".into(),
     });
     remove.handle_paste("bob@example");
-    remove.handle_key(key(KeyCode::Enter));
+    remove.handle_key(key(KeyCode::Enter), km());
     snap_confirm("confirm_remove_member_mismatch", &remove);
     snap_confirm(
         "confirm_revoke_token",
@@ -226,9 +230,9 @@ fn confirm_dialogs() {
 fn token_reveal() {
     let mut reveal = TokenReveal::new("laptop", SecretString::from(FAKE_TOKEN));
     snap_reveal("token_reveal_masked", &reveal);
-    reveal.handle_key(key(KeyCode::Esc));
+    reveal.handle_key(key(KeyCode::Esc), km());
     snap_reveal("token_reveal_close_armed", &reveal);
-    reveal.handle_key(key(KeyCode::Char('x')));
+    reveal.handle_key(key(KeyCode::Char('x')), km());
     reveal.mark_copied();
     snap_reveal("token_reveal_revealed", &reveal);
 }
@@ -241,10 +245,10 @@ fn overwrite_confirm_over_update_form() {
     use lepdash::ui::form::render_dialog;
     let mut dialog = Dialog::form(Form::update_secret("HF_TOKEN"));
     dialog.handle_paste(CANARY);
-    dialog.handle_key(key(KeyCode::Enter), NOW_MS);
+    dialog.handle_key(key(KeyCode::Enter), km(), NOW_MS);
     assert!(dialog.confirm_ref().is_some());
     for (w, h) in SIZES {
-        let text = draw(w, h, |f| render_dialog(f, f.area(), &dialog, false));
+        let text = draw(w, h, |f| render_dialog(f, f.area(), &dialog, look(false)));
         assert!(!text.contains(CANARY));
         insta::assert_snapshot!(format!("overwrite_over_form_{w}x{h}"), text);
     }

@@ -2,7 +2,9 @@
 //! dialog: the exact mutations, validation failures, keys, paste, the
 //! submitting lock, and that secret values never leak into Debug or the screen.
 
+mod dialog_look;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use dialog_look::{km, look};
 use lepdash::api::ApiError;
 use lepdash::api::types::{Member, MemberStatus, Role, Visibility};
 use lepdash::app::forms::{
@@ -28,12 +30,12 @@ fn ctrl(c: char) -> KeyEvent {
 
 fn type_str(form: &mut Form, text: &str) {
     for c in text.chars() {
-        form.handle_key(key(KeyCode::Char(c)));
+        form.handle_key(key(KeyCode::Char(c)), km());
     }
 }
 
 fn tab(form: &mut Form) {
-    form.handle_key(key(KeyCode::Tab));
+    form.handle_key(key(KeyCode::Tab), km());
 }
 
 fn send(form: &mut Form) -> Mutation {
@@ -80,12 +82,21 @@ fn create_secret_happy_path() {
     tab(&mut form);
     type_str(&mut form, "hf_abc");
     // Enter on a field that is not the last moves on.
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Changed
+    );
     assert_eq!(form.focused().unwrap().id(), FieldId::Visibility);
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Changed
+    );
     assert_eq!(form.focused().unwrap().id(), FieldId::Tags);
     // Enter on the last field submits.
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     match send(&mut form) {
         Mutation::PutSecrets { items, overwrite } => {
             assert!(!overwrite);
@@ -108,10 +119,10 @@ fn create_public_secret() {
     type_str(&mut form, "ssh-ed25519 AAAA");
     tab(&mut form);
     assert_eq!(
-        form.handle_key(key(KeyCode::Char(' '))),
+        form.handle_key(key(KeyCode::Char(' ')), km()),
         FormOutcome::Changed
     );
-    assert_eq!(form.handle_key(ctrl('s')), FormOutcome::Submit);
+    assert_eq!(form.handle_key(ctrl('s'), km()), FormOutcome::Submit);
     match send(&mut form) {
         Mutation::PutSecrets { items, .. } => {
             assert_eq!(items[0].visibility, Some(Visibility::Public));
@@ -178,8 +189,8 @@ fn inline_validation_after_leaving_a_field() {
     tab(&mut form);
     assert!(form.error(FieldId::SecretName).is_some());
     // and then live while it is fixed.
-    form.handle_key(key(KeyCode::BackTab));
-    form.handle_key(ctrl('u'));
+    form.handle_key(key(KeyCode::BackTab), km());
+    form.handle_key(ctrl('u'), km());
     type_str(&mut form, "X");
     assert_eq!(form.error(FieldId::SecretName), None);
 }
@@ -216,7 +227,7 @@ fn update_secret_needs_overwrite_confirm() {
     ));
     let mut confirm = Confirm::new(action);
     assert_eq!(confirm.action().typed_confirmation(), None);
-    let confirmed = match confirm.handle_key(key(KeyCode::Char('y'))) {
+    let confirmed = match confirm.handle_key(key(KeyCode::Char('y')), km()) {
         ConfirmOutcome::Confirmed(d) => d,
         other => panic!("{other:?}"),
     };
@@ -244,7 +255,10 @@ fn invite_member_happy_path() {
     let mut form = Form::invite_member(vec!["alice@example.com".into()]);
     type_str(&mut form, " bob@example.com ");
     tab(&mut form);
-    assert_eq!(form.handle_key(key(KeyCode::Right)), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Right), km()),
+        FormOutcome::Changed
+    );
     match send(&mut form) {
         Mutation::InviteMember(req) => {
             assert_eq!(req.email, "bob@example.com");
@@ -292,8 +306,11 @@ fn change_role_happy_path() {
     ];
     let mut form = Form::change_role("u-2", "bob@example.com", Role::User, &members);
     assert_eq!(form.focused().unwrap().id(), FieldId::Role);
-    form.handle_key(key(KeyCode::Left));
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
+    form.handle_key(key(KeyCode::Left), km());
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     match send(&mut form) {
         Mutation::ChangeRole { id, email, role } => {
             assert_eq!(id, "u-2");
@@ -322,7 +339,7 @@ fn last_admin_cannot_be_demoted() {
     // The explanation is on the form from the start.
     assert!(form.fields().iter().any(|f| f.is_warning()
         && matches!(f.display(), Display::Info { text } if text.contains("only active admin"))));
-    form.handle_key(key(KeyCode::Right));
+    form.handle_key(key(KeyCode::Right), km());
     // A choice is judged at once.
     let err = form.error(FieldId::Role).unwrap().to_string();
     assert!(err.contains("at least one admin"), "{err}");
@@ -332,7 +349,7 @@ fn last_admin_cannot_be_demoted() {
     let mut members = members;
     members.push(member("u-3", "carol@example.com", Role::Admin));
     let mut form = Form::change_role("u-1", "alice@example.com", Role::Admin, &members);
-    form.handle_key(key(KeyCode::Right));
+    form.handle_key(key(KeyCode::Right), km());
     assert!(matches!(
         send(&mut form),
         Mutation::ChangeRole {
@@ -370,7 +387,7 @@ fn create_token_presets() {
     for (rights, seconds) in [(0, 86_400), (1, 604_800), (2, 2_592_000), (3, 7_776_000)] {
         let mut form = token_form(" ci runner ");
         for _ in 0..rights {
-            form.handle_key(key(KeyCode::Right));
+            form.handle_key(key(KeyCode::Right), km());
         }
         match send(&mut form) {
             Mutation::CreateToken(req) => {
@@ -385,7 +402,7 @@ fn create_token_presets() {
 
 fn date_form(date: &str) -> Form {
     let mut form = token_form("ci");
-    form.handle_key(key(KeyCode::Left)); // wraps to "until a date"
+    form.handle_key(key(KeyCode::Left), km()); // wraps to "until a date"
     assert!(!form.field(FieldId::ExpiryDate).unwrap().is_hidden());
     tab(&mut form);
     assert_eq!(form.focused().unwrap().id(), FieldId::ExpiryDate);
@@ -396,7 +413,10 @@ fn date_form(date: &str) -> Form {
 #[test]
 fn create_token_until_a_date() {
     let mut form = date_form("2026-12-28");
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     match send(&mut form) {
         Mutation::CreateToken(req) => {
             // Through the end of 2026-12-28 UTC: 30 days and 12 hours from now.
@@ -435,7 +455,10 @@ fn hidden_date_is_skipped_and_ignored() {
     let mut form = token_form("ci");
     // Date field hidden: Tab wraps to the name, Enter on Expires submits.
     assert!(form.field(FieldId::ExpiryDate).unwrap().is_hidden());
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
     tab(&mut form);
     assert_eq!(form.focused().unwrap().id(), FieldId::TokenName);
 }
@@ -486,30 +509,30 @@ fn add_registry_ngc_happy_path() {
 #[test]
 fn provider_presets_follow_the_choice() {
     let mut form = Form::add_registry(vec![]);
-    form.handle_key(key(KeyCode::Right)); // Docker Hub
+    form.handle_key(key(KeyCode::Right), km()); // Docker Hub
     assert_eq!(
         form.text(FieldId::Server),
         Some("https://index.docker.io/v1/")
     );
     assert_eq!(form.text(FieldId::Username), Some(""));
-    form.handle_key(key(KeyCode::Right)); // GitHub
+    form.handle_key(key(KeyCode::Right), km()); // GitHub
     assert_eq!(form.text(FieldId::Server), Some("ghcr.io"));
     // A server the user typed survives a provider change.
     form.focus_field(FieldId::Server);
-    form.handle_key(ctrl('u'));
+    form.handle_key(ctrl('u'), km());
     type_str(&mut form, "registry.example.com");
     form.focus_field(FieldId::Provider);
-    form.handle_key(key(KeyCode::Right)); // ECR
+    form.handle_key(key(KeyCode::Right), km()); // ECR
     assert_eq!(form.text(FieldId::Server), Some("registry.example.com"));
     assert_eq!(form.text(FieldId::Username), Some("AWS"));
-    form.handle_key(key(KeyCode::Right)); // Custom
+    form.handle_key(key(KeyCode::Right), km()); // Custom
     assert_eq!(form.text(FieldId::Username), Some(""));
 }
 
 fn ecr_form(server: &str) -> Form {
     let mut form = Form::add_registry(vec![]);
     for _ in 0..3 {
-        form.handle_key(key(KeyCode::Right));
+        form.handle_key(key(KeyCode::Right), km());
     }
     tab(&mut form);
     type_str(&mut form, "ecr");
@@ -580,7 +603,10 @@ fn missing_password_and_bad_name() {
 fn esc_cancels_without_effect() {
     let mut form = Form::create_secret(&[]);
     type_str(&mut form, "NAME");
-    assert_eq!(form.handle_key(key(KeyCode::Esc)), FormOutcome::Cancel);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Esc), km()),
+        FormOutcome::Cancel
+    );
     assert!(!form.is_submitting());
     assert_eq!(form.text(FieldId::SecretName), Some("NAME"));
 }
@@ -590,7 +616,7 @@ fn release_events_are_ignored() {
     let mut form = Form::create_secret(&[]);
     let mut release = key(KeyCode::Char('a'));
     release.kind = KeyEventKind::Release;
-    assert_eq!(form.handle_key(release), FormOutcome::None);
+    assert_eq!(form.handle_key(release, km()), FormOutcome::None);
     assert_eq!(form.text(FieldId::SecretName), Some(""));
 }
 
@@ -598,13 +624,16 @@ fn release_events_are_ignored() {
 fn navigation_wraps_and_skips_info_lines() {
     let mut form = Form::update_secret("X");
     // Only one focusable field: Tab goes nowhere, Enter submits.
-    assert_eq!(form.handle_key(key(KeyCode::Tab)), FormOutcome::None);
-    assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
+    assert_eq!(form.handle_key(key(KeyCode::Tab), km()), FormOutcome::None);
+    assert_eq!(
+        form.handle_key(key(KeyCode::Enter), km()),
+        FormOutcome::Submit
+    );
 
     let mut form = Form::create_secret(&[]);
-    form.handle_key(key(KeyCode::Up));
+    form.handle_key(key(KeyCode::Up), km());
     assert_eq!(form.focused().unwrap().id(), FieldId::Tags);
-    form.handle_key(key(KeyCode::Down));
+    form.handle_key(key(KeyCode::Down), km());
     assert_eq!(form.focused().unwrap().id(), FieldId::SecretName);
 }
 
@@ -621,7 +650,7 @@ fn submitting_locks_the_form() {
         key(KeyCode::Esc),
         key(KeyCode::Tab),
     ] {
-        assert_eq!(form.handle_key(k), FormOutcome::None);
+        assert_eq!(form.handle_key(k, km()), FormOutcome::None);
     }
     assert_eq!(form.handle_paste("zzz"), FormOutcome::None);
     assert_eq!(form.text(FieldId::Email), Some("bob@example.com"));
@@ -665,20 +694,23 @@ fn masked_value_is_moved_out_and_never_shown() {
     tab(&mut form);
     type_str(&mut form, CANARY);
     assert!(!format!("{form:?}").contains(CANARY));
-    let masked = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, false));
+    let masked = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, look(false)));
     assert!(!masked.contains(CANARY), "{masked}");
     assert!(masked.contains("••••"), "{masked}");
 
     // Revealed only while toggled, and only on the focused field.
-    assert_eq!(form.handle_key(ctrl('r')), FormOutcome::Changed);
-    let shown = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, true));
+    assert_eq!(form.handle_key(ctrl('r'), km()), FormOutcome::Changed);
+    let shown = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, look(true)));
     assert!(shown.contains(CANARY));
-    assert_eq!(form.handle_key(key(KeyCode::F(2))), FormOutcome::Changed);
+    assert_eq!(
+        form.handle_key(key(KeyCode::F(2)), km()),
+        FormOutcome::Changed
+    );
     assert!(matches!(
         form.field(FieldId::SecretValue).unwrap().display(),
         Display::Masked { .. }
     ));
-    form.handle_key(ctrl('r'));
+    form.handle_key(ctrl('r'), km());
     tab(&mut form);
     assert!(matches!(
         form.field(FieldId::SecretValue).unwrap().display(),
@@ -698,7 +730,7 @@ fn masked_value_is_moved_out_and_never_shown() {
     ));
     form.set_server_error("internal failure".into());
     assert!(!format!("{form:?}").contains(CANARY));
-    let after = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, false));
+    let after = screen(|f| lepdash::ui::form::render_form(f, f.area(), &form, look(false)));
     assert!(!after.contains(CANARY));
     assert!(after.contains("enter it again"), "{after}");
 }
@@ -765,7 +797,7 @@ fn api_errors_map_to_fields() {
         Role::User,
         &[member("u-1", "a@example.com", Role::User)],
     );
-    form.handle_key(key(KeyCode::Right));
+    form.handle_key(key(KeyCode::Right), km());
     let _ = send(&mut form);
     form.set_server_error("internal failure".into());
     assert_eq!(form.server_error(), Some("internal failure"));
@@ -788,23 +820,29 @@ fn typed_confirmation_must_match_exactly() {
     });
     // y and Enter alone do not confirm an irreversible action.
     assert_eq!(
-        c.handle_key(key(KeyCode::Char('y'))),
+        c.handle_key(key(KeyCode::Char('y')), km()),
         ConfirmOutcome::Changed
     );
-    assert_eq!(c.handle_key(key(KeyCode::Enter)), ConfirmOutcome::Changed);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Enter), km()),
+        ConfirmOutcome::Changed
+    );
     assert!(c.mismatch());
-    c.handle_key(key(KeyCode::Backspace));
+    c.handle_key(key(KeyCode::Backspace), km());
     assert!(!c.mismatch());
     for ch in "hf_token".chars() {
-        c.handle_key(key(KeyCode::Char(ch)));
+        c.handle_key(key(KeyCode::Char(ch)), km());
     }
-    assert_eq!(c.handle_key(key(KeyCode::Enter)), ConfirmOutcome::Changed);
-    c.handle_key(ctrl('u'));
-    assert_eq!(c.typed(), "");
+    assert_eq!(
+        c.handle_key(key(KeyCode::Enter), km()),
+        ConfirmOutcome::Changed
+    );
+    c.handle_key(ctrl('u'), km());
+    assert_eq!(c.typed().value(), "");
     c.handle_paste("HF_TOKEN\n");
     assert!(c.matches());
     assert_eq!(
-        c.handle_key(key(KeyCode::Enter)),
+        c.handle_key(key(KeyCode::Enter), km()),
         ConfirmOutcome::Confirmed(Destructive::DeleteSecret {
             name: "HF_TOKEN".into()
         })
@@ -818,18 +856,24 @@ fn typed_confirmation_must_match_exactly() {
 #[test]
 fn confirm_esc_cancels() {
     let mut c = Confirm::new(revoke(false));
-    assert_eq!(c.handle_key(key(KeyCode::Esc)), ConfirmOutcome::Cancel);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Esc), km()),
+        ConfirmOutcome::Cancel
+    );
     let mut c = Confirm::new(Destructive::DeleteRegistry {
         id: "r-1".into(),
         name: "ngc".into(),
     });
     assert_eq!(
-        c.handle_key(key(KeyCode::Char('n'))),
+        c.handle_key(key(KeyCode::Char('n')), km()),
         ConfirmOutcome::Cancel
     );
-    assert_eq!(c.handle_key(key(KeyCode::Char('z'))), ConfirmOutcome::None);
+    assert_eq!(
+        c.handle_key(key(KeyCode::Char('z')), km()),
+        ConfirmOutcome::None
+    );
     assert!(matches!(
-        c.handle_key(key(KeyCode::Enter)),
+        c.handle_key(key(KeyCode::Enter), km()),
         ConfirmOutcome::Confirmed(_)
     ));
 }
@@ -906,34 +950,43 @@ fn token_reveal_dialog() {
     let mut r = TokenReveal::new("laptop", SecretString::from(CANARY));
     assert!(!r.is_shown());
     assert!(!format!("{r:?}").contains(CANARY));
-    let hidden = screen(|f| lepdash::ui::form::render_token_reveal(f, f.area(), &r, false));
+    let hidden = screen(|f| lepdash::ui::form::render_token_reveal(f, f.area(), &r, look(false)));
     assert!(!hidden.contains(CANARY));
     assert!(hidden.contains("This token will not be shown again"));
 
-    assert_eq!(r.handle_key(key(KeyCode::Char('y'))), RevealOutcome::Copy);
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('y')), km()),
+        RevealOutcome::Copy
+    );
     assert_eq!(r.plaintext().expose_secret(), CANARY);
 
     // Esc before copying or showing asks again.
-    assert_eq!(r.handle_key(key(KeyCode::Esc)), RevealOutcome::Changed);
+    assert_eq!(
+        r.handle_key(key(KeyCode::Esc), km()),
+        RevealOutcome::Changed
+    );
     assert!(r.is_close_armed());
-    assert_eq!(r.handle_key(key(KeyCode::Esc)), RevealOutcome::Close);
+    assert_eq!(r.handle_key(key(KeyCode::Esc), km()), RevealOutcome::Close);
 
     let mut r = TokenReveal::new("laptop", SecretString::from(CANARY));
     assert_eq!(
-        r.handle_key(key(KeyCode::Char('x'))),
+        r.handle_key(key(KeyCode::Char('x')), km()),
         RevealOutcome::Changed
     );
     assert!(r.is_shown());
-    let shown = screen(|f| lepdash::ui::form::render_token_reveal(f, f.area(), &r, false));
+    let shown = screen(|f| lepdash::ui::form::render_token_reveal(f, f.area(), &r, look(false)));
     assert!(shown.contains(CANARY));
-    r.handle_key(key(KeyCode::Char('x')));
+    r.handle_key(key(KeyCode::Char('x')), km());
     assert!(!r.is_shown());
     // Seen once: Esc closes at once.
-    assert_eq!(r.handle_key(key(KeyCode::Esc)), RevealOutcome::Close);
+    assert_eq!(r.handle_key(key(KeyCode::Esc), km()), RevealOutcome::Close);
 
     let mut r = TokenReveal::new("laptop", SecretString::from(CANARY));
     r.mark_copied();
-    assert_eq!(r.handle_key(key(KeyCode::Enter)), RevealOutcome::Close);
+    assert_eq!(
+        r.handle_key(key(KeyCode::Enter), km()),
+        RevealOutcome::Close
+    );
 }
 
 #[test]
@@ -946,13 +999,13 @@ fn tiny_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (5, 3), (20, 6), (40, 10), (80, 8), (200, 60)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
         terminal
-            .draw(|f| lepdash::ui::form::render_form(f, f.area(), &form, false))
+            .draw(|f| lepdash::ui::form::render_form(f, f.area(), &form, look(false)))
             .unwrap();
         terminal
-            .draw(|f| lepdash::ui::form::render_confirm(f, f.area(), &confirm, true))
+            .draw(|f| lepdash::ui::form::render_confirm(f, f.area(), &confirm, look(true)))
             .unwrap();
         terminal
-            .draw(|f| lepdash::ui::form::render_token_reveal(f, f.area(), &reveal, false))
+            .draw(|f| lepdash::ui::form::render_token_reveal(f, f.area(), &reveal, look(false)))
             .unwrap();
     }
 }
@@ -965,7 +1018,7 @@ fn focused_row_stays_visible_on_a_short_terminal() {
     type_str(&mut form, "bad");
     let mut terminal = Terminal::new(TestBackend::new(80, 12)).unwrap();
     terminal
-        .draw(|f| lepdash::ui::form::render_form(f, f.area(), &form, false))
+        .draw(|f| lepdash::ui::form::render_form(f, f.area(), &form, look(false)))
         .unwrap();
     let text = terminal.backend().to_string();
     assert!(text.contains("› Email"), "{text}");
@@ -981,7 +1034,7 @@ fn dialog_update_secret_goes_through_overwrite_confirm() {
     let mut d = Dialog::form(Form::update_secret("HF_TOKEN"));
     assert!(matches!(d.handle_paste(CANARY), DialogOutcome::Changed));
     assert!(matches!(
-        d.handle_key(key(KeyCode::Enter), NOW_MS),
+        d.handle_key(key(KeyCode::Enter), km(), NOW_MS),
         DialogOutcome::Changed
     ));
     assert_eq!(
@@ -992,7 +1045,7 @@ fn dialog_update_secret_goes_through_overwrite_confirm() {
     );
     // The confirm gets the keys; n goes back to the form, value kept.
     assert!(matches!(
-        d.handle_key(key(KeyCode::Char('n')), NOW_MS),
+        d.handle_key(key(KeyCode::Char('n')), km(), NOW_MS),
         DialogOutcome::Changed
     ));
     assert!(d.confirm_ref().is_none());
@@ -1005,11 +1058,11 @@ fn dialog_update_secret_goes_through_overwrite_confirm() {
         Display::Masked { len: 18, .. }
     ));
     // Both drawn, the value masked.
-    d.handle_key(key(KeyCode::Enter), NOW_MS);
-    let text = screen(|f| lepdash::ui::form::render_dialog(f, f.area(), &d, false));
+    d.handle_key(key(KeyCode::Enter), km(), NOW_MS);
+    let text = screen(|f| lepdash::ui::form::render_dialog(f, f.area(), &d, look(false)));
     assert!(text.contains("Replace the value of HF_TOKEN?"), "{text}");
     assert!(!text.contains(CANARY));
-    match d.handle_key(key(KeyCode::Char('y')), NOW_MS) {
+    match d.handle_key(key(KeyCode::Char('y')), km(), NOW_MS) {
         DialogOutcome::Mutate {
             mutation: Mutation::PutSecrets { items, overwrite },
             close,
@@ -1034,7 +1087,7 @@ fn dialog_plain_confirm_and_form_cancel() {
         id: "r-1".into(),
         name: "ngc".into(),
     });
-    match d.handle_key(key(KeyCode::Enter), NOW_MS) {
+    match d.handle_key(key(KeyCode::Enter), km(), NOW_MS) {
         DialogOutcome::Mutate {
             mutation: Mutation::DeleteRegistry { id },
             close: true,
@@ -1043,19 +1096,19 @@ fn dialog_plain_confirm_and_form_cancel() {
     }
     let mut d = Dialog::confirm(revoke(false));
     assert!(matches!(
-        d.handle_key(key(KeyCode::Esc), NOW_MS),
+        d.handle_key(key(KeyCode::Esc), km(), NOW_MS),
         DialogOutcome::Close
     ));
     assert!(!d.mutation_failed(&ApiError::from_status(500, None, b"")));
 
     let mut d = Dialog::form(Form::invite_member(vec![]));
     assert!(matches!(
-        d.handle_key(ctrl('s'), NOW_MS),
+        d.handle_key(ctrl('s'), km(), NOW_MS),
         DialogOutcome::Changed
     ));
     assert!(d.form_ref().unwrap().error(FieldId::Email).is_some());
     assert!(matches!(
-        d.handle_key(key(KeyCode::Esc), NOW_MS),
+        d.handle_key(key(KeyCode::Esc), km(), NOW_MS),
         DialogOutcome::Close
     ));
 }
@@ -1065,14 +1118,14 @@ fn dialog_form_submit_and_lock() {
     let mut d = Dialog::form(Form::invite_member(vec![]));
     d.handle_paste("bob@example.com");
     assert!(matches!(
-        d.handle_key(ctrl('s'), NOW_MS),
+        d.handle_key(ctrl('s'), km(), NOW_MS),
         DialogOutcome::Mutate {
             mutation: Mutation::InviteMember(_),
             close: false
         }
     ));
     assert!(matches!(
-        d.handle_key(ctrl('s'), NOW_MS),
+        d.handle_key(ctrl('s'), km(), NOW_MS),
         DialogOutcome::None
     ));
 }
@@ -1081,14 +1134,130 @@ fn dialog_form_submit_and_lock() {
 fn dialog_token_reveal() {
     let mut d = Dialog::reveal(TokenReveal::new("laptop", SecretString::from(CANARY)));
     assert!(matches!(
-        d.handle_key(key(KeyCode::Char('y')), NOW_MS),
+        d.handle_key(key(KeyCode::Char('y')), km(), NOW_MS),
         DialogOutcome::Copy
     ));
-    assert_eq!(d.copy_text(), CANARY);
+    assert_eq!(d.copy_secret().unwrap().expose_secret(), CANARY);
     assert!(d.reveal_ref().unwrap().is_copied());
     assert!(matches!(d.handle_paste("x"), DialogOutcome::None));
     assert!(matches!(
-        d.handle_key(key(KeyCode::Esc), NOW_MS),
+        d.handle_key(key(KeyCode::Esc), km(), NOW_MS),
         DialogOutcome::Close
+    ));
+}
+
+// ---------------------------------------------------------------- keymap
+
+fn keymap(overrides: &[(&str, &[&str])]) -> lepdash::app::Keymap {
+    let o = overrides
+        .iter()
+        .map(|(n, k)| (n.to_string(), k.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    let (km, warnings) = lepdash::app::Keymap::new(&o);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    km
+}
+
+#[test]
+fn the_token_dialog_follows_rebound_reveal_and_copy() {
+    let km = keymap(&[("reveal", &["v"]), ("copy", &["c"])]);
+    let mut r = TokenReveal::new("laptop", SecretString::from(CANARY));
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('x')), &km),
+        RevealOutcome::None
+    );
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('y')), &km),
+        RevealOutcome::None
+    );
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('v')), &km),
+        RevealOutcome::Changed
+    );
+    assert!(r.is_shown());
+    assert_eq!(
+        r.handle_key(key(KeyCode::Char('c')), &km),
+        RevealOutcome::Copy
+    );
+}
+
+#[test]
+fn forms_follow_rebound_field_keys_and_typed_text_wins() {
+    let km = keymap(&[
+        ("next_field", &["ctrl-n", "n"]),
+        ("cancel", &["q"]),
+        ("reveal", &["r", "f3"]),
+    ]);
+    let mut form = Form::create_secret(&[]);
+    // In a text field `n` and `q` are text; the hint offers Ctrl-N.
+    assert!(
+        form.help_line(&km).contains("Ctrl-N next"),
+        "{}",
+        form.help_line(&km)
+    );
+    assert!(
+        form.help_line(&km).contains("F3 show"),
+        "{}",
+        form.help_line(&km)
+    );
+    assert!(
+        !form.help_line(&km).contains("Esc"),
+        "{}",
+        form.help_line(&km)
+    );
+    for c in "nqr".chars() {
+        assert_eq!(
+            form.handle_key(key(KeyCode::Char(c)), &km),
+            FormOutcome::Changed
+        );
+    }
+    assert_eq!(form.text(FieldId::SecretName), Some("nqr"));
+    assert_eq!(form.handle_key(key(KeyCode::Tab), &km), FormOutcome::None);
+    assert_eq!(form.handle_key(ctrl('n'), &km), FormOutcome::Changed);
+    assert_eq!(form.focused().map(|f| f.id()), Some(FieldId::SecretValue));
+    // Visibility is a choice: there `n` moves on and `q` cancels.
+    form.handle_key(ctrl('n'), &km);
+    assert_eq!(form.focused().map(|f| f.id()), Some(FieldId::Visibility));
+    assert!(
+        form.help_line(&km).contains("q cancel"),
+        "{}",
+        form.help_line(&km)
+    );
+    assert_eq!(
+        form.handle_key(key(KeyCode::Char('q')), &km),
+        FormOutcome::Cancel
+    );
+}
+
+#[test]
+fn confirmations_follow_rebound_confirm_and_cancel() {
+    let km = keymap(&[("confirm", &["ctrl-o"]), ("cancel", &["w"])]);
+    let mut yn = Confirm::new(Destructive::DeleteRegistry {
+        id: "r1".into(),
+        name: "ngc".into(),
+    });
+    assert_eq!(
+        yn.handle_key(key(KeyCode::Enter), &km),
+        ConfirmOutcome::None
+    );
+    assert_eq!(yn.handle_key(key(KeyCode::Esc), &km), ConfirmOutcome::None);
+    assert_eq!(
+        yn.handle_key(key(KeyCode::Char('w')), &km),
+        ConfirmOutcome::Cancel
+    );
+    assert!(matches!(
+        yn.handle_key(ctrl('o'), &km),
+        ConfirmOutcome::Confirmed(_)
+    ));
+    // Typing the name: `w` is text there.
+    let mut typed = Confirm::new(Destructive::DeleteSecret { name: "w".into() });
+    assert_eq!(
+        typed.handle_key(key(KeyCode::Char('w')), &km),
+        ConfirmOutcome::Changed
+    );
+    assert_eq!(typed.typed().value(), "w");
+    assert!(matches!(
+        typed.handle_key(ctrl('o'), &km),
+        ConfirmOutcome::Confirmed(_)
     ));
 }

@@ -986,3 +986,300 @@ fn dialogs_render_at_any_size() {
         }
     });
 }
+
+// ------------------------------------------------- dialogs: keymap and theme
+
+/// A loaded model (120x40) with `overrides` in the `[keys]` table.
+fn rebound(overrides: &[(&str, &[&str])]) -> Model {
+    let mut init = sample::init();
+    for (name, keys) in overrides {
+        init.key_overrides.insert(
+            name.to_string(),
+            keys.iter().map(|k| k.to_string()).collect(),
+        );
+    }
+    let mut m = fresh(120, 40, init);
+    for kind in ResourceKind::ALL {
+        update(&mut m, sample::ok_msg(sample::fetched(kind), sample::now()));
+    }
+    m
+}
+
+/// Open the token dialog as a created token does.
+fn token_dialog(m: &mut Model) {
+    use lepdash::app::forms::{Dialog, TokenReveal};
+    use lepdash::app::{ModalDialog, Overlay};
+    m.overlay = Some(Overlay::Dialog(Box::new(ModalDialog {
+        dialog: Dialog::reveal(TokenReveal::new(
+            "laptop",
+            secrecy::SecretString::from("nvapi-FAKE-for-the-keymap-test"),
+        )),
+        waiting: None,
+    })));
+}
+
+fn reveal_shown(m: &Model) -> Option<bool> {
+    match &m.overlay {
+        Some(lepdash::app::Overlay::Dialog(md)) => md.dialog.reveal_ref().map(|r| r.is_shown()),
+        _ => None,
+    }
+}
+
+#[test]
+fn rebinding_reveal_and_copy_changes_the_token_dialog_and_its_hints() {
+    let mut m = rebound(&[("reveal", &["v"]), ("copy", &["c"])]);
+    token_dialog(&mut m);
+    let t = text(&draw(&m));
+    assert!(t.contains("v show · c copy · Esc close"), "{t}");
+    assert!(t.contains("press v to show"), "{t}");
+    assert!(!t.contains("x show"), "{t}");
+    // The old keys do nothing; the new ones act.
+    update(&mut m, key('x'));
+    assert_eq!(reveal_shown(&m), Some(false), "x is no longer reveal");
+    update(&mut m, key('v'));
+    assert_eq!(reveal_shown(&m), Some(true), "v reveals");
+    assert!(text(&draw(&m)).contains("v hide · c copy"));
+    let fx = update(&mut m, key('y'));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, lepdash::app::Effect::Copy(_))),
+        "y no longer copies"
+    );
+    let fx = update(&mut m, key('c'));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, lepdash::app::Effect::Copy(_))),
+        "c copies the token"
+    );
+}
+
+#[test]
+fn rebinding_cancel_and_confirm_changes_the_confirmation_and_its_hints() {
+    let mut m = rebound(&[("cancel", &["ctrl-g"]), ("confirm", &["ctrl-o"])]);
+    // Registries: delete asks y/n.
+    pane(&mut m, '5');
+    update(&mut m, key('d'));
+    let t = text(&draw(&m));
+    assert!(t.contains("y/Ctrl-O confirm · n/Ctrl-G cancel"), "{t}");
+    assert!(
+        t.contains("Press y or Ctrl-O to confirm, n or Ctrl-G to cancel."),
+        "{t}"
+    );
+    update(&mut m, code(KeyCode::Esc));
+    assert!(m.overlay.is_some(), "Esc no longer cancels");
+    update(&mut m, ctrl('g'));
+    assert!(m.overlay.is_none(), "Ctrl-G cancels");
+    // Esc is still `back` on the panes: a dialog key takes no pane key.
+    assert_eq!(m.keymap.keys_text(lepdash::app::Action::Back), "Esc");
+    // Secrets: delete asks for the name; Enter no longer confirms.
+    pane(&mut m, '4');
+    update(&mut m, key('d'));
+    let t = text(&draw(&m));
+    assert!(t.contains("Ctrl-O confirm · Ctrl-G cancel"), "{t}");
+    let name = match &m.overlay {
+        Some(lepdash::app::Overlay::Dialog(md)) => md
+            .dialog
+            .confirm_ref()
+            .and_then(|c| c.action().typed_confirmation().map(str::to_string))
+            .expect("typed confirmation"),
+        _ => panic!("no dialog"),
+    };
+    sample::typed(&mut m, &name);
+    let fx = update(&mut m, code(KeyCode::Enter));
+    assert!(
+        m.overlay.is_some() && fx.is_empty(),
+        "Enter no longer confirms"
+    );
+    let fx = update(&mut m, ctrl('o'));
+    assert!(m.overlay.is_none(), "Ctrl-O confirms");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, lepdash::app::Effect::Sync(_))),
+        "the delete is sent"
+    );
+}
+
+#[test]
+fn rebinding_field_keys_changes_the_form_and_its_hints() {
+    let mut m = rebound(&[
+        ("next_field", &["ctrl-n"]),
+        ("prev_field", &["ctrl-p"]),
+        ("submit", &["f10"]),
+        ("reveal", &["v", "f3"]),
+    ]);
+    pane(&mut m, '4');
+    update(&mut m, key('n'));
+    let focus = |m: &Model| match &m.overlay {
+        Some(lepdash::app::Overlay::Dialog(md)) => md.dialog.form_ref().map(|f| f.focus()),
+        _ => None,
+    };
+    let t = text(&draw(&m));
+    // In a text field `v` types: the hint offers F3, the other key of reveal.
+    assert!(
+        t.contains("Ctrl-N next · Enter submit · Esc cancel · F3 show"),
+        "{t}"
+    );
+    update(&mut m, code(KeyCode::Tab));
+    assert_eq!(focus(&m), Some(0), "Tab no longer moves");
+    update(&mut m, ctrl('n'));
+    assert_eq!(focus(&m), Some(1), "Ctrl-N moves on");
+    update(&mut m, ctrl('p'));
+    assert_eq!(focus(&m), Some(0), "Ctrl-P moves back");
+    update(&mut m, ctrl('s'));
+    assert!(!text(&draw(&m)).contains("✗"), "Ctrl-S no longer submits");
+    let fx = update(&mut m, code(KeyCode::F(10)));
+    assert!(fx.is_empty(), "an empty form is not sent");
+    assert!(
+        text(&draw(&m)).contains("✗"),
+        "F10 submitted: the errors show"
+    );
+}
+
+#[test]
+fn typed_text_wins_over_dialog_keys_inside_text_fields() {
+    // `v` reveals and `q` quits, yet both are typed into the name field.
+    let mut m = rebound(&[("reveal", &["v"]), ("cancel", &["w"])]);
+    pane(&mut m, '4');
+    update(&mut m, key('n'));
+    let fx = sample::typed(&mut m, "vqwxy");
+    assert!(
+        !fx.iter().any(|e| matches!(e, lepdash::app::Effect::Quit)),
+        "q typed, not quit"
+    );
+    let name = match &m.overlay {
+        Some(lepdash::app::Overlay::Dialog(md)) => md
+            .dialog
+            .form_ref()
+            .and_then(|f| f.text(lepdash::app::forms::FieldId::SecretName))
+            .map(str::to_string),
+        _ => None,
+    };
+    assert_eq!(name.as_deref(), Some("vqwxy"));
+}
+
+/// Every cell of the dialog's frame (its top-left corner found by `title`).
+fn dialog_cells(buf: &Buffer, title: &str) -> Vec<(u16, u16)> {
+    let t = text(buf);
+    let row = t
+        .lines()
+        .position(|l| l.contains(title))
+        .unwrap_or_else(|| panic!("{title:?} not drawn:\n{t}")) as u16;
+    let line: Vec<&str> = (0..buf.area.width)
+        .map(|x| buf[(x, row)].symbol())
+        .collect();
+    let left = line
+        .iter()
+        .position(|s| *s == "╭" || *s == "┏" || *s == "+")
+        .expect("dialog corner") as u16;
+    let right = line
+        .iter()
+        .rposition(|s| *s == "╮" || *s == "┓" || *s == "+")
+        .expect("corner") as u16;
+    let mut cells = Vec::new();
+    for y in row..buf.area.height {
+        let corner = buf[(left, y)].symbol();
+        for x in left..=right {
+            cells.push((x, y));
+        }
+        if y > row && (corner == "╰" || corner == "┗" || corner == "+") {
+            break;
+        }
+    }
+    cells
+}
+
+#[test]
+fn dialogs_use_the_theme_light_and_mono() {
+    use lepdash::ui::theme::Theme;
+    for name in [ThemeName::Light, ThemeName::Mono, ThemeName::Dark] {
+        let theme = Theme::new(name);
+        let mut init = sample::init();
+        init.theme = name;
+        let mut m = fresh(100, 30, init);
+        for kind in ResourceKind::ALL {
+            update(&mut m, sample::ok_msg(sample::fetched(kind), sample::now()));
+        }
+        pane(&mut m, '4');
+        update(&mut m, key('n'));
+        let buf = draw(&m);
+        let cells = dialog_cells(&buf, "New secret");
+        let fgs: Vec<Color> = cells.iter().map(|c| buf[*c].fg).collect();
+        let bgs: Vec<Color> = cells.iter().map(|c| buf[*c].bg).collect();
+        // The border is the theme's accent; the focused input its input style.
+        let corner = cells[0];
+        assert_eq!(
+            buf[corner].fg,
+            theme.accent.fg.unwrap_or(Color::Reset),
+            "{name:?} border"
+        );
+        let input_bg = theme.input.bg.unwrap_or(Color::Reset);
+        assert!(
+            bgs.contains(&input_bg),
+            "{name:?}: focused input drawn with {input_bg:?}"
+        );
+        match name {
+            ThemeName::Mono => {
+                assert!(
+                    fgs.iter().chain(&bgs).all(|c| *c == Color::Reset),
+                    "mono has no colour"
+                );
+                let underlined = cells.iter().any(|c| {
+                    buf[*c]
+                        .modifier
+                        .contains(ratatui::style::Modifier::UNDERLINED)
+                });
+                assert!(underlined, "mono marks the focused input by underline");
+            }
+            ThemeName::Light => {
+                // None of the dark theme's named colours in a light dialog.
+                for c in fgs.iter().chain(&bgs) {
+                    assert!(
+                        !matches!(
+                            c,
+                            Color::Cyan | Color::DarkGray | Color::White | Color::Gray
+                        ),
+                        "light dialog uses the dark colour {c:?}"
+                    );
+                }
+            }
+            ThemeName::Dark => {
+                assert_eq!(buf[corner].fg, Color::Cyan);
+                assert!(bgs.contains(&Color::DarkGray));
+            }
+        }
+        // A destructive confirmation: the theme's error colour on its border.
+        update(&mut m, code(KeyCode::Esc));
+        pane(&mut m, '5');
+        update(&mut m, key('d'));
+        let buf = draw(&m);
+        let cells = dialog_cells(&buf, "Delete registry");
+        assert_eq!(
+            buf[cells[0]].fg,
+            theme.banner_error.fg.unwrap_or(Color::Reset),
+            "{name:?} danger border"
+        );
+    }
+}
+
+#[test]
+fn the_palette_follows_rebound_dialog_keys() {
+    let mut m = rebound(&[("cancel", &["ctrl-g"]), ("next_field", &["ctrl-t"])]);
+    update(&mut m, key(':'));
+    let t = text(&draw(&m));
+    assert!(
+        t.contains("Enter run · Ctrl-T complete · Ctrl-G close"),
+        "{t}"
+    );
+    sample::typed(&mut m, "sta");
+    update(&mut m, code(KeyCode::Tab));
+    update(&mut m, ctrl('t'));
+    let input = match &m.overlay {
+        Some(lepdash::app::Overlay::Palette { input, .. }) => input.value().to_string(),
+        other => panic!("palette closed: {other:?}"),
+    };
+    assert_eq!(input, "status", "Ctrl-T completes, Tab does not");
+    update(&mut m, code(KeyCode::Esc));
+    assert!(m.overlay.is_some(), "Esc no longer closes");
+    update(&mut m, ctrl('g'));
+    assert!(m.overlay.is_none(), "Ctrl-G closes");
+}

@@ -3,11 +3,14 @@
 //! all generated from [`BINDINGS`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
+use super::input::typed_char;
 use crate::protocol::ResourceKind;
+
+mod spec;
+pub use spec::KeySpec;
 
 /// Everything a key can ask for outside of text entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +45,40 @@ pub enum Action {
     Delete,
     Copy,
     Reveal,
+    /// Inside a dialog: answer yes, or (in a form) go on / submit.
+    Confirm,
+    /// Inside a dialog: close it without doing anything.
+    Cancel,
+    NextField,
+    PrevField,
+    /// Submit a form from any field.
+    Submit,
+}
+
+/// Where the keys of an action are looked up: on the panes (and in the
+/// help and details overlays), inside a dialog, or both. The pane and dialog
+/// tables are separate, so Esc can be `back` on a pane and `cancel` in a
+/// dialog; a dialog falls back to the pane table for what it does not bind
+/// itself (`quit` closes the token dialog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Panes,
+    Dialog,
+    Both,
+}
+
+impl Scope {
+    fn overlaps(self, other: Scope) -> bool {
+        self == other || self == Scope::Both || other == Scope::Both
+    }
+
+    fn in_panes(self) -> bool {
+        self != Scope::Dialog
+    }
+
+    fn in_dialogs(self) -> bool {
+        self != Scope::Panes
+    }
 }
 
 impl Action {
@@ -69,6 +106,7 @@ pub struct Binding {
     /// Footer hints are dropped from the highest number down when the line
     /// is too narrow.
     pub priority: u8,
+    pub scope: Scope,
 }
 
 impl Binding {
@@ -82,6 +120,19 @@ impl Binding {
 
     const fn prio(mut self, priority: u8) -> Binding {
         self.priority = priority;
+        self
+    }
+
+    /// An action of the dialogs (on no pane).
+    const fn dialog(mut self) -> Binding {
+        self.scope = Scope::Dialog;
+        self.panes = Some(&[]);
+        self
+    }
+
+    /// Also (or only, with [`Binding::dialog`] first) inside dialogs.
+    const fn in_dialogs(mut self) -> Binding {
+        self.scope = Scope::Both;
         self
     }
 
@@ -120,6 +171,7 @@ const fn b(
         footer,
         panes: None,
         priority: 9,
+        scope: Scope::Panes,
     }
 }
 
@@ -187,7 +239,8 @@ pub const BINDINGS: &[Binding] = &[
         (Registries, "copy", "copy the registry name"),
         (Templates, "copy id", "copy the template id"),
     ])
-    .prio(2),
+    .prio(2)
+    .in_dialogs(),
     b(
         Action::NewItem,
         "new",
@@ -231,15 +284,6 @@ pub const BINDINGS: &[Binding] = &[
         (Registries, "delete", "delete (confirmed)"),
     ])
     .prio(1),
-    b(
-        Action::Reveal,
-        "reveal",
-        &["x"],
-        "Changes",
-        "show a new token's value",
-        Some("show"),
-    )
-    .scoped(&[]),
     b(
         Action::Refresh,
         "refresh",
@@ -390,152 +434,72 @@ pub const BINDINGS: &[Binding] = &[
         "mouse capture on/off",
         None,
     ),
+    b(
+        Action::Confirm,
+        "confirm",
+        &["enter"],
+        "Dialogs",
+        "confirm (in a form: next field)",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::Cancel,
+        "cancel",
+        &["esc"],
+        "Dialogs",
+        "cancel, close",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::NextField,
+        "next_field",
+        &["tab", "down"],
+        "Dialogs",
+        "next field",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::PrevField,
+        "prev_field",
+        &["shift-tab", "up"],
+        "Dialogs",
+        "previous field",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::Submit,
+        "submit",
+        &["ctrl-s"],
+        "Dialogs",
+        "submit the form",
+        None,
+    )
+    .dialog(),
+    b(
+        Action::Reveal,
+        "reveal",
+        &["x", "ctrl-r", "f2"],
+        "Dialogs",
+        "show a new token's value",
+        None,
+    )
+    .dialog()
+    .in_dialogs(),
 ];
-
-/// A parsed key: code plus the modifiers that matter (ctrl, alt). Shift is
-/// folded into the character for printable keys (`S` = shift-s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct KeySpec {
-    pub code: KeyCode,
-    pub ctrl: bool,
-    pub alt: bool,
-}
-
-impl KeySpec {
-    /// Normalise a terminal key event for lookup.
-    pub fn from_event(ev: &KeyEvent) -> Self {
-        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = ev.modifiers.contains(KeyModifiers::ALT);
-        let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
-        let code = match ev.code {
-            KeyCode::Tab if shift => KeyCode::BackTab,
-            // Some terminals report ctrl-C as 'C'; bindings are lowercase.
-            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
-            other => other,
-        };
-        KeySpec { code, ctrl, alt }
-    }
-
-    /// Parse a config spec: `j`, `G`, `?`, `ctrl-c`, `alt-x`, `shift-tab`,
-    /// `enter`, `esc`, `pagedown`, `f5`, `space`, `minus`.
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let spec = spec.trim();
-        if spec.is_empty() {
-            return Err("empty key".into());
-        }
-        // A single character is always literal (so `-` works).
-        if spec.chars().count() == 1 {
-            let c = spec.chars().next().unwrap_or(' ');
-            return Ok(KeySpec {
-                code: KeyCode::Char(c),
-                ctrl: false,
-                alt: false,
-            });
-        }
-        let mut parts: Vec<&str> = spec.split('-').collect();
-        // `ctrl--` style specs: a trailing empty part means the key is '-'.
-        if parts.len() >= 2 && parts[parts.len() - 1].is_empty() {
-            parts.pop();
-            if let Some(last) = parts.last_mut() {
-                if last.is_empty() {
-                    *last = "-";
-                }
-            }
-        }
-        let key = parts.pop().unwrap_or_default();
-        let (mut ctrl, mut alt, mut shift) = (false, false, false);
-        for m in parts {
-            match m.to_ascii_lowercase().as_str() {
-                "ctrl" | "c" | "control" => ctrl = true,
-                "alt" | "a" | "meta" | "m" => alt = true,
-                "shift" | "s" => shift = true,
-                other => return Err(format!("unknown modifier `{other}` in `{spec}`")),
-            }
-        }
-        let lower = key.to_ascii_lowercase();
-        let code = match lower.as_str() {
-            "enter" | "return" => KeyCode::Enter,
-            "esc" | "escape" => KeyCode::Esc,
-            "tab" if shift => KeyCode::BackTab,
-            "tab" => KeyCode::Tab,
-            "backtab" => KeyCode::BackTab,
-            "backspace" | "bs" => KeyCode::Backspace,
-            "delete" | "del" => KeyCode::Delete,
-            "insert" | "ins" => KeyCode::Insert,
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pageup" | "pgup" => KeyCode::PageUp,
-            "pagedown" | "pgdn" | "pgdown" => KeyCode::PageDown,
-            "space" => KeyCode::Char(' '),
-            "minus" => KeyCode::Char('-'),
-            "plus" => KeyCode::Char('+'),
-            f if f.len() >= 2
-                && f.starts_with('f')
-                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
-            {
-                match f[1..].parse::<u8>() {
-                    Ok(n) if (1..=24).contains(&n) => KeyCode::F(n),
-                    _ => return Err(format!("unknown key `{key}` in `{spec}`")),
-                }
-            }
-            _ if key.chars().count() == 1 => {
-                let c = key.chars().next().unwrap_or(' ');
-                if ctrl {
-                    KeyCode::Char(c.to_ascii_lowercase())
-                } else if shift {
-                    KeyCode::Char(c.to_ascii_uppercase())
-                } else {
-                    KeyCode::Char(c)
-                }
-            }
-            _ => return Err(format!("unknown key `{key}` in `{spec}`")),
-        };
-        Ok(KeySpec { code, ctrl, alt })
-    }
-}
-
-impl fmt::Display for KeySpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ctrl {
-            f.write_str("Ctrl-")?;
-        }
-        if self.alt {
-            f.write_str("Alt-")?;
-        }
-        match self.code {
-            KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) => write!(f, "{c}"),
-            KeyCode::Enter => f.write_str("Enter"),
-            KeyCode::Esc => f.write_str("Esc"),
-            KeyCode::Tab => f.write_str("Tab"),
-            KeyCode::BackTab => f.write_str("Shift-Tab"),
-            KeyCode::Backspace => f.write_str("Backspace"),
-            KeyCode::Delete => f.write_str("Del"),
-            KeyCode::Insert => f.write_str("Ins"),
-            KeyCode::Up => f.write_str("Up"),
-            KeyCode::Down => f.write_str("Down"),
-            KeyCode::Left => f.write_str("Left"),
-            KeyCode::Right => f.write_str("Right"),
-            KeyCode::Home => f.write_str("Home"),
-            KeyCode::End => f.write_str("End"),
-            KeyCode::PageUp => f.write_str("PgUp"),
-            KeyCode::PageDown => f.write_str("PgDn"),
-            KeyCode::F(n) => write!(f, "F{n}"),
-            other => write!(f, "{other:?}"),
-        }
-    }
-}
 
 /// The effective keymap: defaults with config overrides applied.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     /// Keys of each action, in table order.
     keys: BTreeMap<Action, Vec<KeySpec>>,
+    /// Key -> action on the panes and in the help and details overlays.
     lookup: HashMap<KeySpec, Action>,
+    /// Key -> action inside a dialog (before the pane table).
+    dialog: HashMap<KeySpec, Action>,
 }
 
 impl Default for Keymap {
@@ -548,7 +512,8 @@ impl Keymap {
     /// Build from the defaults plus `overrides` (action name -> key specs).
     /// An unknown action or a bad key spec gives a warning and keeps the
     /// defaults of that action. A key taken by an override is removed from
-    /// the action that had it by default.
+    /// the actions that had it by default where both are looked up (a
+    /// dialog key does not take a pane key away).
     pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> (Self, Vec<String>) {
         let mut warnings = Vec::new();
         let mut keys: BTreeMap<Action, Vec<KeySpec>> = BTreeMap::new();
@@ -560,7 +525,7 @@ impl Keymap {
                 .collect();
             keys.insert(bnd.action, parsed);
         }
-        let mut overridden: Vec<(Action, Vec<KeySpec>)> = Vec::new();
+        let mut overridden: Vec<(&Binding, Vec<KeySpec>)> = Vec::new();
         for (name, specs) in overrides {
             let Some(bnd) = BINDINGS.iter().find(|b| b.name == name.as_str()) else {
                 warnings.push(format!(
@@ -587,28 +552,81 @@ impl Keymap {
                 }
                 continue;
             }
-            overridden.push((bnd.action, parsed));
+            overridden.push((bnd, parsed));
         }
-        for (action, specs) in &overridden {
-            for list in keys.values_mut() {
-                list.retain(|k| !specs.contains(k));
+        for (bnd, specs) in &overridden {
+            for other in BINDINGS.iter().filter(|o| o.scope.overlaps(bnd.scope)) {
+                if let Some(list) = keys.get_mut(&other.action) {
+                    list.retain(|k| !specs.contains(k));
+                }
             }
-            keys.insert(*action, specs.clone());
+            keys.insert(bnd.action, specs.clone());
         }
         let mut lookup = HashMap::new();
+        let mut dialog = HashMap::new();
         for bnd in BINDINGS {
-            if let Some(list) = keys.get(&bnd.action) {
-                for k in list {
+            for k in keys.get(&bnd.action).into_iter().flatten() {
+                if bnd.scope.in_panes() {
                     lookup.entry(*k).or_insert(bnd.action);
+                }
+                if bnd.scope.in_dialogs() {
+                    dialog.entry(*k).or_insert(bnd.action);
                 }
             }
         }
-        (Keymap { keys, lookup }, warnings)
+        (
+            Keymap {
+                keys,
+                lookup,
+                dialog,
+            },
+            warnings,
+        )
     }
 
-    /// The action bound to a key event, if any.
+    /// The action bound to a key event on the panes, if any.
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
         self.lookup.get(&KeySpec::from_event(ev)).copied()
+    }
+
+    /// The action a key event asks for inside a dialog: the dialog table
+    /// first, then the pane table (`quit`). Whether typed text wins over it
+    /// is the dialog's call (see [`crate::app::input::typed_char`]).
+    pub fn dialog_action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        self.dialog_action(&KeySpec::from_event(ev))
+    }
+
+    /// The dialog action of a key pressed in a text field: none for a key
+    /// that types a character (typed text wins there).
+    pub fn text_field_action(&self, ev: &KeyEvent) -> Option<Action> {
+        match typed_char(ev) {
+            Some(_) => None,
+            None => self.dialog_action_for(ev),
+        }
+    }
+
+    fn dialog_action(&self, key: &KeySpec) -> Option<Action> {
+        self.dialog
+            .get(key)
+            .or_else(|| self.lookup.get(key))
+            .copied()
+    }
+
+    /// The first key that asks for `action` inside a dialog, for its hint.
+    /// With `typing` (a text field has the focus) keys that type a
+    /// character are skipped: there the character is typed. `None`: no key
+    /// does it there.
+    pub fn dialog_key(&self, action: Action, typing: bool) -> Option<String> {
+        self.keys_of(action)
+            .iter()
+            .find(|k| self.dialog_action(k) == Some(action) && !(typing && k.types_text()))
+            .map(|k| k.to_string())
+    }
+
+    /// `key label` for a dialog hint, or `None` when nothing does it there.
+    pub fn dialog_hint(&self, action: Action, typing: bool, label: &str) -> Option<String> {
+        self.dialog_key(action, typing)
+            .map(|k| format!("{k} {label}"))
     }
 
     /// The keys of an action, in order.
@@ -633,17 +651,16 @@ impl Keymap {
         self.keys_of(action).first().map(|k| k.to_string())
     }
 
-    /// Help rows: (section, keys, help) in table order.
-    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
-        BINDINGS
-            .iter()
-            .map(|b| (b.section, self.keys_text(b.action), b.help))
-            .collect()
+    /// The first key of an action, or `(unbound)`.
+    pub fn key_or_unbound(&self, action: Action) -> String {
+        self.first_key(action)
+            .unwrap_or_else(|| "(unbound)".to_string())
     }
 
-    /// Help rows for pane `kind`: (section, keys, text). An action limited
-    /// to some panes says what it does here, or that it does nothing here.
-    pub fn help_rows_for(&self, kind: ResourceKind) -> Vec<(&'static str, String, String)> {
+    /// Help rows for pane `kind`: (section, keys, text, config name). An
+    /// action limited to some panes says what it does here, or that it does
+    /// nothing here.
+    pub fn help_rows_for(&self, kind: ResourceKind) -> Vec<HelpRow> {
         BINDINGS
             .iter()
             .map(|b| {
@@ -654,17 +671,13 @@ impl Keymap {
                         None => format!("{}: not on this pane", b.footer.unwrap_or(b.help)),
                     },
                 };
-                (b.section, self.keys_text(b.action), text)
+                HelpRow {
+                    section: b.section,
+                    keys: self.keys_text(b.action),
+                    text,
+                    name: b.name,
+                }
             })
-            .collect()
-    }
-
-    /// Footer hints: (action, first key, label, priority) for actions that
-    /// have a footer label, in table order (every pane).
-    pub fn footer_hints(&self) -> Vec<(Action, String, &'static str)> {
-        BINDINGS
-            .iter()
-            .filter_map(|b| Some((b.action, self.first_key(b.action)?, b.footer?)))
             .collect()
     }
 
@@ -685,6 +698,18 @@ impl Keymap {
     }
 }
 
+/// One row of the `?` overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRow {
+    pub section: &'static str,
+    /// The effective keys: `j/Down`.
+    pub keys: String,
+    /// What the action does (on the visible pane).
+    pub text: String,
+    /// The action's name in the config file's `[keys]` table.
+    pub name: &'static str,
+}
+
 /// The binding row of an action.
 pub fn binding(action: Action) -> Option<&'static Binding> {
     BINDINGS.iter().find(|b| b.action == action)
@@ -693,7 +718,7 @@ pub fn binding(action: Action) -> Option<&'static Binding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEventKind;
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         let mut e = KeyEvent::new(code, mods);
@@ -756,7 +781,42 @@ mod tests {
         let (km, warnings) = Keymap::new(&o);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert_eq!(km.keys_text(Action::Refresh), "F5/q");
-        assert_eq!(km.keys_text(Action::Quit), "Ctrl-c");
+        assert_eq!(km.keys_text(Action::Quit), "Ctrl-C");
         assert_eq!(km.keys_text(Action::SortNext), "s");
+    }
+
+    #[test]
+    fn dialogs_have_their_own_table() {
+        let km = Keymap::default();
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(km.action_for(&esc), Some(Action::Back));
+        assert_eq!(km.dialog_action_for(&esc), Some(Action::Cancel));
+        let tab = ev(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(km.dialog_action_for(&tab), Some(Action::NextField));
+        // What a dialog does not bind comes from the pane table.
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.dialog_action_for(&q), Some(Action::Quit));
+        // Inside a text field a typed key is not offered as a hint.
+        assert_eq!(km.dialog_key(Action::Reveal, false).as_deref(), Some("x"));
+        assert_eq!(
+            km.dialog_key(Action::Reveal, true).as_deref(),
+            Some("Ctrl-R")
+        );
+    }
+
+    #[test]
+    fn a_dialog_override_steals_only_where_both_are_looked_up() {
+        let mut o = BTreeMap::new();
+        o.insert("cancel".to_string(), vec!["q".to_string()]);
+        o.insert("reveal".to_string(), vec!["y".to_string()]);
+        let (km, warnings) = Keymap::new(&o);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.action_for(&q), Some(Action::Quit), "q still quits");
+        assert_eq!(km.dialog_action_for(&q), Some(Action::Cancel));
+        // Copy is looked up in dialogs too: `y` moved to reveal.
+        assert_eq!(km.keys_text(Action::Copy), "(unbound)");
+        assert_eq!(km.dialog_key(Action::Reveal, false).as_deref(), Some("y"));
+        assert_eq!(km.dialog_key(Action::Reveal, true), None);
     }
 }

@@ -301,7 +301,7 @@ pub(super) fn dialog_key(
     // the confirmation's destructive action.
     let form_kind = md.dialog.form_ref().map(|f| f.kind().clone());
     let destructive = md.dialog.confirm_ref().map(|c| c.action().clone());
-    match md.dialog.handle_key(key, model.now_ms()) {
+    match md.dialog.handle_key(key, &model.keymap, model.now_ms()) {
         DialogOutcome::None | DialogOutcome::Changed => Some(Overlay::Dialog(md)),
         // Dropping the dialog drops any value it held.
         DialogOutcome::Close => None,

@@ -479,9 +479,17 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Copy => copy_selected(model, fx),
         Action::Reveal => model.toast(
             ToastLevel::Info,
-            "nothing to reveal here: x shows a new token's value right after it is created"
-                .to_string(),
+            format!(
+                "nothing to reveal here: {} shows a new token's value right after it is created",
+                model.keymap.key_or_unbound(Action::Reveal)
+            ),
         ),
+        // Dialog actions: the pane table does not bind them.
+        Action::Confirm
+        | Action::Cancel
+        | Action::NextField
+        | Action::PrevField
+        | Action::Submit => {}
     }
 }
 
@@ -556,10 +564,11 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             }),
             None => Some(Overlay::Help { scroll }),
         },
-        Overlay::Palette { mut input, error } => match key.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter => run_palette(model, input.value().to_string(), fx),
-            KeyCode::Tab => {
+        // A text field: the keymap's dialog actions, typed text wins.
+        Overlay::Palette { mut input, error } => match model.keymap.text_field_action(&key) {
+            Some(Action::Cancel) => None,
+            Some(Action::Confirm) => run_palette(model, input.value().to_string(), fx),
+            Some(Action::NextField) => {
                 if let Some((first, _)) =
                     palette::suggestions(input.value(), &model.workspaces).first()
                 {

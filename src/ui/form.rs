@@ -1,98 +1,57 @@
 //! Drawing of the management forms, the confirmation dialog and the token
-//! dialog as centred modals. Every state is shown by text or a glyph as well
-//! as colour (`›` focus, `✗` error, `⚠` warning); `mono` restricts styling to
-//! bold, reverse and underline; `ascii` draws only ASCII (`>`, `x`, `!`, `+-|`
-//! borders). Masked values are drawn as one `•` per character and never read
-//! unless the user toggled them visible.
+//! dialog as centred modals, in the panes' theme and glyph set
+//! ([`DialogLook`]); their key hints come from the effective keymap. Every
+//! state is shown by text or a glyph as well as colour (`›` focus, `✗`
+//! error, `⚠` warning), so the mono theme (bold, reverse, underline) and
+//! ASCII mode (`>`, `x`, `!`, `+-|` borders) lose nothing. Masked values are
+//! drawn as one `•` per character and never read unless the user toggled
+//! them visible.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use secrecy::ExposeSecret;
 use std::borrow::Cow;
 
+use super::theme::{Glyphs, Theme};
+use super::widgets::{Ctx, centered};
 use crate::app::forms::{Confirm, Dialog, Display, Field, Form, NOT_SHOWN_AGAIN, TokenReveal};
+use crate::app::keymap::{Action, Keymap};
 
 /// Widest modal drawn.
 const MAX_WIDTH: u16 = 76;
-/// Glyph before an inline error.
-const ERROR_GLYPH: &str = "✗";
-/// Glyph of the focused row.
-const FOCUS_GLYPH: &str = "›";
-/// Masked character.
-const BULLET: char = '•';
-/// A fixed mask for the token dialog (does not give away the length).
-const TOKEN_MASK: &str = "••••••••••••••••••••••••";
+/// How many mask characters the token dialog shows (not the token's length).
+const TOKEN_MASK_LEN: usize = 24;
 
-/// How the dashboard draws: mono (no colour) and/or ASCII only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DialogStyle {
-    pub mono: bool,
-    pub ascii: bool,
-}
-
-/// The styles of the modals, in colour or mono, Unicode or ASCII.
+/// What the dialogs are drawn with: the panes' theme and glyph set, and the
+/// effective keymap for their key hints.
 #[derive(Clone, Copy)]
-struct Theme {
-    mono: bool,
-    ascii: bool,
+pub struct DialogLook<'a> {
+    pub theme: &'a Theme,
+    pub glyphs: &'a Glyphs,
+    pub keymap: &'a Keymap,
 }
 
-/// Unicode glyphs of the modals and their ASCII stand-ins.
-const ASCII_FOLD: [(char, &str); 14] = [
-    ('·', "-"),
-    ('…', "..."),
-    ('—', "-"),
-    ('–', "-"),
-    ('←', "<-"),
-    ('→', "->"),
-    ('‹', "<"),
-    ('›', ">"),
-    ('•', "*"),
-    ('✗', "x"),
-    ('⚠', "!"),
-    ('✓', "+"),
-    ('⏎', "|"),
-    ('’', "'"),
-];
-
-/// `text` with the modal glyphs replaced by ASCII.
-pub fn fold_ascii(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match ASCII_FOLD.iter().find(|(g, _)| *g == c) {
-            Some((_, a)) => out.push_str(a),
-            None => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-impl Theme {
-    fn new(style: DialogStyle) -> Theme {
-        Theme {
-            mono: style.mono,
-            ascii: style.ascii,
+impl<'a> DialogLook<'a> {
+    /// The look of the dashboard being drawn.
+    pub fn of(ctx: &'a Ctx<'a>) -> DialogLook<'a> {
+        DialogLook {
+            theme: &ctx.theme,
+            glyphs: &ctx.glyphs,
+            keymap: &ctx.model.keymap,
         }
     }
 
     /// Text as drawn: folded to ASCII in ASCII mode.
-    fn text<'a>(self, text: &'a str) -> Cow<'a, str> {
-        if self.ascii {
-            fold_ascii(text)
-        } else {
-            Cow::Borrowed(text)
-        }
+    fn text<'t>(self, text: &'t str) -> Cow<'t, str> {
+        self.glyphs.text(text)
     }
 
     /// Lines as drawn (every span folded in ASCII mode).
     fn lines(self, lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
-        if !self.ascii {
+        if !self.glyphs.ascii {
             return lines;
         }
         lines
@@ -101,118 +60,88 @@ impl Theme {
                 let spans: Vec<Span<'static>> = l
                     .spans
                     .into_iter()
-                    .map(|sp| {
-                        let text = fold_ascii(&sp.content).into_owned();
-                        Span::styled(text, sp.style)
-                    })
+                    .map(|sp| Span::styled(self.text(&sp.content).into_owned(), sp.style))
                     .collect();
                 Line::from(spans).style(l.style)
             })
             .collect()
     }
 
-    fn pick(self, color: Style, mono: Style) -> Style {
-        if self.mono { mono } else { color }
-    }
     fn border(self, danger: bool) -> Style {
-        let color = if danger { Color::Red } else { Color::Cyan };
-        self.pick(Style::new().fg(color), Style::new())
+        if danger {
+            self.theme.banner_error
+        } else {
+            self.theme.accent
+        }
     }
     fn title(self) -> Style {
-        Style::new().add_modifier(Modifier::BOLD)
+        self.theme.title
     }
     fn label(self, focused: bool) -> Style {
         if focused {
-            self.pick(
-                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                Style::new().add_modifier(Modifier::BOLD),
-            )
+            self.theme.key
         } else {
             Style::new()
         }
     }
     fn input(self, focused: bool) -> Style {
         if focused {
-            self.pick(
-                Style::new().bg(Color::DarkGray).fg(Color::White),
-                Style::new().add_modifier(Modifier::UNDERLINED),
-            )
+            self.theme.input
         } else {
             Style::new()
         }
     }
     fn hint(self, focused: bool) -> Style {
-        self.pick(
-            Style::new().fg(Color::Gray).add_modifier(Modifier::DIM),
-            Style::new(),
-        )
-        .patch(if focused {
-            self.input(true)
-        } else {
-            Style::new()
-        })
-    }
-    fn error(self) -> Style {
-        self.pick(
-            Style::new().fg(Color::Red),
-            Style::new().add_modifier(Modifier::BOLD),
-        )
+        self.theme.hint.patch(self.input(focused))
     }
     fn warn(self) -> Style {
-        self.pick(
-            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            Style::new().add_modifier(Modifier::BOLD),
-        )
-    }
-    fn ok(self) -> Style {
-        self.pick(
-            Style::new().fg(Color::Green),
-            Style::new().add_modifier(Modifier::BOLD),
-        )
-    }
-    fn help(self) -> Style {
-        self.pick(Style::new().fg(Color::Gray), Style::new())
-    }
-    fn info(self) -> Style {
-        self.pick(Style::new().fg(Color::Gray), Style::new())
+        self.theme.warn.add_modifier(Modifier::BOLD)
     }
     /// A hint in mono has no dim: bracket it so it does not read as a value.
     fn hint_text(self, hint: &str) -> String {
-        if self.mono {
+        if self.theme.mono {
             format!("({hint})")
         } else {
             hint.to_string()
+        }
+    }
+    /// The first key that does `action` in a dialog (not a typing key when
+    /// `typing`), or `(unbound)`.
+    fn key(self, action: Action, typing: bool) -> String {
+        self.keymap
+            .dialog_key(action, typing)
+            .unwrap_or_else(|| "(unbound)".to_string())
+    }
+    /// `y/Enter`: a fixed answer letter and the action's key, if any.
+    fn letter_or_key(self, letter: &str, action: Action) -> String {
+        match self.keymap.dialog_key(action, false) {
+            Some(k) if k != letter => format!("{letter}/{k}"),
+            _ => letter.to_string(),
         }
     }
 }
 
 /// Draw whatever `dialog` holds: a form, a confirmation (over the form it
 /// belongs to, if any) or the token dialog.
-pub fn render_dialog(frame: &mut Frame, area: Rect, dialog: &Dialog, mono: bool) {
-    render_dialog_styled(frame, area, dialog, DialogStyle { mono, ascii: false });
-}
-
-/// [`render_dialog`] in the dashboard's style (mono and/or ASCII).
-pub fn render_dialog_styled(frame: &mut Frame, area: Rect, dialog: &Dialog, style: DialogStyle) {
-    let theme = Theme::new(style);
+pub fn render_dialog(frame: &mut Frame, area: Rect, dialog: &Dialog, look: DialogLook<'_>) {
     if let Some(form) = dialog.form_ref() {
         // Under a confirmation the form's cursor would be misleading.
-        draw_form(frame, area, form, theme, dialog.confirm_ref().is_none());
+        draw_form(frame, area, form, look, dialog.confirm_ref().is_none());
     }
     if let Some(confirm) = dialog.confirm_ref() {
-        draw_confirm(frame, area, confirm, theme);
+        render_confirm(frame, area, confirm, look);
     }
     if let Some(reveal) = dialog.reveal_ref() {
-        draw_token_reveal(frame, area, reveal, theme);
+        render_token_reveal(frame, area, reveal, look);
     }
 }
 
 /// Draw `form` as a modal centred in `area`.
-pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, mono: bool) {
-    draw_form(frame, area, form, Theme { mono, ascii: false }, true);
+pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, look: DialogLook<'_>) {
+    draw_form(frame, area, form, look, true);
 }
 
-fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_cursor: bool) {
+fn draw_form(frame: &mut Frame, area: Rect, form: &Form, look: DialogLook<'_>, show_cursor: bool) {
     let width = modal_width(area);
     // Borders and one column of padding on each side.
     let content_w = usize::from(width.saturating_sub(4)).max(1);
@@ -241,9 +170,9 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_curs
         }
         if let Display::Info { text } = field.display() {
             let style = if field.is_warning() {
-                theme.warn()
+                look.warn()
             } else {
-                theme.info()
+                look.theme.help
             };
             let labelled = !field.label().is_empty();
             let (indent, width) = if labelled {
@@ -251,8 +180,13 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_curs
             } else {
                 (0, content_w)
             };
-            let glyph = if field.is_warning() { "⚠ " } else { "" };
-            for (n, chunk) in wrap(&format!("{glyph}{text}"), width)
+            let glyph = if field.is_warning() {
+                look.glyphs.warning
+            } else {
+                ""
+            };
+            let sep = if glyph.is_empty() { "" } else { " " };
+            for (n, chunk) in wrap(&format!("{glyph}{sep}{text}"), width)
                 .into_iter()
                 .enumerate()
             {
@@ -268,36 +202,36 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_curs
             }
             continue;
         }
-        let marker = if focused { FOCUS_GLYPH } else { " " };
+        let marker = if focused { look.glyphs.focus } else { " " };
         let mut spans = vec![
-            Span::styled(format!("{marker} "), theme.label(focused)),
-            Span::styled(pad(field.label(), label_w), theme.label(focused)),
+            Span::styled(format!("{marker} "), look.label(focused)),
+            Span::styled(pad(field.label(), label_w), look.label(focused)),
         ];
-        let (value_spans, cursor_col) = value_spans(field, focused, value_w, theme);
+        let (value_spans, cursor_col) = value_spans(field, focused, value_w, look);
         spans.extend(value_spans);
         if focused {
             cursor = cursor_col.map(|c| (lines.len(), value_x + c));
         }
         lines.push(Line::from(spans));
         if let Some(err) = field.error() {
-            for chunk in wrap(&format!("{ERROR_GLYPH} {err}"), value_w) {
+            for chunk in wrap(&format!("{} {err}", look.glyphs.error), value_w) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(value_x)),
-                    Span::styled(chunk, theme.error()),
+                    Span::styled(chunk, look.theme.error),
                 ]));
             }
         }
     }
     if let Some(err) = form.server_error() {
         lines.push(Line::raw(""));
-        for chunk in wrap(&format!("{ERROR_GLYPH} {err}"), content_w) {
-            lines.push(Line::styled(chunk, theme.error()));
+        for chunk in wrap(&format!("{} {err}", look.glyphs.error), content_w) {
+            lines.push(Line::styled(chunk, look.theme.error));
         }
     }
 
-    let lines = theme.lines(lines);
-    let help = form.help_line();
-    let help_lines = wrap(&theme.text(&help), content_w);
+    let lines = look.lines(lines);
+    let help = form.help_line(look.keymap);
+    let help_lines = wrap(&look.text(&help), content_w);
     let body_h = lines.len() as u16;
     let help_h = help_lines.len() as u16;
     // Border, body, a blank line, help, border.
@@ -307,7 +241,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_curs
     if form.is_submitting() {
         title = format!(" {} · sending… ", form.title());
     }
-    let inner = draw_frame(frame, rect, &theme.text(&title), theme, false);
+    let inner = draw_frame(frame, rect, &look.text(&title), look, false);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
@@ -329,7 +263,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_curs
     );
     let help_lines: Vec<Line> = help_lines
         .into_iter()
-        .map(|l| Line::styled(l, theme.help()))
+        .map(|l| Line::styled(l, look.theme.help))
         .collect();
     frame.render_widget(Paragraph::new(help_lines), help_area);
 
@@ -345,11 +279,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, theme: Theme, show_curs
 }
 
 /// Draw the confirmation dialog of a destructive action.
-pub fn render_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, mono: bool) {
-    draw_confirm(frame, area, confirm, Theme { mono, ascii: false });
-}
-
-fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: Theme) {
+pub fn render_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, look: DialogLook<'_>) {
     let width = modal_width(area);
     let content_w = usize::from(width.saturating_sub(4)).max(1);
     let action = confirm.action();
@@ -363,37 +293,50 @@ fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: Theme) 
         Some(want) => {
             lines.push(Line::from(vec![
                 Span::raw("Type "),
-                Span::styled(want.to_string(), theme.title()),
+                Span::styled(want.to_string(), look.title()),
                 Span::raw(" to confirm:"),
             ]));
             let field_w = content_w.saturating_sub(2).max(1);
-            let typed: Vec<char> = confirm.typed().chars().collect();
-            let start = typed.len().saturating_sub(field_w.saturating_sub(1));
-            let shown: String = typed[start..].iter().collect();
-            cursor = Some((lines.len(), 2 + shown.chars().count()));
+            let typed: Vec<char> = confirm.typed().value().chars().collect();
+            let (shown, col) = window(&typed, confirm.typed().cursor(), field_w);
+            cursor = Some((lines.len(), 2 + col));
             lines.push(Line::from(vec![
-                Span::styled(format!("{FOCUS_GLYPH} "), theme.label(true)),
-                Span::styled(pad(&shown, field_w), theme.input(true)),
+                Span::styled(format!("{} ", look.glyphs.focus), look.label(true)),
+                Span::styled(pad(&shown, field_w), look.input(true)),
             ]));
             if confirm.mismatch() {
                 for chunk in wrap(
-                    &format!("{ERROR_GLYPH} that does not match {want}; type it exactly"),
+                    &format!(
+                        "{} that does not match {want}; type it exactly",
+                        look.glyphs.error
+                    ),
                     content_w,
                 ) {
-                    lines.push(Line::styled(chunk, theme.error()));
+                    lines.push(Line::styled(chunk, look.theme.error));
                 }
             }
-            "Enter confirm · Esc cancel"
+            format!(
+                "{} confirm · {} cancel",
+                look.key(Action::Confirm, true),
+                look.key(Action::Cancel, true)
+            )
         }
         None => {
-            lines.push(Line::raw(
-                "Press y or Enter to confirm, n or Esc to cancel.",
-            ));
-            "y/Enter confirm · n/Esc cancel"
+            let (yes, no) = (
+                look.letter_or_key("y", Action::Confirm),
+                look.letter_or_key("n", Action::Cancel),
+            );
+            let say = |keys: &str| keys.replace('/', " or ");
+            lines.push(Line::raw(format!(
+                "Press {} to confirm, {} to cancel.",
+                say(&yes),
+                say(&no)
+            )));
+            format!("{yes} confirm · {no} cancel")
         }
     };
-    let title = format!(" ⚠ {} ", action.title());
-    let Some(body) = draw_modal(frame, area, width, &title, lines, help, theme, true) else {
+    let title = format!(" {} {} ", look.glyphs.warning, action.title());
+    let Some(body) = draw_modal(frame, area, width, &title, lines, &help, look, true) else {
         return;
     };
     if let Some((line, col)) = cursor {
@@ -406,14 +349,18 @@ fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: Theme) 
 
 /// Draw the "shown once" dialog of a new token. The plaintext is read only
 /// while the user toggled it visible.
-pub fn render_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, mono: bool) {
-    draw_token_reveal(frame, area, reveal, Theme { mono, ascii: false });
-}
-
-fn draw_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, theme: Theme) {
+pub fn render_token_reveal(
+    frame: &mut Frame,
+    area: Rect,
+    reveal: &TokenReveal,
+    look: DialogLook<'_>,
+) {
     let width = modal_width(area);
     let content_w = usize::from(width.saturating_sub(4)).max(1);
-    let mut lines: Vec<Line> = vec![Line::styled(format!("⚠ {NOT_SHOWN_AGAIN}"), theme.warn())];
+    let mut lines: Vec<Line> = vec![Line::styled(
+        format!("{} {NOT_SHOWN_AGAIN}", look.glyphs.warning),
+        look.warn(),
+    )];
     for chunk in wrap(
         "Copy it now and keep it somewhere safe: lepdash forgets it when this dialog closes.",
         content_w,
@@ -423,25 +370,35 @@ fn draw_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, theme:
     lines.push(Line::raw(""));
     // The token gets whole lines of its own so it can be selected with the
     // mouse (a 70-character `nvapi-` token fits at 80 columns).
-    lines.push(Line::styled("Token:", theme.label(true)));
+    lines.push(Line::styled("Token:", look.label(true)));
     if reveal.is_shown() {
         let text = reveal.plaintext().expose_secret();
         for chunk in wrap_chars(text, content_w) {
-            lines.push(Line::styled(chunk, theme.title()));
+            lines.push(Line::styled(chunk, look.title()));
         }
     } else {
-        let mask: String = TOKEN_MASK.chars().take(content_w).collect();
+        let mask: String =
+            std::iter::repeat_n(look.glyphs.mask, TOKEN_MASK_LEN.min(content_w)).collect();
         lines.push(Line::from(vec![
             Span::raw(mask),
-            Span::styled(" (hidden: press x to show)", theme.info()),
+            Span::styled(
+                format!(
+                    " (hidden: press {} to show)",
+                    look.key(Action::Reveal, false)
+                ),
+                look.theme.help,
+            ),
         ]));
     }
     // How the copy went, as the driver reported it: never more than that
     // (OSC 52 cannot tell whether the terminal put it on the clipboard).
     let copy_line = match (reveal.copy_result(), reveal.is_copied()) {
-        (Some(Ok(how)), _) => Some((format!("✓ Copy: {how}."), theme.ok())),
-        (Some(Err(e)), _) => Some((format!("✗ Could not copy: {e}."), theme.error())),
-        (None, true) => Some(("Copying…".to_string(), theme.info())),
+        (Some(Ok(how)), _) => Some((format!("{} Copy: {how}.", look.glyphs.check), look.theme.ok)),
+        (Some(Err(e)), _) => Some((
+            format!("{} Could not copy: {e}.", look.glyphs.error),
+            look.theme.error,
+        )),
+        (None, true) => Some(("Copying…".to_string(), look.theme.help)),
         (None, false) => None,
     };
     if copy_line.is_some() || reveal.is_close_armed() {
@@ -453,20 +410,25 @@ fn draw_token_reveal(frame: &mut Frame, area: Rect, reveal: &TokenReveal, theme:
         }
     }
     if reveal.is_close_armed() {
-        for chunk in wrap(
-            "⚠ Not copied yet: press Esc again to close and lose the token, or y to copy it.",
-            content_w,
-        ) {
-            lines.push(Line::styled(chunk, theme.warn()));
+        let text = format!(
+            "{} Not copied yet: press {} again to close and lose the token, or {} to copy it.",
+            look.glyphs.warning,
+            look.key(Action::Cancel, false),
+            look.key(Action::Copy, false)
+        );
+        for chunk in wrap(&text, content_w) {
+            lines.push(Line::styled(chunk, look.warn()));
         }
     }
-    let help = if reveal.is_shown() {
-        "x hide · y copy · Esc close"
-    } else {
-        "x show · y copy · Esc close"
-    };
+    let help = format!(
+        "{} {} · {} copy · {} close",
+        look.key(Action::Reveal, false),
+        if reveal.is_shown() { "hide" } else { "show" },
+        look.key(Action::Copy, false),
+        look.key(Action::Cancel, false)
+    );
     let title = format!(" Token created: {} ", reveal.name());
-    draw_modal(frame, area, width, &title, lines, help, theme, false);
+    draw_modal(frame, area, width, &title, lines, &help, look, false);
 }
 
 /// A centred modal `width` wide: the frame titled `title`, `lines` at the
@@ -480,15 +442,15 @@ fn draw_modal(
     title: &str,
     lines: Vec<Line<'static>>,
     help: &str,
-    theme: Theme,
+    look: DialogLook<'_>,
     danger: bool,
 ) -> Option<Rect> {
     let content_w = usize::from(width.saturating_sub(4)).max(1);
-    let lines = theme.lines(lines);
-    let help_lines = wrap(&theme.text(help), content_w);
+    let lines = look.lines(lines);
+    let help_lines = wrap(&look.text(help), content_w);
     let height = (lines.len() as u16 + help_lines.len() as u16 + 3).min(area.height);
     let rect = centered(area, width, height);
-    let inner = draw_frame(frame, rect, &theme.text(title), theme, danger);
+    let inner = draw_frame(frame, rect, &look.text(title), look, danger);
     if inner.height == 0 {
         return None;
     }
@@ -500,7 +462,7 @@ fn draw_modal(
         inner.height.saturating_sub(help_rows + 1),
     );
     frame.render_widget(Paragraph::new(lines), body);
-    render_help(frame, inner, help_lines, theme);
+    render_help(frame, inner, help_lines, look);
     Some(body)
 }
 
@@ -511,13 +473,13 @@ fn value_spans(
     field: &Field,
     focused: bool,
     width: usize,
-    theme: Theme,
+    look: DialogLook<'_>,
 ) -> (Vec<Span<'static>>, Option<usize>) {
-    let input = theme.input(focused);
+    let input = look.input(focused);
     match field.display() {
         Display::Text { text, cursor } => {
             if text.is_empty() {
-                return (hint_spans(field, focused, width, theme), Some(0));
+                return (hint_spans(field, focused, width, look), Some(0));
             }
             let chars: Vec<char> = text.chars().collect();
             let (shown, col) = window(&chars, cursor, width);
@@ -525,9 +487,9 @@ fn value_spans(
         }
         Display::Masked { len, cursor } => {
             if len == 0 {
-                return (hint_spans(field, focused, width, theme), Some(0));
+                return (hint_spans(field, focused, width, look), Some(0));
             }
-            let bullets = vec![BULLET; len];
+            let bullets = vec![look.glyphs.mask; len];
             let (shown, col) = window(&bullets, cursor, width);
             (vec![Span::styled(pad(&shown, width), input)], Some(col))
         }
@@ -548,15 +510,20 @@ fn value_spans(
 }
 
 /// An empty field: its hint (or "enter again" after a sent masked value).
-fn hint_spans(field: &Field, focused: bool, width: usize, theme: Theme) -> Vec<Span<'static>> {
+fn hint_spans(
+    field: &Field,
+    focused: bool,
+    width: usize,
+    look: DialogLook<'_>,
+) -> Vec<Span<'static>> {
     let hint = if field.was_sent() {
         Some("cleared after sending: enter it again to retry")
     } else {
         field.hint()
     };
-    let text = hint.map(|h| theme.hint_text(h)).unwrap_or_default();
+    let text = hint.map(|h| look.hint_text(h)).unwrap_or_default();
     let text: String = text.chars().take(width).collect();
-    vec![Span::styled(pad(&text, width), theme.hint(focused))]
+    vec![Span::styled(pad(&text, width), look.hint(focused))]
 }
 
 /// The part of `chars` that fits `width` with the cursor visible, and the
@@ -632,33 +599,24 @@ fn modal_width(area: Rect) -> u16 {
         .max(area.width.min(20))
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
-}
-
 /// Clear `rect`, draw the border and title, return the padded inner area.
-fn draw_frame(frame: &mut Frame, rect: Rect, title: &str, theme: Theme, danger: bool) -> Rect {
+fn draw_frame(
+    frame: &mut Frame,
+    rect: Rect,
+    title: &str,
+    look: DialogLook<'_>,
+    danger: bool,
+) -> Rect {
     frame.render_widget(Clear, rect);
-    let block = Block::bordered();
-    let block = if theme.ascii {
-        block.border_set(super::theme::ASCII_BORDER)
+    let set = if danger {
+        look.glyphs.heavy_border
     } else {
-        block.border_type(if danger {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
+        look.glyphs.border
     };
-    let block = block
-        .border_style(theme.border(danger))
-        .title(Span::styled(title.to_string(), theme.title()));
+    let block = Block::bordered()
+        .border_set(set)
+        .border_style(look.border(danger))
+        .title(Span::styled(title.to_string(), look.title()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     Rect::new(
@@ -670,12 +628,12 @@ fn draw_frame(frame: &mut Frame, rect: Rect, title: &str, theme: Theme, danger: 
 }
 
 /// The help lines pinned to the bottom of `inner`.
-fn render_help(frame: &mut Frame, inner: Rect, help: Vec<String>, theme: Theme) {
+fn render_help(frame: &mut Frame, inner: Rect, help: Vec<String>, look: DialogLook<'_>) {
     let rows = (help.len() as u16).min(inner.height);
     let area = Rect::new(inner.x, inner.y + inner.height - rows, inner.width, rows);
     let lines: Vec<Line> = help
         .into_iter()
-        .map(|l| Line::styled(l, theme.help()))
+        .map(|l| Line::styled(l, look.theme.help))
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -55,11 +55,7 @@ pub fn render(frame: &mut Frame, model: &Model) {
                 area.width,
                 screen.footer.y.saturating_sub(screen.banner.y),
             );
-            let style = form::DialogStyle {
-                mono: ctx.theme.mono,
-                ascii: model.ascii_borders,
-            };
-            form::render_dialog_styled(frame, over, &md.dialog, style);
+            form::render_dialog(frame, over, &md.dialog, form::DialogLook::of(&ctx));
         }
         None => {}
     }

@@ -1,6 +1,8 @@
 //! Themes (dark, light, mono) and glyph sets (Unicode, ASCII). Mono uses
 //! only bold / reverse / underline, never a colour (also used for NO_COLOR).
 
+use std::borrow::Cow;
+
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
@@ -43,6 +45,12 @@ pub struct Theme {
     pub toast_warn: Style,
     pub toast_error: Style,
     pub overlay: Style,
+    /// The focused input of a dialog.
+    pub input: Style,
+    /// The hint in an empty dialog field.
+    pub hint: Style,
+    /// Dialog help and info lines.
+    pub help: Style,
 }
 
 fn fg(c: Color) -> Style {
@@ -115,6 +123,9 @@ impl Theme {
                 .bg(Color::Red)
                 .add_modifier(BOLD),
             overlay: Style::new(),
+            input: Style::new().bg(Color::DarkGray).fg(Color::White),
+            hint: fg(Color::Gray).add_modifier(Modifier::DIM),
+            help: fg(Color::Gray),
         }
     }
 
@@ -172,6 +183,11 @@ impl Theme {
                 .bg(Color::Rgb(0xc0, 0x10, 0x10))
                 .add_modifier(BOLD),
             overlay: Style::new(),
+            input: Style::new()
+                .bg(Color::Rgb(0xd8, 0xe4, 0xf0))
+                .fg(Color::Black),
+            hint: fg(grey),
+            help: fg(Color::Rgb(0x50, 0x50, 0x50)),
         }
     }
 
@@ -213,6 +229,9 @@ impl Theme {
             toast_warn: rev.add_modifier(BOLD),
             toast_error: rev.add_modifier(BOLD),
             overlay: plain,
+            input: Style::new().add_modifier(UNDER),
+            hint: plain,
+            help: plain,
         }
     }
 
@@ -248,7 +267,10 @@ impl Theme {
 /// Characters that differ between Unicode and ASCII mode.
 #[derive(Debug, Clone, Copy)]
 pub struct Glyphs {
+    pub ascii: bool,
     pub border: border::Set<'static>,
+    /// The border of a dialog that asks about a destructive action.
+    pub heavy_border: border::Set<'static>,
     pub spinner: &'static [&'static str],
     pub sort_up: &'static str,
     pub sort_down: &'static str,
@@ -264,6 +286,16 @@ pub struct Glyphs {
     pub paused: &'static str,
     pub bad: &'static str,
     pub unknown: &'static str,
+    /// The focused row of a dialog.
+    pub focus: &'static str,
+    /// Before an inline error.
+    pub error: &'static str,
+    /// Before a warning.
+    pub warning: &'static str,
+    /// Before a success.
+    pub check: &'static str,
+    /// One masked character.
+    pub mask: char,
 }
 
 /// ASCII border: `+`, `-`, `|`.
@@ -282,7 +314,9 @@ impl Glyphs {
     pub fn new(ascii: bool) -> Self {
         if ascii {
             Glyphs {
+                ascii: true,
                 border: ASCII_BORDER,
+                heavy_border: ASCII_BORDER,
                 spinner: &["|", "/", "-", "\\"],
                 sort_up: "^",
                 sort_down: "v",
@@ -298,10 +332,17 @@ impl Glyphs {
                 paused: "=",
                 bad: "x",
                 unknown: "?",
+                focus: ">",
+                error: "x",
+                warning: "!",
+                check: "+",
+                mask: '*',
             }
         } else {
             Glyphs {
+                ascii: false,
                 border: border::ROUNDED,
+                heavy_border: border::THICK,
                 spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
                 sort_up: "▲",
                 sort_down: "▼",
@@ -317,7 +358,55 @@ impl Glyphs {
                 paused: "‖",
                 bad: "✖",
                 unknown: "?",
+                focus: "›",
+                error: "✗",
+                warning: "⚠",
+                check: "✓",
+                mask: '•',
             }
         }
     }
+
+    /// `text` as drawn: in ASCII mode the Unicode punctuation of messages
+    /// and dialogs is replaced (see [`fold_ascii`]).
+    pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.ascii {
+            fold_ascii(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}
+
+/// Unicode punctuation of messages and dialogs and its ASCII stand-ins.
+const ASCII_FOLD: [(char, &str); 14] = [
+    ('·', "-"),
+    ('…', "..."),
+    ('—', "-"),
+    ('–', "-"),
+    ('←', "<-"),
+    ('→', "->"),
+    ('‹', "<"),
+    ('›', ">"),
+    ('•', "*"),
+    ('✗', "x"),
+    ('⚠', "!"),
+    ('✓', "+"),
+    ('⏎', "|"),
+    ('’', "'"),
+];
+
+/// `text` with that punctuation replaced by ASCII.
+pub fn fold_ascii(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match ASCII_FOLD.iter().find(|(g, _)| *g == c) {
+            Some((_, a)) => out.push_str(a),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }

@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::format;
+use crate::app::keymap::{HelpRow, Keymap};
 use crate::app::palette;
 use crate::app::view::{ListView, Source, fit_columns};
-use crate::app::{Detail, DetailLine, LineInput, Model, Toast};
+use crate::app::{Action, Detail, DetailLine, LineInput, Model, Toast};
 
 use super::theme::{Glyphs, Theme};
 
@@ -263,11 +264,7 @@ pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
         return;
     }
     let max = usize::from(footer.width.saturating_sub(4));
-    let text = if ctx.glyphs.ellipsis == "..." {
-        super::form::fold_ascii(&toast.text)
-    } else {
-        std::borrow::Cow::Borrowed(toast.text.as_str())
-    };
+    let text = ctx.glyphs.text(&toast.text);
     let mut lines = if format::width(&text) <= max {
         vec![text.into_owned()]
     } else {
@@ -303,36 +300,44 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
     let rows = km.help_rows_for(ctx.model.pane);
     let off = crate::app::manage::changes_off(ctx.model);
     // Group by section, in first-appearance order.
-    let mut sections: Vec<(String, Vec<(String, String)>)> = Vec::new();
-    for (section, keys, help) in rows {
+    let mut sections: Vec<(String, Vec<HelpRow>)> = Vec::new();
+    for row in rows {
         let section = match off {
-            Some(why) if section == "Changes" => format!("{section} (off: {why})"),
-            _ => section.to_string(),
+            Some(why) if row.section == "Changes" => format!("{} (off: {why})", row.section),
+            _ => row.section.to_string(),
         };
         match sections.iter_mut().find(|(s, _)| *s == section) {
-            Some((_, list)) => list.push((keys, help)),
-            None => sections.push((section, vec![(keys, help)])),
+            Some((_, list)) => list.push(row),
+            None => sections.push((section, vec![row])),
         }
     }
     let key_w = sections
         .iter()
-        .flat_map(|(_, l)| l.iter().map(|(k, _)| format::width(k)))
+        .flat_map(|(_, l)| l.iter().map(|r| format::width(&r.keys)))
         .max()
         .unwrap_or(4)
         .min(14);
-    let line_of = |keys: &str, help: &str| -> Line<'static> {
+    // Keys, what they do, and the action's name for the config file.
+    let line_of = |row: &HelpRow| -> Line<'static> {
         Line::from(vec![
-            Span::styled(format!(" {keys:<key_w$}  "), t.key),
-            Span::styled(help.to_string(), t.base),
+            Span::styled(format!(" {:<key_w$}  ", row.keys), t.key),
+            Span::styled(row.text.clone(), t.base),
+            Span::styled(format!("  {}", row.name), t.muted),
         ])
     };
-    let section_lines = |(name, list): &(String, Vec<(String, String)>)| -> Vec<Line<'static>> {
+    let section_lines = |(name, list): &(String, Vec<HelpRow>)| -> Vec<Line<'static>> {
         let mut out = vec![Line::styled(name.clone(), t.title)];
-        out.extend(list.iter().map(|(k, h)| line_of(k, h)));
+        out.extend(list.iter().map(line_of));
         out
     };
-    let w = area.width.saturating_sub(4).min(100);
-    let two_cols = w >= 70;
+    let w = area.width.saturating_sub(4).min(120);
+    // Two columns only when every row fits in one.
+    let widest = sections
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|r| line_of(r).width()))
+        .max()
+        .unwrap_or(0);
+    let two_cols = w >= 70 && 2 * (widest + 1) <= usize::from(w.saturating_sub(2));
     let mut left: Vec<Line> = Vec::new();
     let mut right: Vec<Line> = Vec::new();
     if two_cols {
@@ -403,10 +408,10 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
     )]);
     let bottom = Line::from(Span::styled(
         format!(
-            " {} close {} j/k scroll ",
-            km.first_key(crate::app::Action::Back)
-                .unwrap_or_else(|| "Esc".into()),
-            ctx.glyphs.dot
+            " {} close {} {} ",
+            km.key_or_unbound(Action::Back),
+            ctx.glyphs.dot,
+            scroll_hint(km)
         ),
         t.muted,
     ));
@@ -452,6 +457,15 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
     }
 }
 
+/// `j/k scroll`, with the effective keys of `down` and `up`.
+fn scroll_hint(km: &Keymap) -> String {
+    format!(
+        "{}/{} scroll",
+        km.key_or_unbound(Action::Down),
+        km.key_or_unbound(Action::Up)
+    )
+}
+
 // ------------------------------------------------------------------ palette
 
 /// The `:` command palette with suggestions and the last error.
@@ -469,16 +483,18 @@ pub fn palette_box(
     let w = area.width.saturating_sub(4).min(64);
     let rect = Rect::new(area.x + (area.width - w) / 2, area.y, w, h.min(area.height));
     Clear.render(rect, buf);
-    let blk = block(ctx, Line::styled(" Command ", t.title)).title_bottom(
-        Line::styled(
-            format!(
-                " Enter run {d} Tab complete {d} Esc close ",
-                d = ctx.glyphs.dot
-            ),
-            t.muted,
-        )
-        .right_aligned(),
-    );
+    let km = &ctx.model.keymap;
+    let hints: Vec<String> = [
+        (Action::Confirm, "run"),
+        (Action::NextField, "complete"),
+        (Action::Cancel, "close"),
+    ]
+    .into_iter()
+    .filter_map(|(action, label)| km.dialog_hint(action, true, label))
+    .collect();
+    let hints = format!(" {} ", hints.join(&format!(" {} ", ctx.glyphs.dot)));
+    let blk = block(ctx, Line::styled(" Command ", t.title))
+        .title_bottom(Line::styled(hints, t.muted).right_aligned());
     let inner = blk.inner(rect);
     blk.render(rect, buf);
     let mut spans = vec![Span::styled(":", t.key)];
@@ -520,9 +536,10 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
     let max_scroll = d.lines.len().saturating_sub(inner_h);
     let scroll = d.scroll.min(max_scroll);
     let last = (scroll + inner_h).min(d.lines.len());
+    let km = &ctx.model.keymap;
     let mut hints = Vec::new();
     if d.copy.is_some() {
-        if let Some(k) = ctx.model.keymap.first_key(crate::app::Action::Copy) {
+        if let Some(k) = km.first_key(Action::Copy) {
             let what = if d.title.starts_with("Template") {
                 "copy id"
             } else {
@@ -531,8 +548,8 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
             hints.push(format!("{k} {what}"));
         }
     }
-    hints.push("j/k scroll".to_string());
-    hints.push("Esc close".to_string());
+    hints.push(scroll_hint(km));
+    hints.push(format!("{} close", km.key_or_unbound(Action::Back)));
     let bottom = format!(
         " {} {} {}-{} of {} ",
         hints.join(&format!(" {} ", ctx.glyphs.dot)),

@@ -2,10 +2,10 @@
 //! read-only / 403 message, the log line and the mutation. Irreversible ones
 //! need their name typed.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
-use super::field::modifiers;
-
+use crate::app::input::{LineInput, typed_char};
+use crate::app::keymap::{Action, Keymap};
 use crate::protocol::Mutation;
 
 /// Every destructive action of the dashboard.
@@ -102,11 +102,6 @@ impl Destructive {
         }
     }
 
-    /// Whether the action cannot be undone.
-    pub fn is_irreversible(&self) -> bool {
-        self.typed_confirmation().is_some()
-    }
-
     /// One line for the log: names and ids only, never a value.
     pub fn log_line(&self) -> String {
         match self {
@@ -166,10 +161,10 @@ pub enum ConfirmOutcome {
     None,
     /// The typed text changed (redraw).
     Changed,
-    /// Go ahead (only when the typed text matched exactly, or y / Enter for
-    /// reversible actions).
+    /// Go ahead (only when the typed text matched exactly, or `confirm` / y
+    /// for reversible actions).
     Confirmed(Destructive),
-    /// Esc (or n for y/n dialogs): close, nothing happens.
+    /// `cancel` (or n for y/n dialogs): close, nothing happens.
     Cancel,
 }
 
@@ -177,7 +172,7 @@ pub enum ConfirmOutcome {
 #[derive(Debug, Clone)]
 pub struct Confirm {
     action: Destructive,
-    typed: String,
+    typed: LineInput,
     /// Enter was pressed with text that does not match.
     mismatch: bool,
 }
@@ -186,7 +181,7 @@ impl Confirm {
     pub fn new(action: Destructive) -> Confirm {
         Confirm {
             action,
-            typed: String::new(),
+            typed: LineInput::default(),
             mismatch: false,
         }
     }
@@ -195,8 +190,8 @@ impl Confirm {
         &self.action
     }
 
-    /// What has been typed so far.
-    pub fn typed(&self) -> &str {
+    /// What has been typed so far, and the cursor in it.
+    pub fn typed(&self) -> &LineInput {
         &self.typed
     }
 
@@ -209,56 +204,45 @@ impl Confirm {
     pub fn matches(&self) -> bool {
         self.action
             .typed_confirmation()
-            .is_none_or(|want| self.typed == want)
+            .is_none_or(|want| self.typed.value() == want)
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> ConfirmOutcome {
+    /// The keymap's `confirm` and `cancel`; a y/n dialog also takes y and n,
+    /// the typed-name one edits its line (a typed character is always text).
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &Keymap) -> ConfirmOutcome {
         if key.kind == KeyEventKind::Release {
             return ConfirmOutcome::None;
         }
-        let (ctrl, _) = modifiers(&key);
-        if key.code == KeyCode::Esc || (ctrl && key.code == KeyCode::Char('c')) {
-            return ConfirmOutcome::Cancel;
+        let typing = self.action.typed_confirmation().is_some();
+        let action = if typing {
+            keymap.text_field_action(&key)
+        } else {
+            keymap.dialog_action_for(&key)
+        };
+        match action {
+            Some(Action::Cancel) => return ConfirmOutcome::Cancel,
+            Some(Action::Confirm) if self.matches() => {
+                return ConfirmOutcome::Confirmed(self.action.clone());
+            }
+            Some(Action::Confirm) => {
+                self.mismatch = true;
+                return ConfirmOutcome::Changed;
+            }
+            _ => {}
         }
-        if self.action.typed_confirmation().is_none() {
-            return match key.code {
-                KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') if !ctrl => {
-                    ConfirmOutcome::Confirmed(self.action.clone())
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') if !ctrl => ConfirmOutcome::Cancel,
+        if !typing {
+            return match typed_char(&key) {
+                Some('y' | 'Y') => ConfirmOutcome::Confirmed(self.action.clone()),
+                Some('n' | 'N') => ConfirmOutcome::Cancel,
                 _ => ConfirmOutcome::None,
             };
         }
-        match key.code {
-            KeyCode::Enter => {
-                if self.matches() {
-                    ConfirmOutcome::Confirmed(self.action.clone())
-                } else {
-                    self.mismatch = true;
-                    ConfirmOutcome::Changed
-                }
-            }
-            KeyCode::Backspace => {
-                let changed = self.typed.pop().is_some();
-                self.mismatch = false;
-                if changed {
-                    ConfirmOutcome::Changed
-                } else {
-                    ConfirmOutcome::None
-                }
-            }
-            KeyCode::Char('u') if ctrl => {
-                self.typed.clear();
-                self.mismatch = false;
-                ConfirmOutcome::Changed
-            }
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                self.typed.push(c);
-                self.mismatch = false;
-                ConfirmOutcome::Changed
-            }
-            _ => ConfirmOutcome::None,
+        if self.typed.handle_key(&key) {
+            // Editing clears the mismatch note.
+            self.mismatch = false;
+            return ConfirmOutcome::Changed;
         }
+        ConfirmOutcome::None
     }
 
     /// Bracketed paste into the typed-name input (newlines dropped).
@@ -266,12 +250,12 @@ impl Confirm {
         if self.action.typed_confirmation().is_none() {
             return ConfirmOutcome::None;
         }
-        let before = self.typed.len();
-        self.typed.extend(text.chars().filter(|c| !c.is_control()));
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         self.mismatch = false;
-        if self.typed.len() == before {
+        if clean.is_empty() {
             ConfirmOutcome::None
         } else {
+            self.typed.insert_str(&clean);
             ConfirmOutcome::Changed
         }
     }

@@ -9,12 +9,13 @@
 //! - the token dialog asks for copies and closing.
 
 use crossterm::event::KeyEvent;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::confirm::{Confirm, ConfirmOutcome, Destructive};
 use super::form::{Form, FormOutcome, Submission, SubmitError};
 use super::reveal::{RevealOutcome, TokenReveal};
 use crate::api::ApiError;
+use crate::app::keymap::Keymap;
 use crate::protocol::Mutation;
 
 /// The modal stack: a form, a confirmation (possibly over the form), or the
@@ -43,7 +44,7 @@ pub enum DialogOutcome {
     /// open and locked until [`Dialog::mutation_failed`] or the caller closes
     /// it on success.
     Mutate { mutation: Mutation, close: bool },
-    /// Copy [`Dialog::copy_text`] (`Effect::Copy`); already marked copied.
+    /// Copy [`Dialog::copy_secret`] (`Effect::Copy`); already marked copied.
     Copy,
 }
 
@@ -90,10 +91,11 @@ impl Dialog {
         self.reveal.as_ref()
     }
 
-    /// A key for the top-most modal. `now_ms` is used by submits (token expiry).
-    pub fn handle_key(&mut self, key: KeyEvent, now_ms: i64) -> DialogOutcome {
+    /// A key for the top-most modal, read through the keymap's dialog
+    /// actions. `now_ms` is used by submits (token expiry).
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &Keymap, now_ms: i64) -> DialogOutcome {
         if let Some(reveal) = &mut self.reveal {
-            return match reveal.handle_key(key) {
+            return match reveal.handle_key(key, keymap) {
                 RevealOutcome::None => DialogOutcome::None,
                 RevealOutcome::Changed => DialogOutcome::Changed,
                 RevealOutcome::Copy => {
@@ -104,7 +106,7 @@ impl Dialog {
             };
         }
         if let Some(confirm) = &mut self.confirm {
-            return match confirm.handle_key(key) {
+            return match confirm.handle_key(key, keymap) {
                 ConfirmOutcome::None => DialogOutcome::None,
                 ConfirmOutcome::Changed => DialogOutcome::Changed,
                 ConfirmOutcome::Cancel => {
@@ -141,7 +143,7 @@ impl Dialog {
         let Some(form) = &mut self.form else {
             return DialogOutcome::Close;
         };
-        match form.handle_key(key) {
+        match form.handle_key(key, keymap) {
             FormOutcome::None => DialogOutcome::None,
             FormOutcome::Changed => DialogOutcome::Changed,
             FormOutcome::Cancel => DialogOutcome::Close,
@@ -210,14 +212,5 @@ impl Dialog {
             }
             None => false,
         }
-    }
-
-    /// The token plaintext for `Effect::Copy` (empty unless the token dialog
-    /// is open). The caller must not log it.
-    pub fn copy_text(&self) -> String {
-        self.reveal
-            .as_ref()
-            .map(|r| r.plaintext().expose_secret().to_string())
-            .unwrap_or_default()
     }
 }

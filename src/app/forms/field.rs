@@ -1,11 +1,13 @@
-//! One form field: text, masked, choice or a read-only info line, with a tiny
-//! line editor. Masked values live only in a `SecretString` that is rebuilt
+//! One form field: text, masked, choice or a read-only info line, edited
+//! with the one line editor ([`crate::app::input`]). Masked values live only in a `SecretString` that is rebuilt
 //! (never grown in place) on every edit, so each old buffer is zeroized when
 //! it is dropped and no reallocation leaves a copy behind.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
+
+use crate::app::input::{Applied, EditOp, LineInput, insert};
 
 /// Which field of a form this is; stable across forms so callers (and the
 /// server-error mapping) can address fields by meaning.
@@ -36,11 +38,7 @@ pub enum FieldId {
 // cloned `SecretString` is its own zeroized-on-drop buffer.
 #[derive(Debug, Clone)]
 pub enum FieldKind {
-    Text {
-        value: String,
-        /// Cursor position in chars.
-        cursor: usize,
-    },
+    Text(LineInput),
     Masked {
         value: SecretString,
         /// Cursor position in chars.
@@ -122,14 +120,7 @@ impl Field {
     }
 
     pub(crate) fn text(id: FieldId, label: &'static str, value: &str) -> Field {
-        Field::new(
-            id,
-            label,
-            FieldKind::Text {
-                value: value.to_string(),
-                cursor: value.chars().count(),
-            },
-        )
+        Field::new(id, label, FieldKind::Text(LineInput::new(value)))
     }
 
     pub(crate) fn masked(id: FieldId, label: &'static str, multiline: bool) -> Field {
@@ -205,6 +196,12 @@ impl Field {
         !self.hidden && !matches!(self.kind, FieldKind::Info { .. })
     }
 
+    /// Whether keys type into this field (text or masked): there a typed
+    /// character wins over the key's action in the keymap.
+    pub fn takes_text(&self) -> bool {
+        matches!(self.kind, FieldKind::Text(_) | FieldKind::Masked { .. })
+    }
+
     pub fn is_masked(&self) -> bool {
         matches!(self.kind, FieldKind::Masked { .. })
     }
@@ -217,9 +214,9 @@ impl Field {
     /// What to draw. A masked value is exposed only while revealed.
     pub fn display(&self) -> Display<'_> {
         match &self.kind {
-            FieldKind::Text { value, cursor } => Display::Text {
-                text: value,
-                cursor: *cursor,
+            FieldKind::Text(input) => Display::Text {
+                text: input.value(),
+                cursor: input.cursor(),
             },
             FieldKind::Masked {
                 value,
@@ -251,16 +248,15 @@ impl Field {
     /// The text of a text field (empty for other kinds).
     pub(crate) fn text_value(&self) -> &str {
         match &self.kind {
-            FieldKind::Text { value, .. } => value,
+            FieldKind::Text(input) => input.value(),
             _ => "",
         }
     }
 
     /// Set a text field's value, cursor at the end.
     pub(crate) fn set_text(&mut self, text: &str) {
-        if let FieldKind::Text { value, cursor } = &mut self.kind {
-            *value = text.to_string();
-            *cursor = value.chars().count();
+        if let FieldKind::Text(input) = &mut self.kind {
+            *input = LineInput::new(text);
         }
     }
 
@@ -341,23 +337,15 @@ impl Field {
                 changed
             }
             FieldKind::Info { .. } => false,
-            FieldKind::Text { value, cursor } => {
+            FieldKind::Text(input) => {
                 let Some(op) = EditOp::from_key(key) else {
                     return false;
                 };
-                match op.apply(value, *cursor) {
-                    Applied::Unchanged => false,
-                    Applied::Cursor(c) => {
-                        *cursor = c;
-                        true
-                    }
-                    Applied::Text(new, c) => {
-                        *value = new;
-                        *cursor = c;
-                        self.dirty = true;
-                        true
-                    }
+                let changed = input.apply(op);
+                if changed && !is_move(op) {
+                    self.dirty = true;
                 }
+                changed
             }
             FieldKind::Masked {
                 value,
@@ -392,14 +380,12 @@ impl Field {
     /// dropped). Returns whether the value changed.
     pub(crate) fn paste(&mut self, text: &str) -> bool {
         match &mut self.kind {
-            FieldKind::Text { value, cursor } => {
+            FieldKind::Text(input) => {
                 let clean = single_line(text);
                 if clean.is_empty() {
                     return false;
                 }
-                let (new, c) = insert(value, *cursor, &clean);
-                *value = new;
-                *cursor = c;
+                input.insert_str(&clean);
                 self.dirty = true;
                 true
             }
@@ -457,176 +443,27 @@ fn single_line(text: &str) -> String {
     out
 }
 
-/// A line-editing operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EditOp {
-    Insert(char),
-    Backspace,
-    Delete,
-    Left,
-    Right,
-    Home,
-    End,
-    DeleteToStart,
-    DeleteToEnd,
-    DeleteWordBack,
-}
-
-enum Applied {
-    Unchanged,
-    Cursor(usize),
-    /// New content (built at its exact size) and cursor.
-    Text(String, usize),
-}
-
-impl EditOp {
-    fn from_key(key: &KeyEvent) -> Option<EditOp> {
-        let (ctrl, alt) = modifiers(key);
-        Some(match key.code {
-            KeyCode::Char('a') if ctrl => EditOp::Home,
-            KeyCode::Char('e') if ctrl => EditOp::End,
-            KeyCode::Char('u') if ctrl => EditOp::DeleteToStart,
-            KeyCode::Char('k') if ctrl => EditOp::DeleteToEnd,
-            KeyCode::Char('w') if ctrl => EditOp::DeleteWordBack,
-            KeyCode::Char('h') if ctrl => EditOp::Backspace,
-            KeyCode::Backspace if alt || ctrl => EditOp::DeleteWordBack,
-            KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => EditOp::Insert(c),
-            KeyCode::Backspace => EditOp::Backspace,
-            KeyCode::Delete => EditOp::Delete,
-            KeyCode::Left => EditOp::Left,
-            KeyCode::Right => EditOp::Right,
-            KeyCode::Home => EditOp::Home,
-            KeyCode::End => EditOp::End,
-            _ => return None,
-        })
-    }
-
-    fn apply(self, text: &str, cursor: usize) -> Applied {
-        let len = text.chars().count();
-        let cursor = cursor.min(len);
-        match self {
-            EditOp::Insert(c) => {
-                let mut buf = [0u8; 4];
-                let (new, at) = insert(text, cursor, c.encode_utf8(&mut buf));
-                Applied::Text(new, at)
-            }
-            EditOp::Backspace if cursor > 0 => {
-                Applied::Text(remove(text, cursor - 1, cursor), cursor - 1)
-            }
-            EditOp::Delete if cursor < len => {
-                Applied::Text(remove(text, cursor, cursor + 1), cursor)
-            }
-            EditOp::Left if cursor > 0 => Applied::Cursor(cursor - 1),
-            EditOp::Right if cursor < len => Applied::Cursor(cursor + 1),
-            EditOp::Home if cursor > 0 => Applied::Cursor(0),
-            EditOp::End if cursor < len => Applied::Cursor(len),
-            EditOp::DeleteToStart if cursor > 0 => Applied::Text(remove(text, 0, cursor), 0),
-            EditOp::DeleteToEnd if cursor < len => Applied::Text(remove(text, cursor, len), cursor),
-            EditOp::DeleteWordBack if cursor > 0 => {
-                // No copy of the text: masked values go through here too.
-                let prefix = &text[..byte_at(text, cursor)];
-                let trimmed = prefix.trim_end();
-                let word_start = trimmed
-                    .char_indices()
-                    .rev()
-                    .find(|(_, c)| c.is_whitespace())
-                    .map_or(0, |(i, c)| i + c.len_utf8());
-                let start = trimmed[..word_start].chars().count();
-                Applied::Text(remove(text, start, cursor), start)
-            }
-            _ => Applied::Unchanged,
-        }
-    }
-}
-
-/// Ctrl and Alt as the user meant them: Ctrl+Alt together is AltGr on
-/// Windows (how `@` is typed on many layouts), so it counts as neither.
-pub(crate) fn modifiers(key: &KeyEvent) -> (bool, bool) {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    if ctrl && alt {
-        (false, false)
-    } else {
-        (ctrl, alt)
-    }
-}
-
-/// Byte offset of char index `n` (or the end).
-fn byte_at(text: &str, n: usize) -> usize {
-    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
-}
-
-/// `text` with `ins` inserted at char `cursor`, allocated once at its final size.
-fn insert(text: &str, cursor: usize, ins: &str) -> (String, usize) {
-    let at = byte_at(text, cursor);
-    let mut out = String::with_capacity(text.len() + ins.len());
-    out.push_str(&text[..at]);
-    out.push_str(ins);
-    out.push_str(&text[at..]);
-    (out, cursor + ins.chars().count())
-}
-
-/// `text` without chars `from..to`, allocated once at its final size.
-fn remove(text: &str, from: usize, to: usize) -> String {
-    let a = byte_at(text, from);
-    let b = byte_at(text, to);
-    let mut out = String::with_capacity(text.len() - (b - a));
-    out.push_str(&text[..a]);
-    out.push_str(&text[b..]);
-    out
+/// Whether `op` only moves the cursor.
+fn is_move(op: EditOp) -> bool {
+    matches!(
+        op,
+        EditOp::Left | EditOp::Right | EditOp::Home | EditOp::End
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEvent;
+    use crossterm::event::{KeyEvent, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    fn ctrl(c: char) -> KeyEvent {
-        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-    }
-
-    #[test]
-    fn altgr_chars_are_typed() {
-        let mut f = Field::text(FieldId::Email, "Email", "bob");
-        f.handle_key(&KeyEvent::new(
-            KeyCode::Char('@'),
-            KeyModifiers::CONTROL | KeyModifiers::ALT,
-        ));
-        assert_eq!(f.text_value(), "bob@");
     }
 
     fn typed(field: &mut Field, text: &str) {
         for c in text.chars() {
             field.handle_key(&key(KeyCode::Char(c)));
         }
-    }
-
-    #[test]
-    fn editing_keys() {
-        let mut f = Field::text(FieldId::SecretName, "Name", "");
-        typed(&mut f, "héllo world");
-        assert_eq!(f.text_value(), "héllo world");
-        f.handle_key(&ctrl('w'));
-        assert_eq!(f.text_value(), "héllo ");
-        f.handle_key(&key(KeyCode::Home));
-        f.handle_key(&key(KeyCode::Right));
-        f.handle_key(&key(KeyCode::Delete));
-        assert_eq!(f.text_value(), "hllo ");
-        f.handle_key(&key(KeyCode::Backspace));
-        assert_eq!(f.text_value(), "llo ");
-        f.handle_key(&key(KeyCode::End));
-        typed(&mut f, "x");
-        assert_eq!(f.text_value(), "llo x");
-        f.handle_key(&key(KeyCode::Left));
-        f.handle_key(&ctrl('k'));
-        assert_eq!(f.text_value(), "llo ");
-        f.handle_key(&ctrl('u'));
-        assert_eq!(f.text_value(), "");
-        assert!(!f.handle_key(&key(KeyCode::Backspace)));
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! The management forms as plain state: fields, focus, per-field errors, the
 //! submitting lock, and `submit` turning a valid form into a `Mutation`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::confirm::Destructive;
-use super::field::{Field, FieldId, FieldKind, modifiers};
-use super::validate::{self, ASSIGNABLE_ROLES, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
-use crate::api::ApiError;
-use crate::api::types::{
-    CreateTokenRequest, InviteRequest, Member, Metadata, RegistryWrite, RegistryWriteSpec, Role,
-    SecretWrite, Visibility,
-};
+use super::field::{Field, FieldId, FieldKind};
+use super::validate::{self, EXPIRY_DAYS, Expiry, FieldError, RegistryProvider};
+use crate::api::types::Role;
+use crate::app::keymap::{Action, Keymap};
 use crate::protocol::Mutation;
+
+mod errors;
+mod kinds;
 
 /// Which form this is, with what it was opened on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,147 +143,6 @@ impl Form {
         form
     }
 
-    /// Create a secret; `existing` are the names already listed.
-    pub fn create_secret(existing: &[String]) -> Form {
-        Form::new(
-            FormKind::CreateSecret,
-            vec![
-                Field::text(FieldId::SecretName, "Name", "").with_hint("e.g. HF_TOKEN"),
-                Field::masked(FieldId::SecretValue, "Value", true)
-                    .with_hint("type or paste; never shown back"),
-                Field::choice(
-                    FieldId::Visibility,
-                    "Visibility",
-                    vec!["private".into(), "public".into()],
-                    0,
-                ),
-                Field::text(FieldId::Tags, "Tags", "")
-                    .with_hint("optional, comma-separated: hf, models"),
-            ],
-            existing.to_vec(),
-        )
-    }
-
-    /// Replace the value of secret `name` (needs an `OverwriteSecret` confirm).
-    pub fn update_secret(name: impl Into<String>) -> Form {
-        let name = name.into();
-        Form::new(
-            FormKind::UpdateSecret { name: name.clone() },
-            vec![
-                Field::info("Secret", name),
-                Field::masked(FieldId::SecretValue, "New value", true)
-                    .with_hint("type or paste; never shown back"),
-                Field::info(
-                    "",
-                    "The current value cannot be shown; this one replaces it.",
-                ),
-            ],
-            Vec::new(),
-        )
-    }
-
-    /// Invite a member; `existing_emails` are members and pending invitations.
-    pub fn invite_member(existing_emails: Vec<String>) -> Form {
-        Form::new(
-            FormKind::InviteMember,
-            vec![
-                Field::text(FieldId::Email, "Email", "").with_hint("name@example.com"),
-                role_choice(&Role::User),
-            ],
-            existing_emails,
-        )
-    }
-
-    /// Change member `id`'s role; `members` is the current list (for the
-    /// last-admin rule).
-    pub fn change_role(
-        id: impl Into<String>,
-        email: impl Into<String>,
-        current: Role,
-        members: &[Member],
-    ) -> Form {
-        let id = id.into();
-        let email = email.into();
-        let sole_admin = validate::would_remove_last_admin(members, &id, Some(Role::User));
-        let current_text = if current.is_unknown() {
-            format!("{current} (custom role)")
-        } else {
-            current.to_string()
-        };
-        let mut fields = vec![
-            Field::info("Member", email.clone()),
-            Field::info("Current", current_text),
-            role_choice(&current),
-        ];
-        if sole_admin {
-            fields.push(
-                Field::info("", "This member is the workspace's only active admin.")
-                    .warning_style(),
-            );
-        }
-        let mut form = Form::new(
-            FormKind::ChangeRole { id, email, current },
-            fields,
-            Vec::new(),
-        );
-        form.sole_admin = sole_admin;
-        form
-    }
-
-    /// Create a token; `existing_names` are the names of listed tokens.
-    pub fn create_token(existing_names: Vec<String>) -> Form {
-        let mut options: Vec<String> = EXPIRY_DAYS
-            .iter()
-            .map(|d| {
-                if *d == 1 {
-                    "1 day".to_string()
-                } else {
-                    format!("{d} days")
-                }
-            })
-            .collect();
-        options.push("until a date".into());
-        let mut date = Field::text(FieldId::ExpiryDate, "Date", "")
-            .with_hint("YYYY-MM-DD, valid through that day (UTC)");
-        date.hidden = true;
-        Form::new(
-            FormKind::CreateToken,
-            vec![
-                Field::text(FieldId::TokenName, "Name", "").with_hint("e.g. laptop"),
-                Field::choice(FieldId::Expiry, "Expires in", options, 0),
-                date,
-            ],
-            existing_names,
-        )
-    }
-
-    /// Add registry credentials; `existing` are the listed registry names.
-    pub fn add_registry(existing: Vec<String>) -> Form {
-        let provider = RegistryProvider::Ngc;
-        let mut form = Form::new(
-            FormKind::AddRegistry,
-            vec![
-                Field::choice(
-                    FieldId::Provider,
-                    "Provider",
-                    RegistryProvider::ALL
-                        .iter()
-                        .map(|p| p.label().to_string())
-                        .collect(),
-                    0,
-                ),
-                Field::text(FieldId::RegistryName, "Name", "").with_hint("e.g. ngc-pull"),
-                Field::text(FieldId::Server, "Server", ""),
-                Field::text(FieldId::Username, "Username", ""),
-                Field::masked(FieldId::Password, "Password", false),
-                Field::text(FieldId::RegistryEmail, "Email", "").with_hint("optional"),
-            ],
-            existing,
-        );
-        form.apply_provider(None, provider);
-        form
-    }
-
     // ------------------------------------------------------------ reading
 
     pub fn kind(&self) -> &FormKind {
@@ -320,7 +179,7 @@ impl Form {
     /// The text of a text field.
     pub fn text(&self, id: FieldId) -> Option<&str> {
         self.field(id).and_then(|f| match &f.kind {
-            FieldKind::Text { value, .. } => Some(value.as_str()),
+            FieldKind::Text(input) => Some(input.value()),
             _ => None,
         })
     }
@@ -339,29 +198,32 @@ impl Form {
         self.server_error.as_deref()
     }
 
-    /// The key help for the current focus.
-    pub fn help_line(&self) -> String {
+    /// The key help for the current focus, with the effective keys (a key
+    /// that would type into the focused field is not offered there).
+    pub fn help_line(&self, keymap: &Keymap) -> String {
         if self.submitting {
             return "Sending… keys are ignored until the server answers".into();
         }
-        let mut parts: Vec<&str> = Vec::new();
-        if matches!(
-            self.focused().map(|f| &f.kind),
-            Some(FieldKind::Choice { .. })
-        ) {
-            parts.push("←/→ change");
+        let focused = self.focused().map(|f| &f.kind);
+        let typing = self.focused().is_some_and(Field::takes_text);
+        let mut parts: Vec<String> = Vec::new();
+        if matches!(focused, Some(FieldKind::Choice { .. })) {
+            parts.push("←/→ change".into());
         }
-        parts.extend(["Tab next", "Enter submit", "Esc cancel"]);
+        let revealed = matches!(focused, Some(FieldKind::Masked { revealed: true, .. }));
+        let reveal = if revealed { "hide" } else { "show" };
+        parts.extend(
+            [
+                (Action::NextField, "next", typing),
+                (Action::Confirm, "submit", typing),
+                (Action::Cancel, "cancel", typing),
+            ]
+            .into_iter()
+            .filter_map(|(action, label, typing)| keymap.dialog_hint(action, typing, label)),
+        );
+        // `reveal` works in the masked field, where typed keys are text.
         if self.has_masked() {
-            let revealed = matches!(
-                self.focused().map(|f| &f.kind),
-                Some(FieldKind::Masked { revealed: true, .. })
-            );
-            parts.push(if revealed {
-                "Ctrl-R hide"
-            } else {
-                "Ctrl-R show"
-            });
+            parts.extend(keymap.dialog_hint(Action::Reveal, true, reveal));
         }
         parts.join(" · ")
     }
@@ -383,25 +245,27 @@ impl Form {
         }
     }
 
-    /// Tab / Shift-Tab / Up / Down move, Enter on the last field or Ctrl-S
-    /// submits, Esc cancels, Ctrl-R / F2 show or hide the focused masked
-    /// value; other keys edit the focused field. Every key is ignored while
-    /// submitting.
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
+    /// The keymap's dialog actions: `next_field` / `prev_field` move,
+    /// `confirm` on the last field or `submit` submits, `cancel` cancels,
+    /// `reveal` shows or hides the focused masked value; other keys edit the
+    /// focused field, and in a text field a typed character is always text.
+    /// Every key is ignored while submitting.
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &Keymap) -> FormOutcome {
         if key.kind == KeyEventKind::Release || self.submitting {
             return FormOutcome::None;
         }
-        let (ctrl, _) = modifiers(&key);
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        match key.code {
-            KeyCode::Esc => FormOutcome::Cancel,
-            KeyCode::Char('s') if ctrl => FormOutcome::Submit,
-            KeyCode::Char('r') if ctrl => self.toggle_reveal(),
-            KeyCode::F(2) => self.toggle_reveal(),
-            KeyCode::Tab if shift => self.step(false),
-            KeyCode::Tab | KeyCode::Down => self.step(true),
-            KeyCode::BackTab | KeyCode::Up => self.step(false),
-            KeyCode::Enter => {
+        let action = if self.focused().is_some_and(Field::takes_text) {
+            keymap.text_field_action(&key)
+        } else {
+            keymap.dialog_action_for(&key)
+        };
+        match action {
+            Some(Action::Cancel) => FormOutcome::Cancel,
+            Some(Action::Submit) => FormOutcome::Submit,
+            Some(Action::Reveal) => self.toggle_reveal(),
+            Some(Action::NextField) => self.step(true),
+            Some(Action::PrevField) => self.step(false),
+            Some(Action::Confirm) => {
                 if self.last_focusable() == Some(self.focus) {
                     FormOutcome::Submit
                 } else {
@@ -469,55 +333,6 @@ impl Form {
         }
         self.validate_all(now_ms)?;
         self.build(now_ms)
-    }
-
-    /// Lock (true) or unlock (false) the form while a mutation is in flight.
-    pub fn set_submitting(&mut self, submitting: bool) {
-        self.submitting = submitting;
-    }
-
-    /// Show the server's refusal and unlock the form. When the message
-    /// obviously concerns one field (a duplicate email, an existing name, a
-    /// reserved prefix) it goes next to that field; otherwise below the fields.
-    pub fn set_server_error(&mut self, msg: String) {
-        self.submitting = false;
-        let target = self.field_for_message(&msg, false);
-        self.place_server_error(target, msg);
-    }
-
-    /// Show `msg` below the fields (not next to one) and unlock the form:
-    /// for refusals that concern the whole form, such as a workspace that is
-    /// not activated.
-    pub fn set_general_error(&mut self, msg: String) {
-        self.submitting = false;
-        self.server_error = Some(msg);
-    }
-
-    /// Like [`Form::set_server_error`], using the status: 409 goes to the
-    /// name / email field, 403 says what the role cannot do.
-    pub fn set_api_error(&mut self, err: &ApiError) {
-        self.submitting = false;
-        let detail = err
-            .server_message()
-            .map(ToString::to_string)
-            .unwrap_or_else(|| err.to_string());
-        match err.status() {
-            Some(409) => {
-                let target = self
-                    .kind
-                    .identity_field()
-                    .or_else(|| self.field_for_message(&detail, true));
-                self.place_server_error(target, format!("server: {detail}"));
-            }
-            Some(403) => {
-                self.server_error = Some(format!("{} ({detail})", self.kind.forbidden_message()));
-            }
-            Some(400) => {
-                let target = self.field_for_message(&detail, false);
-                self.place_server_error(target, format!("server: {detail}"));
-            }
-            _ => self.server_error = Some(err.to_string()),
-        }
     }
 
     // ------------------------------------------------------------ internals
@@ -736,216 +551,4 @@ impl Form {
             None => Ok(()),
         }
     }
-
-    fn chosen_role(&self) -> Role {
-        self.field(FieldId::Role)
-            .and_then(|f| ASSIGNABLE_ROLES.get(f.choice_index()).cloned())
-            .unwrap_or(Role::User)
-    }
-
-    fn take_secret(&mut self, id: FieldId) -> secrecy::SecretString {
-        match self.index_of(id) {
-            Some(i) => self.fields[i].take_secret(),
-            None => secrecy::SecretString::default(),
-        }
-    }
-
-    fn trimmed(&self, id: FieldId) -> String {
-        self.text(id).unwrap_or_default().trim().to_string()
-    }
-
-    /// Build the mutation of a validated form, moving masked values out, and
-    /// lock the form.
-    fn build(&mut self, now_ms: i64) -> Result<Mutation, SubmitError> {
-        let mutation = match self.kind.clone() {
-            FormKind::CreateSecret => {
-                let visibility = match self.field(FieldId::Visibility).map(Field::choice_index) {
-                    Some(1) => Visibility::Public,
-                    _ => Visibility::Private,
-                };
-                let name = self
-                    .text(FieldId::SecretName)
-                    .unwrap_or_default()
-                    .to_string();
-                let tags = validate::parse_tags(self.text(FieldId::Tags).unwrap_or_default());
-                Mutation::PutSecrets {
-                    items: vec![SecretWrite {
-                        name,
-                        value: self.take_secret(FieldId::SecretValue),
-                        visibility: Some(visibility),
-                        tags,
-                    }],
-                    overwrite: false,
-                }
-            }
-            FormKind::UpdateSecret { name } => Mutation::PutSecrets {
-                // No visibility: an update must not change it.
-                items: vec![SecretWrite {
-                    name,
-                    value: self.take_secret(FieldId::SecretValue),
-                    visibility: None,
-                    tags: Vec::new(),
-                }],
-                overwrite: true,
-            },
-            FormKind::InviteMember => Mutation::InviteMember(InviteRequest {
-                email: self.trimmed(FieldId::Email),
-                role: self.chosen_role(),
-            }),
-            FormKind::ChangeRole { id, email, .. } => Mutation::ChangeRole {
-                id,
-                email,
-                role: self.chosen_role(),
-            },
-            FormKind::CreateToken => {
-                let choice = self.field(FieldId::Expiry).map_or(0, Field::choice_index);
-                let expiry = match EXPIRY_DAYS.get(choice) {
-                    Some(days) => Expiry::Days(*days),
-                    None => Expiry::Until(
-                        validate::parse_date(self.text(FieldId::ExpiryDate).unwrap_or_default())
-                            .map_err(|_| SubmitError::Invalid)?,
-                    ),
-                };
-                let expires_in = validate::expires_in_seconds(expiry, now_ms)
-                    .map_err(|_| SubmitError::Invalid)?;
-                Mutation::CreateToken(CreateTokenRequest {
-                    name: self.trimmed(FieldId::TokenName),
-                    scopes: Vec::new(),
-                    expires_in,
-                })
-            }
-            FormKind::AddRegistry => {
-                let name = self
-                    .text(FieldId::RegistryName)
-                    .unwrap_or_default()
-                    .to_string();
-                let email = self.trimmed(FieldId::RegistryEmail);
-                let provider = self.provider();
-                Mutation::AddRegistry(RegistryWrite {
-                    metadata: Metadata {
-                        // The id is the name, as the DGXC callers send it.
-                        id: Some(name.clone()),
-                        name: Some(name),
-                        ..Metadata::default()
-                    },
-                    spec: RegistryWriteSpec {
-                        registry_server: self.trimmed(FieldId::Server),
-                        username: self.trimmed(FieldId::Username),
-                        password: self.take_secret(FieldId::Password),
-                        email: (!email.is_empty()).then_some(email),
-                        provider: Some(provider.wire().to_string()),
-                    },
-                })
-            }
-        };
-        self.submitting = true;
-        Ok(mutation)
-    }
-
-    /// The field a server message obviously concerns, if any.
-    fn field_for_message(&self, msg: &str, conflict: bool) -> Option<FieldId> {
-        let m = msg.to_lowercase();
-        let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
-        let exists = conflict
-            || has(&[
-                "already exists",
-                "already a member",
-                "conflict",
-                "duplicate",
-            ]);
-        let id = match self.kind {
-            FormKind::CreateSecret => {
-                if exists || has(&["lepton_", "reserved", "name"]) {
-                    FieldId::SecretName
-                } else if has(&["value"]) {
-                    FieldId::SecretValue
-                } else if has(&["tag"]) {
-                    FieldId::Tags
-                } else {
-                    return None;
-                }
-            }
-            FormKind::UpdateSecret { .. } => {
-                if has(&["value"]) {
-                    FieldId::SecretValue
-                } else {
-                    return None;
-                }
-            }
-            FormKind::InviteMember => {
-                if exists || has(&["email", "member", "invit"]) {
-                    FieldId::Email
-                } else if has(&["role"]) {
-                    FieldId::Role
-                } else {
-                    return None;
-                }
-            }
-            FormKind::ChangeRole { .. } => {
-                if has(&["admin", "role"]) {
-                    FieldId::Role
-                } else {
-                    return None;
-                }
-            }
-            FormKind::CreateToken => {
-                if has(&["expir"]) {
-                    FieldId::Expiry
-                } else if exists || has(&["name"]) {
-                    FieldId::TokenName
-                } else {
-                    return None;
-                }
-            }
-            FormKind::AddRegistry => {
-                if has(&["password"]) {
-                    FieldId::Password
-                } else if has(&["username", "user name"]) {
-                    FieldId::Username
-                } else if has(&["server", "host"]) {
-                    FieldId::Server
-                } else if exists || has(&["name"]) {
-                    FieldId::RegistryName
-                } else {
-                    return None;
-                }
-            }
-        };
-        Some(id)
-    }
-
-    fn place_server_error(&mut self, target: Option<FieldId>, msg: String) {
-        let index = target.and_then(|id| {
-            self.fields
-                .iter()
-                .position(|f| f.id == id && f.is_focusable())
-        });
-        match index {
-            Some(i) => {
-                self.fields[i].error = Some(msg);
-                self.server_error = None;
-                if i != self.focus {
-                    if let Some(f) = self.fields.get_mut(self.focus) {
-                        f.conceal();
-                    }
-                    self.focus = i;
-                }
-            }
-            None => self.server_error = Some(msg),
-        }
-    }
-}
-
-/// The role choice (admin / user / viewer), on `initial` when it is one of them.
-fn role_choice(initial: &Role) -> Field {
-    let index = ASSIGNABLE_ROLES
-        .iter()
-        .position(|r| r == initial)
-        .unwrap_or(1);
-    Field::choice(
-        FieldId::Role,
-        "Role",
-        ASSIGNABLE_ROLES.iter().map(|r| r.to_string()).collect(),
-        index,
-    )
 }

@@ -1,9 +1,10 @@
 //! The "shown once" dialog after a token is created.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use secrecy::SecretString;
 
 use crate::api::types::CreatedToken;
+use crate::app::keymap::{Action, Keymap};
 
 /// Text of the dialog: the plaintext cannot be fetched again.
 pub const NOT_SHOWN_AGAIN: &str = "This token will not be shown again.";
@@ -14,14 +15,14 @@ pub enum RevealOutcome {
     None,
     /// Redraw (reveal toggled, close armed).
     Changed,
-    /// `y`: the caller copies [`TokenReveal::plaintext`] (`Effect::Copy`) and
+    /// `copy`: the caller copies [`TokenReveal::plaintext`] (`Effect::Copy`) and
     /// then calls [`TokenReveal::mark_copied`].
     Copy,
     /// Close the dialog; dropping it drops the plaintext.
     Close,
 }
 
-/// The new token's plaintext, masked until `x` is pressed. Dropping this
+/// The new token's plaintext, masked until `reveal` (x) is pressed. Dropping this
 /// drops (and zeroizes) the secret.
 // Clone only because the model is cloned by tests and benches; a cloned
 // `SecretString` is zeroized on drop like the original.
@@ -107,25 +108,23 @@ impl TokenReveal {
         self.close_armed = false;
     }
 
-    /// `x` toggles reveal, `y` copies, Esc / Enter / `q` close. Closing before
+    /// The keymap's `reveal` (x) toggles reveal, `copy` (y) copies,
+    /// `cancel` / `confirm` / `quit` (Esc / Enter / q) close. Closing before
     /// the token was copied or shown needs a second press, so one stray key
     /// cannot lose the only copy.
-    pub fn handle_key(&mut self, key: KeyEvent) -> RevealOutcome {
+    pub fn handle_key(&mut self, key: KeyEvent, keymap: &Keymap) -> RevealOutcome {
         if key.kind == KeyEventKind::Release {
             return RevealOutcome::None;
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return RevealOutcome::None;
-        }
-        match key.code {
-            KeyCode::Char('x') | KeyCode::Char('X') => {
+        match keymap.dialog_action_for(&key) {
+            Some(Action::Reveal) => {
                 self.shown = !self.shown;
                 self.seen |= self.shown;
                 self.close_armed = false;
                 RevealOutcome::Changed
             }
-            KeyCode::Char('y') | KeyCode::Char('Y') => RevealOutcome::Copy,
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => {
+            Some(Action::Copy) => RevealOutcome::Copy,
+            Some(Action::Cancel | Action::Confirm | Action::Quit) => {
                 if self.copied || self.seen || self.close_armed {
                     RevealOutcome::Close
                 } else {
