@@ -134,6 +134,35 @@ fn every_pane_with_data() {
     }
 }
 
+/// Issue 13: at 120 columns every sort column on Members shows its whole
+/// title and arrow (spare width goes there first); at 80 the label is cut,
+/// never the arrow.
+#[test]
+fn sort_arrow_is_never_cut() {
+    for (w, whole) in [(120u16, true), (80, false)] {
+        let mut m = sample::loaded_model(w, 40);
+        pane(&mut m, '2');
+        // Email, Name, Role, Status, Last active (Joined and Invited by are
+        // dropped at 80 columns).
+        for _ in 0..5 {
+            let t = text(&draw(&m));
+            let header = t
+                .lines()
+                .find(|l| l.contains("Email"))
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "{w} cols: no sort arrow in {header:?}"
+            );
+            if whole {
+                assert!(!header.contains('…'), "{w} cols: cut header {header:?}");
+            }
+            update(&mut m, key('s'));
+        }
+    }
+}
+
 #[test]
 fn secrets_at_scale_scrolled_to_the_end() {
     snap_both("secrets_10000_bottom", |w, h| {

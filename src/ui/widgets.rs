@@ -92,6 +92,23 @@ pub fn message(buf: &mut Buffer, area: Rect, lines: Vec<Line<'_>>) {
 /// Width of the marker column (selection + change marks).
 pub const MARKER_W: u16 = 2;
 
+/// A column header cut to `w` columns. The sort arrow is never cut: the
+/// label is (`Last a… ▲`).
+pub fn header_title(label: &str, arrow: Option<&str>, w: usize, ellipsis: &str) -> String {
+    let Some(arrow) = arrow else {
+        return format::truncate(label, w, ellipsis).into_owned();
+    };
+    let aw = format::width(arrow);
+    if w <= aw {
+        return arrow.to_string();
+    }
+    let label = format::truncate(label, w.saturating_sub(aw + 1), ellipsis);
+    if label.is_empty() {
+        return arrow.to_string();
+    }
+    format!("{label} {arrow}")
+}
+
 /// Draw a table of `src` rows as arranged by `view`: only the rows that fit
 /// are formatted. `changed` tells whether a row id is marked.
 pub fn table(
@@ -105,7 +122,13 @@ pub fn table(
 ) {
     let cols = src.columns();
     let avail = header_row.width.saturating_sub(MARKER_W);
-    let fit = fit_columns(cols, view.widths(), avail);
+    // The sort column wants room for its arrow too: spare width goes there
+    // before any header is cut.
+    let mut content = view.widths().to_vec();
+    if let (Some(w), Some(c)) = (content.get_mut(view.sort_col), cols.get(view.sort_col)) {
+        *w = (*w).max(format::width(c.title) as u16 + 2);
+    }
+    let fit = fit_columns(cols, &content, avail);
     let t = &ctx.theme;
     let g = &ctx.glyphs;
     let now_ms = ctx.model.now_ms();
@@ -115,12 +138,12 @@ pub fn table(
         buf.set_style(header_row, t.table_header);
         let mut x = header_row.x + MARKER_W;
         for (i, (c, w)) in fit.iter().enumerate() {
-            let mut title = cols[*c].title.to_string();
-            if *c == view.sort_col {
-                title.push(' ');
-                title.push_str(if view.reverse { g.sort_down } else { g.sort_up });
-            }
-            let title = format::truncate(&title, usize::from(*w), g.ellipsis);
+            let title = header_title(
+                cols[*c].title,
+                (*c == view.sort_col).then_some(if view.reverse { g.sort_down } else { g.sort_up }),
+                usize::from(*w),
+                g.ellipsis,
+            );
             let tx = if cols[*c].right {
                 x + w.saturating_sub(format::width(&title) as u16)
             } else {
@@ -596,5 +619,21 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
             }
             DetailLine::Blank => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_title;
+
+    #[test]
+    fn header_cuts_the_label_never_the_arrow() {
+        assert_eq!(header_title("Status", Some("▲"), 8, "…"), "Status ▲");
+        assert_eq!(
+            header_title("Last active", Some("▼"), 11, "…"),
+            "Last act… ▼"
+        );
+        assert_eq!(header_title("Status", Some("▲"), 1, "…"), "▲");
+        assert_eq!(header_title("Status", None, 4, "…"), "Sta…");
     }
 }
