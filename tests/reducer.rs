@@ -650,7 +650,11 @@ fn refresh_pause_mouse_quit() {
     let mut m = loaded();
     update(&mut m, key('2'));
     let fx = update(&mut m, key('r'));
-    assert_eq!(sync_cmds(&fx), ["Refresh(Members)"]);
+    assert_eq!(
+        sync_cmds(&fx),
+        ["Refresh(Members)", "Refresh(Status)"],
+        "r refreshes the header with the pane"
+    );
     update(
         &mut m,
         Msg::Sync(SyncEvent::FetchStarted {
@@ -671,6 +675,39 @@ fn refresh_pause_mouse_quit() {
     assert!(matches!(fx.as_slice(), [Effect::SetMouseCapture(false)]));
     let fx = update(&mut m, key('q'));
     assert!(matches!(fx.as_slice(), [Effect::Quit]) && m.should_quit());
+}
+
+/// Issue 13: after the API is back, `r` clears STALE at once (the header's
+/// status is refreshed with the pane), and `R` refreshes every pane.
+#[test]
+fn refresh_clears_stale_at_once_and_shift_r_refreshes_all() {
+    let mut m = loaded();
+    update(&mut m, key('2'));
+    let down = || ApiError::Server {
+        status: 503,
+        message: msg(None, "unavailable"),
+    };
+    update(&mut m, fetch_err(ResourceKind::Status, down(), 5, Some(22)));
+    update(
+        &mut m,
+        fetch_err(ResourceKind::Members, down(), 5, Some(22)),
+    );
+    assert!(m.is_stale(ResourceKind::Status) && m.is_stale(ResourceKind::Members));
+    let fx = update(&mut m, key('r'));
+    let cmds = sync_cmds(&fx);
+    assert!(cmds.contains(&"Refresh(Status)".to_string()), "{cmds:?}");
+    // The sync task answers both requests at once.
+    update(
+        &mut m,
+        sample::ok_msg(sample::fetched(ResourceKind::Members), sample::at(6)),
+    );
+    update(
+        &mut m,
+        sample::ok_msg(sample::fetched(ResourceKind::Status), sample::at(6)),
+    );
+    assert!(!m.is_stale(ResourceKind::Status) && !m.is_stale(ResourceKind::Members));
+    let fx = update(&mut m, key('R'));
+    assert_eq!(sync_cmds(&fx), ["RefreshAll"]);
 }
 
 #[test]

@@ -38,6 +38,8 @@ pub enum Action {
     SortNext,
     SortReverse,
     Refresh,
+    /// Refresh every pane now.
+    RefreshAll,
     Pause,
     ToggleMouse,
     NewItem,
@@ -293,6 +295,14 @@ pub const BINDINGS: &[Binding] = &[
         Some("refresh"),
     )
     .prio(4),
+    b(
+        Action::RefreshAll,
+        "refresh_all",
+        &["R"],
+        "General",
+        "refresh every pane now",
+        None,
+    ),
     b(
         Action::Pause,
         "pause",

@@ -473,6 +473,12 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
             v.resort(src);
         }),
         Action::Refresh => refresh(model, kind, fx),
+        Action::RefreshAll => {
+            for k in ResourceKind::ALL {
+                with_resource!(&mut model, k, |r| r.manual = true);
+            }
+            fx.push(Effect::Sync(SyncCmd::RefreshAll));
+        }
         Action::Pause => toggle_pause(model, fx),
         Action::ToggleMouse => toggle_mouse(model, fx),
         Action::NewItem | Action::Edit | Action::Delete => manage::on_action(model, action),
@@ -493,9 +499,14 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Refresh the pane and the status header with it: the header's freshness
+/// (STALE) must follow the same key press, not wait out its back-off.
 fn refresh(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
     with_resource!(&mut model, kind, |r| r.manual = true);
     fx.push(Effect::Sync(SyncCmd::Refresh(kind)));
+    if kind != ResourceKind::Status {
+        fx.push(Effect::Sync(SyncCmd::Refresh(ResourceKind::Status)));
+    }
 }
 
 fn toggle_pause(model: &mut Model, fx: &mut Vec<Effect>) {
