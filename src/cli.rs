@@ -78,8 +78,11 @@ pub struct EmulatorArgs {
 /// Output format of `lepdash get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
+    /// Columns that matter; fits the terminal, whole values into a pipe or file.
     #[default]
     Table,
+    /// Every column, whole values.
+    Wide,
     Json,
 }
 

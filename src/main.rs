@@ -168,6 +168,7 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         Err(code) => return code,
     };
     let stdout = std::io::stdout();
+    fit_output(&stdout, args.output == lepdash::cli::OutputFormat::Wide);
     let mut out = stdout.lock();
     match rt.block_on(output::get(
         &client,
@@ -186,6 +187,17 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
             fail_api(&e, e.hint(), &target.token)
         }
     }
+}
+
+/// Fit tables to the terminal; whole values into a pipe or a file.
+fn fit_output(stdout: &std::io::Stdout, wide: bool) {
+    let tty = stdout.is_terminal();
+    let cols = if tty {
+        crossterm::terminal::size().ok().map(|(w, _)| w)
+    } else {
+        None
+    };
+    output::set_fit_width(output::width_policy(tty, cols, wide));
 }
 
 /// Print `lepdash: <reason> — <hint>` (one line, token masked) and fail.
@@ -220,6 +232,7 @@ fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let resolved = credentials::resolve(global, env, stdin_token);
     let log_path = logging::log_path(env);
     let stdout = std::io::stdout();
+    fit_output(&stdout, false);
     let mut out = stdout.lock();
     match output::info(resolved.as_ref(), &loaded, log_path.as_deref(), &mut out) {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,6 @@
 use std::process::{Command, Output};
 
 use lepdash::emulator::{EmulatorHandle, EmulatorOptions, start};
-use lepdash::output::width;
 use secrecy::ExposeSecret;
 
 const KINDS: [&str; 6] = [
@@ -177,14 +176,40 @@ fn every_kind_works_as_table_and_json() {
         assert_no_token(&o, &token);
         let out = text(&o.stdout);
         assert!(out.lines().count() >= 2, "get {kind}:\n{out}");
-        for line in out.lines() {
-            assert!(width(line) <= 80, "get {kind}: wider than 80: {line:?}");
-        }
+        // Into a pipe, values are whole (issue 13): nothing is cut.
+        assert!(
+            !out.contains('…'),
+            "get {kind}: a cut value in a pipe:\n{out}"
+        );
         assert!(
             text(&o.stderr).is_empty(),
             "get {kind}: {}",
             text(&o.stderr)
         );
+    }
+}
+
+/// `-o wide` adds the remaining columns; the default table keeps the ones
+/// that matter.
+#[test]
+fn wide_output_has_every_column() {
+    let emu = Emu::start();
+    let (url, token) = (emu.base_url(), emu.token());
+    for (kind, extra) in [
+        ("members", "INVITED BY"),
+        ("tokens", "SCOPES"),
+        ("registries", "PROVIDER"),
+        ("templates", "STATE"),
+    ] {
+        let table = text(&emu.run(&url, &token, &["get", kind]).stdout);
+        let wide = emu.run(&url, &token, &["get", kind, "-o", "wide"]);
+        assert!(wide.status.success(), "{}", text(&wide.stderr));
+        let wide = text(&wide.stdout);
+        let header = |t: &str| t.lines().next().unwrap_or_default().to_string();
+        assert!(header(&wide).contains(extra), "{kind}: {wide}");
+        assert!(!header(&table).contains(extra), "{kind}: {table}");
+        assert_eq!(wide.lines().count(), table.lines().count(), "{kind}");
+        assert!(!wide.contains('…'), "{kind}: {wide}");
     }
 }
 

@@ -828,8 +828,10 @@ mod tests {
             s.owner = Some("same@example.com".into());
         }
         let src = Source::Secrets(&data);
-        let mut v = ListView::default();
-        v.sort_col = 2;
+        let mut v = ListView {
+            sort_col: 2,
+            ..Default::default()
+        };
         v.rebuild(&src, 0);
         let names: Vec<_> = v
             .visible()
