@@ -221,7 +221,8 @@ fn fail_api(e: &dyn std::fmt::Display, hint: &str, token: &SecretString) -> Exit
 
 /// `lepdash info`: never fails on missing credentials (it reports them).
 fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
-    let loaded = config::load(global.config.as_deref(), env);
+    let mut loaded = config::load(global.config.as_deref(), env);
+    loaded.apply_flags(global);
     let stdin_token = match token_from_stdin(global) {
         Ok(t) => t,
         Err(msg) => {
@@ -255,7 +256,7 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
         }
     };
     let mut loaded = config::load(global.config.as_deref(), env);
-    loaded.config.apply_flags(global);
+    loaded.apply_flags(global);
     // Before the runtime and the terminal: `--token-stdin` may prompt.
     let stdin_token = if demo {
         None

@@ -731,16 +731,39 @@ pub fn info(
         }
         Err(e) => kv.push(("credentials", format!("none — {e}"))),
     }
+    // The effective settings (flags applied) and where each comes from.
     let c = &config.config;
+    let d = crate::config::Config::default();
+    kv.push((
+        "interval",
+        format!(
+            "{}s ({})",
+            c.interval.as_secs_f64(),
+            config.source("--interval", c.interval != d.interval)
+        ),
+    ));
+    kv.push((
+        "hidden interval",
+        format!(
+            "{}s ({})",
+            c.hidden_interval.as_secs_f64(),
+            config.source("", c.hidden_interval != d.hidden_interval)
+        ),
+    ));
+    kv.push((
+        "read-only",
+        format!(
+            "{} ({})",
+            if c.read_only { "yes" } else { "no" },
+            config.source("--read-only", c.read_only != d.read_only)
+        ),
+    ));
     kv.push((
         "settings",
         format!(
-            "interval {}s, hidden {}s, theme {}, mouse {}, read-only {}",
-            c.interval.as_secs_f64(),
-            c.hidden_interval.as_secs_f64(),
+            "theme {}, mouse {}",
             c.theme,
             if c.mouse { "on" } else { "off" },
-            if c.read_only { "yes" } else { "no" },
         ),
     ));
     // A credentials error is printed whole: it says what was tried and what to do.

@@ -301,3 +301,30 @@ fn info_masks_the_token() {
     assert!(out.contains("****"), "{out}");
     assert!(out.contains("log file:"), "{out}");
 }
+
+/// Issue 13: `info` shows the effective settings with their source, and an
+/// `--interval` below the floor is a warning, not a silent clamp.
+#[test]
+fn info_shows_flags_and_their_source() {
+    let emu = Emu::start();
+    let token = emu.token();
+    let plain = text(&emu.run(&emu.base_url(), &token, &["info"]).stdout);
+    assert!(
+        plain.contains("interval:") && plain.contains("5s (default)"),
+        "{plain}"
+    );
+    assert!(plain.contains("no (default)"), "{plain}");
+    let o = emu.run(
+        &emu.base_url(),
+        &token,
+        &["--read-only", "--interval", "2s", "info"],
+    );
+    let out = text(&o.stdout);
+    assert!(out.contains("2s (--interval)"), "{out}");
+    assert!(out.contains("yes (--read-only)"), "{out}");
+    assert!(!out.contains("warnings:"), "{out}");
+    let o = emu.run(&emu.base_url(), &token, &["--interval", "200ms", "info"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("1s (--interval)"), "{out}");
+    assert!(out.contains("below the 1s floor"), "{out}");
+}
