@@ -34,6 +34,25 @@ fn main() -> ExitCode {
         }
         Some(Command::Get(args)) => get(&cli.global, args, &env),
         Some(Command::Info) => info(&cli.global, &env),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            // Into a buffer first: `generate` panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "lepdash", &mut script);
+            print_bytes(&script, "the completion script")
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => print_bytes(&page, "the manual page"),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lepdash: cannot write the manual page: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::Demo) => dashboard(&cli.global, true, &env),
         None => dashboard(&cli.global, false, &env),
     }
@@ -185,6 +204,19 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         Err(e) => {
             tracing::warn!(error = %e, "get failed");
             fail_api(&e, e.hint(), &target.token)
+        }
+    }
+}
+
+/// Write `bytes` to stdout; a closed pipe (`| head`) is not an error.
+fn print_bytes(bytes: &[u8], what: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lepdash: cannot write {what}: {e}");
+            ExitCode::FAILURE
         }
     }
 }

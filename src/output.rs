@@ -690,7 +690,7 @@ pub fn info(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let now = jiff::Timestamp::now().as_millisecond();
-    let mut kv: Vec<(&str, String)> = vec![("version", env!("CARGO_PKG_VERSION").to_string())];
+    let mut kv: Vec<(&str, String)> = vec![("version", crate::cli::VERSION.to_string())];
     kv.push((
         "config file",
         match &config.path {

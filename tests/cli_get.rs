@@ -328,3 +328,32 @@ fn info_shows_flags_and_their_source() {
     assert!(out.contains("1s (--interval)"), "{out}");
     assert!(out.contains("below the 1s floor"), "{out}");
 }
+
+/// `--version` names the commit; completions for every shell and the man
+/// page are printed.
+#[test]
+fn version_completions_and_man_page() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| run_lepdash(home.path(), "http://127.0.0.1:1/", "t", args);
+    let v = text(&run(&["--version"]).stdout);
+    assert!(v.starts_with("lepdash ") && v.contains("(commit "), "{v}");
+    let info = text(&run(&["info"]).stdout);
+    let version = v.trim().trim_start_matches("lepdash ");
+    assert!(info.contains(version), "info and --version differ: {info}");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        assert!(
+            script.contains("lepdash") && script.contains("read-only"),
+            "{shell}"
+        );
+    }
+    let man = run(&["man"]);
+    assert!(man.status.success());
+    let page = text(&man.stdout);
+    assert!(
+        page.contains(".TH lepdash") && page.contains("completions"),
+        "{page}"
+    );
+}
