@@ -716,6 +716,13 @@ pub fn info(
                 paths::origin_for(&c.base_url, c.origin.as_deref())
                     .unwrap_or_else(|| "none sent".into()),
             ));
+            kv.push((
+                "proxy",
+                match crate::api::proxy::proxy_for(&c.base_url, &|k| std::env::var(k).ok()) {
+                    Some(p) => format!("{} is in use", p.display()),
+                    None => "none (direct connection)".into(),
+                },
+            ));
             kv.push(("token", c.masked_token()));
             kv.push((
                 "token expiry",
