@@ -1145,7 +1145,7 @@ fn rebinding_field_keys_changes_the_form_and_its_hints() {
     let t = text(&draw(&m));
     // In a text field `v` types: the hint offers F3, the other key of reveal.
     assert!(
-        t.contains("Ctrl-N next · Enter submit · Esc cancel · F3 show"),
+        t.contains("Ctrl-N/Enter next · F10 submit · Esc cancel · F3 show"),
         "{t}"
     );
     update(&mut m, code(KeyCode::Tab));
