@@ -643,6 +643,39 @@ fn template_detail_and_copy() {
     assert_eq!(m.toast.as_ref().map(|t| t.level), Some(ToastLevel::Error));
 }
 
+/// Issue 13: PgDn in details moves a whole page (what the view shows), and
+/// the scroll ends with the last page on screen.
+#[test]
+fn page_down_in_details_moves_a_page() {
+    let mut m = sample::loaded_model(80, 24);
+    update(&mut m, key('6'));
+    update(&mut m, key('/'));
+    typed(&mut m, "torch");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, code(KeyCode::Enter));
+    let page = usize::from(lepdash::app::layout::screen(&m).body.height - 2);
+    let len = match &m.overlay {
+        Some(Overlay::Detail(d)) => d.lines.len(),
+        _ => panic!("Enter opens the detail view"),
+    };
+    assert!(
+        len > page + 2,
+        "the detail needs more than a page: {len} vs {page}"
+    );
+    let scroll = |m: &Model| match &m.overlay {
+        Some(Overlay::Detail(d)) => d.scroll,
+        _ => panic!("still in details"),
+    };
+    update(&mut m, code(KeyCode::PageDown));
+    assert_eq!(scroll(&m), page.min(len - page));
+    for _ in 0..10 {
+        update(&mut m, code(KeyCode::PageDown));
+    }
+    assert_eq!(scroll(&m), len - page, "the last page ends the scroll");
+    update(&mut m, code(KeyCode::PageUp));
+    assert_eq!(scroll(&m), (len - page).saturating_sub(page));
+}
+
 // ------------------------------------------------------------------ commands
 
 #[test]

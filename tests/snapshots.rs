@@ -163,6 +163,38 @@ fn sort_arrow_is_never_cut() {
     }
 }
 
+/// Issue 13: the footer follows the context: in details only what works
+/// there, in a dialog its keys, `p resume` while paused.
+#[test]
+fn footer_follows_context() {
+    let footer = |m: &Model| {
+        text(&draw(m))
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut m = sample::loaded_model(120, 40);
+    pane(&mut m, '4');
+    update(&mut m, code(KeyCode::Enter));
+    let f = footer(&m);
+    assert!(
+        f.contains("Esc close") && f.contains("PgDn/PgUp page"),
+        "{f}"
+    );
+    assert!(
+        !f.contains("filter") && !f.contains("sort") && !f.contains("edit"),
+        "{f}"
+    );
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, key('n'));
+    assert!(footer(&m).contains("Esc cancel"), "{}", footer(&m));
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, key('p'));
+    let f = footer(&m);
+    assert!(f.contains("p resume") && !f.contains("p pause"), "{f}");
+}
+
 #[test]
 fn secrets_at_scale_scrolled_to_the_end() {
     snap_both("secrets_10000_bottom", |w, h| {

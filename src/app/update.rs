@@ -571,7 +571,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Help { scroll } => match action {
             Some(Action::Help | Action::Back | Action::Quit | Action::Details) => None,
             Some(a) => Some(Overlay::Help {
-                scroll: scroll_by(scroll, a, usize::MAX),
+                scroll: scroll_by(scroll, a, usize::MAX, detail_page(model)),
             }),
             None => Some(Overlay::Help { scroll }),
         },
@@ -609,8 +609,10 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
                 Some(Overlay::Detail(d))
             }
             Some(a) => {
-                let max = d.lines.len().saturating_sub(1);
-                d.scroll = scroll_by(d.scroll, a, max);
+                // A page is what the view shows; the last page ends the scroll.
+                let page = detail_page(model);
+                let max = d.lines.len().saturating_sub(page);
+                d.scroll = scroll_by(d.scroll, a, max, page);
                 Some(Overlay::Detail(d))
             }
             None => Some(Overlay::Detail(d)),
@@ -620,12 +622,17 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     model.overlay = keep;
 }
 
-fn scroll_by(scroll: usize, action: Action, max: usize) -> usize {
+/// Lines a detail view shows at once: the body inside its border.
+fn detail_page(model: &Model) -> usize {
+    usize::from(super::layout::screen(model).body.height.saturating_sub(2)).max(1)
+}
+
+fn scroll_by(scroll: usize, action: Action, max: usize, page: usize) -> usize {
     let s = match action {
         Action::Down => scroll.saturating_add(1),
         Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => scroll.saturating_add(10),
-        Action::PageUp => scroll.saturating_sub(10),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::PageUp => scroll.saturating_sub(page),
         Action::Top => 0,
         Action::Bottom => max,
         _ => scroll,
@@ -716,16 +723,17 @@ fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             let down = ev.kind == MouseEventKind::ScrollDown;
             let action = if down { Action::Down } else { Action::Up };
+            let page = detail_page(model);
             match &mut model.overlay {
                 Some(Overlay::Help { scroll }) => {
                     for _ in 0..3 {
-                        *scroll = scroll_by(*scroll, action, usize::MAX);
+                        *scroll = scroll_by(*scroll, action, usize::MAX, page);
                     }
                 }
                 Some(Overlay::Detail(d)) => {
-                    let max = d.lines.len().saturating_sub(1);
+                    let max = d.lines.len().saturating_sub(page);
                     for _ in 0..3 {
-                        d.scroll = scroll_by(d.scroll, action, max);
+                        d.scroll = scroll_by(d.scroll, action, max, page);
                     }
                 }
                 Some(_) => return false,

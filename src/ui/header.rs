@@ -175,6 +175,64 @@ pub fn banner(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, lines: &[BannerLine])
 }
 
 /// The footer: filter input while typing, else key hints from the keymap.
+/// The footer over an overlay: what its keys do there (`None`: no overlay).
+fn overlay_footer(m: &crate::app::Model) -> Option<String> {
+    let km = &m.keymap;
+    let key = |a: Action| km.key_or_unbound(a);
+    let line = match m.overlay.as_ref()? {
+        Overlay::Detail(d) => {
+            let mut parts = Vec::new();
+            if d.copy.is_some() {
+                parts.push(format!("{} copy", key(Action::Copy)));
+            }
+            parts.push(format!("{}/{} scroll", key(Action::Down), key(Action::Up)));
+            parts.push(format!(
+                "{}/{} page",
+                key(Action::PageDown),
+                key(Action::PageUp)
+            ));
+            parts.push(format!("{} close", key(Action::Back)));
+            parts.join("  ")
+        }
+        Overlay::Help { .. } => format!(
+            "{}/{} scroll  {} close",
+            key(Action::Down),
+            key(Action::Up),
+            key(Action::Back)
+        ),
+        Overlay::Palette { .. } => [
+            km.dialog_hint(Action::Confirm, true, "run"),
+            km.dialog_hint(Action::NextField, true, "complete"),
+            km.dialog_hint(Action::Cancel, true, "cancel"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("  "),
+        Overlay::Dialog(md) => match md.dialog.form_ref() {
+            Some(f) => f.help_line(km),
+            None if md.dialog.reveal_ref().is_some() => [
+                km.dialog_hint(Action::Reveal, false, "show/hide"),
+                km.dialog_hint(Action::Copy, false, "copy"),
+                km.dialog_hint(Action::Cancel, false, "close"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("  "),
+            None => [
+                km.dialog_hint(Action::Confirm, false, "confirm"),
+                km.dialog_hint(Action::Cancel, false, "cancel"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("  "),
+        },
+    };
+    Some(line)
+}
+
 pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let m = ctx.model;
     let t = &ctx.theme;
@@ -194,8 +252,11 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
     }
-    // A dialog shows its own keys.
-    if matches!(m.overlay, Some(Overlay::Dialog(_))) {
+    // Over an overlay, only the keys that work there.
+    if let Some(line) = overlay_footer(m) {
+        let line = ctx.glyphs.text(&line).into_owned();
+        let spans = vec![Span::raw(" "), Span::styled(line, t.muted)];
+        put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
     }
     let has_rows = !m.view(m.pane).visible().is_empty();
@@ -219,6 +280,11 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
                 continue;
             }
         }
+        let label = if action == Action::Pause && m.is_paused() {
+            "resume"
+        } else {
+            label
+        };
         hints.push((Some(key), label.to_string(), priority));
     }
     let width_of = |(key, label, _): &(Option<String>, String, u8)| {
