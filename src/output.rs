@@ -388,20 +388,10 @@ fn table_or_empty(headers: &[&str], keep: &[usize], rows: Vec<Vec<String>>, noun
     }
 }
 
-/// `N days left`, `<1 day left`, `expired`, `-` — like `lep workspace list`.
+/// A token's expiry as the dashboard's Tokens pane words it (one
+/// computation for both): `EXPIRES in 4d`, `in 40d`, `EXPIRED 3d ago`, `never`.
 pub fn expires_label(ms: Option<i64>, now_ms: i64) -> String {
-    let Some(at) = ms else {
-        return "-".into();
-    };
-    let left = at.saturating_sub(now_ms);
-    if left <= 0 {
-        "expired".into()
-    } else if left < 86_400_000 {
-        "<1 day left".into()
-    } else {
-        let d = left / 86_400_000;
-        format!("{d} day{} left", if d == 1 { "" } else { "s" })
-    }
+    crate::app::view::expiry_text(ms, now_ms)
 }
 
 fn members_table(items: &[Member], wide: bool) -> String {
@@ -883,15 +873,19 @@ mod tests {
     }
 
     #[test]
-    fn expiry_labels() {
+    fn expiry_labels_are_the_dashboards() {
         let now = 1_000_000_000_000;
-        assert_eq!(expires_label(None, now), "-");
-        assert_eq!(expires_label(Some(now - 1), now), "expired");
-        assert_eq!(expires_label(Some(now + 1000), now), "<1 day left");
-        assert_eq!(
-            expires_label(Some(now + 86_400_000 * 3 + 5), now),
-            "3 days left"
-        );
+        let day = 86_400_000;
+        assert_eq!(expires_label(None, now), "never");
+        assert_eq!(expires_label(Some(now - 3 * day), now), "EXPIRED 3d ago");
+        assert_eq!(expires_label(Some(now + 5 * day), now), "EXPIRES in 5d");
+        assert_eq!(expires_label(Some(now + 40 * day), now), "in 40d");
+        for at in [now - day, now + 4 * day + 5, now + 90 * day] {
+            assert_eq!(
+                expires_label(Some(at), now),
+                crate::app::view::expiry_text(Some(at), now)
+            );
+        }
     }
 
     #[test]
