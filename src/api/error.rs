@@ -74,7 +74,8 @@ pub enum ApiError {
     Status { status: u16, message: ServerMessage },
     #[error("request timed out after {}s", .0.as_secs())]
     Timeout(Duration),
-    #[error("cannot connect to {url}: {detail}")]
+    /// The cause comes before the URL, so a cut line keeps it.
+    #[error("cannot connect ({detail}) to {url}")]
     Connect { url: String, detail: String },
     #[error("undecodable response: {0}")]
     Decode(String),
@@ -203,6 +204,16 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connect_errors_name_the_cause_before_the_url() {
+        let e = ApiError::Connect {
+            url: "http://127.0.0.1:9/api/v2/workspaces/demo/workspace".into(),
+            detail: "connection refused".into(),
+        };
+        let s = e.to_string();
+        assert!(s.find("refused") < s.find("http://"), "{s}");
+    }
 
     #[test]
     fn statuses_map_to_variants() {
