@@ -612,6 +612,30 @@ fn state_badge_colours() {
     let buf = draw(&m);
     let (x, y) = find(&buf, "‖ PAUSED");
     assert_eq!(buf[(x, y)].bg, Color::Yellow);
+
+    // Issue 13: health follows freshness and activation.
+    let mut m = sample::loaded_model(120, 40);
+    update(&mut m, Msg::Tick(sample::at(31)));
+    let buf = draw(&m);
+    let (x, y) = find(&buf, "● NORMAL?");
+    assert_ne!(
+        buf[(x, y)].bg,
+        Color::Green,
+        "stale data is not a green NORMAL"
+    );
+    let mut m = sample::loaded_model(120, 40);
+    with_status(&mut m, |_| {
+        Some(lepdash::api::types::Resolver {
+            activation_state: Some(ActivationState::NotActivated),
+            ..Default::default()
+        })
+    });
+    let t = text(&draw(&m));
+    assert!(
+        t.contains("NOT ACTIVATED") && !t.contains("● NORMAL"),
+        "{t}"
+    );
+    assert!(!t.contains("0 / 0 cores"), "{t}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::api::types::WorkspaceState;
+use crate::api::types::{ActivationState, WorkspaceState};
 use crate::app::banner::BannerLine;
 use crate::app::keymap::Action;
 use crate::app::{Overlay, format, layout, manage};
@@ -14,7 +14,33 @@ use crate::protocol::ResourceKind;
 use super::widgets::{Ctx, input_spans, put, put_line};
 
 /// The workspace state as badge text and style (text always says it).
+/// Health follows activation (a workspace not activated says so, never a
+/// green NORMAL) and freshness (stale data: the last known state, grey,
+/// with `?`).
 pub fn state_badge(ctx: &Ctx<'_>) -> (String, Style) {
+    let m = ctx.model;
+    let g = &ctx.glyphs;
+    let t = &ctx.theme;
+    let activation = m
+        .status
+        .data
+        .as_ref()
+        .and_then(|d| d.resolver.as_ref())
+        .map(|r| r.activation());
+    let (text, style) = match activation {
+        Some(ActivationState::NotActivated) => {
+            (format!("{} NOT ACTIVATED", g.paused), t.badge_warn)
+        }
+        Some(ActivationState::Pending) => (format!("{} PENDING REVIEW", g.paused), t.badge_warn),
+        _ => state_badge_of_state(ctx),
+    };
+    if m.status.data.is_some() && m.is_stale(ResourceKind::Status) {
+        return (format!("{text}?"), t.badge_unknown);
+    }
+    (text, style)
+}
+
+fn state_badge_of_state(ctx: &Ctx<'_>) -> (String, Style) {
     let m = ctx.model;
     let g = &ctx.glyphs;
     let t = &ctx.theme;
@@ -174,7 +200,6 @@ pub fn banner(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, lines: &[BannerLine])
     }
 }
 
-/// The footer: filter input while typing, else key hints from the keymap.
 /// The footer over an overlay: what its keys do there (`None`: no overlay).
 fn overlay_footer(m: &crate::app::Model) -> Option<String> {
     let km = &m.keymap;
@@ -233,6 +258,8 @@ fn overlay_footer(m: &crate::app::Model) -> Option<String> {
     Some(line)
 }
 
+/// The footer: filter input while typing, the overlay's keys over an
+/// overlay, else key hints from the keymap.
 pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let m = ctx.model;
     let t = &ctx.theme;

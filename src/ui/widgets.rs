@@ -244,8 +244,14 @@ pub fn gauge(
         (0.0, "no limit".to_string())
     };
     let text = format!("{amount}  {pct_text}");
-    let text_w = (format::width(&text) as u16).min(area.width.saturating_sub(label_w + 4));
-    let bar_w = area.width.saturating_sub(label_w + text_w + 2).min(40);
+    // The bar scales with the width (a third of it, at most 40 cells); the
+    // text gets the rest and is cut with an ellipsis, never silently.
+    let bar_w = (area.width / 3)
+        .min(40)
+        .min(area.width.saturating_sub(label_w + 2 + 8));
+    let text_room = usize::from(area.width.saturating_sub(label_w + bar_w + 2));
+    let text = format::truncate(&text, text_room, g.ellipsis).into_owned();
+    let text_w = format::width(&text) as u16;
     let filled = ((f64::from(bar_w) * ratio).round() as u16).min(bar_w);
     let fill_style = if limit <= 0.0 {
         t.gauge_empty
