@@ -62,6 +62,19 @@ fn state_badge_of_state(ctx: &Ctx<'_>) -> (String, Style) {
     }
 }
 
+/// The host (and port) of the workspace URL: `gateway.dgxc-lepton.nvidia.com`.
+fn gateway_host(m: &crate::app::Model) -> String {
+    let url = m
+        .workspaces
+        .get(m.current)
+        .map(|w| w.base_url.as_str())
+        .unwrap_or_default();
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or_default();
+    // Never show credentials a URL might carry.
+    host.rsplit('@').next().unwrap_or_default().to_string()
+}
+
 pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let m = ctx.model;
     let t = &ctx.theme;
@@ -150,6 +163,18 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     }
     spans.push(Span::raw("  "));
     spans.push(Span::styled(updated, t.muted));
+    // Where and how often, when there is room: `gateway.example.com · every 5s`.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let whereabouts = format!(
+        "{} {} every {}",
+        gateway_host(m),
+        ctx.glyphs.dot,
+        format::short_duration(m.interval.as_secs().max(1))
+    );
+    if used + 3 + format::width(&whereabouts) <= avail {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(whereabouts, t.muted));
+    }
     put_line(
         buf,
         area.x,
