@@ -676,6 +676,21 @@ fn page_down_in_details_moves_a_page() {
     assert_eq!(scroll(&m), (len - page).saturating_sub(page));
 }
 
+/// Issue 13: the OSC 52 caveat is explained once per session.
+#[test]
+fn the_copy_caveat_is_explained_once() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    let how = "sent to the terminal (OSC 52) — your terminal must allow clipboard access";
+    update(&mut m, key('y'));
+    update(&mut m, Msg::Copied(Ok(how.into())));
+    assert!(toast_text(&m).contains("must allow"), "{}", toast_text(&m));
+    update(&mut m, key('y'));
+    update(&mut m, Msg::Copied(Ok(how.into())));
+    let t = toast_text(&m);
+    assert!(t.contains("OSC 52") && !t.contains("must allow"), "{t}");
+}
+
 // ------------------------------------------------------------------ commands
 
 #[test]

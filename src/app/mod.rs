@@ -232,6 +232,9 @@ pub struct Model {
     pub next_mutation_id: u64,
     /// What the last `Effect::Copy` held (for the confirmation toast).
     pub copy_label: Option<String>,
+    /// The OSC 52 caveat was shown once this session; later copies say
+    /// only how the text went.
+    pub copy_explained: bool,
 
     dirty: bool,
     quit: bool,
@@ -348,6 +351,7 @@ impl Model {
             pending: BTreeMap::new(),
             next_mutation_id: 1,
             copy_label: None,
+            copy_explained: false,
             dirty: true,
             quit: false,
             time_sig: 0,

@@ -66,7 +66,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             // Say how it was delivered, never more: OSC 52 cannot tell
             // whether the terminal accepted it.
             match result {
-                Ok(how) => model.toast(ToastLevel::Success, format!("{what}: {how}")),
+                Ok(how) => {
+                    // The caveat after ` — ` (what the terminal must allow)
+                    // once per session; then only how the text went.
+                    let how = match how.split_once(" — ") {
+                        Some((short, _)) if model.copy_explained => short.to_string(),
+                        _ => how,
+                    };
+                    model.copy_explained = true;
+                    model.toast(ToastLevel::Success, format!("{what}: {how}"))
+                }
                 Err(e) => model.toast(ToastLevel::Error, format!("could not copy {what}: {e}")),
             }
             true
