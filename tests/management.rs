@@ -721,13 +721,12 @@ fn create_token_then_show_it_once() {
     update(&mut m, key('n'));
     typed(&mut m, "laptop");
     let fx = update(&mut m, code(KeyCode::Enter));
-    // Enter on the name moves on to the expiry.
+    // Enter on an invalid name shows the error and stays on it (issue 13).
     assert!(mutations(fx).is_empty());
     assert!(
         field_error(&m, FieldId::TokenName).is_some_and(|e| e.contains("already have a token")),
         "an existing name is refused"
     );
-    update(&mut m, code(KeyCode::BackTab));
     update(&mut m, ctrl('u'));
     typed(&mut m, "new-laptop");
     update(&mut m, code(KeyCode::Tab));

@@ -691,6 +691,33 @@ fn the_copy_caveat_is_explained_once() {
     assert!(t.contains("OSC 52") && !t.contains("must allow"), "{t}");
 }
 
+/// Issue 13: cancelling a pending invitation is reversible: a plain y/n,
+/// no typed email; removing an active member still asks for the email.
+#[test]
+fn cancelling_an_invite_is_a_plain_yes() {
+    let mut m = loaded();
+    update(&mut m, key('2'));
+    update(&mut m, key('/'));
+    typed(&mut m, "eve@");
+    update(&mut m, code(KeyCode::Enter));
+    assert_eq!(selected_name(&m), "eve@example.com");
+    update(&mut m, key('d'));
+    let fx = update(&mut m, key('y'));
+    let cmds = sync_cmds(&fx);
+    assert!(
+        cmds.iter().any(|c| c.contains("RemoveMember") && c.contains("u-005")),
+        "{cmds:?}"
+    );
+    let mut m = loaded();
+    update(&mut m, key('2'));
+    update(&mut m, key('/'));
+    typed(&mut m, "farah@");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('d'));
+    let fx = update(&mut m, key('y'));
+    assert!(sync_cmds(&fx).is_empty(), "an active member needs the email typed");
+}
+
 // ------------------------------------------------------------------ commands
 
 #[test]

@@ -9,7 +9,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
-use crate::api::types::Member;
+use crate::api::types::{Member, MemberStatus};
 use crate::protocol::{Mutation, MutationOutput, ResourceKind, SyncCmd};
 
 use super::forms::validate::{self, LAST_ADMIN_EXPLANATION};
@@ -260,9 +260,11 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
         }),
         (_, ResourceKind::Members) => {
             let m = members.get(i).ok_or_else(nothing)?;
-            Opening::Confirm(Destructive::RemoveMember {
-                id: m.id.clone(),
-                email: m.email.clone(),
+            let (id, email) = (m.id.clone(), m.email.clone());
+            Opening::Confirm(if m.status == MemberStatus::Invited {
+                Destructive::CancelInvite { id, email }
+            } else {
+                Destructive::RemoveMember { id, email }
             })
         }
         (_, ResourceKind::Tokens) => {
