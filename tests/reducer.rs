@@ -705,7 +705,8 @@ fn cancelling_an_invite_is_a_plain_yes() {
     let fx = update(&mut m, key('y'));
     let cmds = sync_cmds(&fx);
     assert!(
-        cmds.iter().any(|c| c.contains("RemoveMember") && c.contains("u-005")),
+        cmds.iter()
+            .any(|c| c.contains("RemoveMember") && c.contains("u-005")),
         "{cmds:?}"
     );
     let mut m = loaded();
@@ -715,7 +716,10 @@ fn cancelling_an_invite_is_a_plain_yes() {
     update(&mut m, code(KeyCode::Enter));
     update(&mut m, key('d'));
     let fx = update(&mut m, key('y'));
-    assert!(sync_cmds(&fx).is_empty(), "an active member needs the email typed");
+    assert!(
+        sync_cmds(&fx).is_empty(),
+        "an active member needs the email typed"
+    );
 }
 
 // ------------------------------------------------------------------ commands
@@ -783,6 +787,24 @@ fn refresh_clears_stale_at_once_and_shift_r_refreshes_all() {
     assert!(!m.is_stale(ResourceKind::Status) && !m.is_stale(ResourceKind::Members));
     let fx = update(&mut m, key('R'));
     assert_eq!(sync_cmds(&fx), ["RefreshAll"]);
+}
+
+/// Issue 13: Ctrl-C over a form holding typed, unsent text asks first.
+#[test]
+fn ctrl_c_over_typed_form_text_asks_first() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    update(&mut m, key('n'));
+    typed(&mut m, "MY_SECRET");
+    let fx = update(&mut m, ctrl('c'));
+    assert!(!m.should_quit() && fx.is_empty(), "asks first");
+    assert!(
+        toast_text(&m).contains("Ctrl-C again"),
+        "{}",
+        toast_text(&m)
+    );
+    let fx = update(&mut m, ctrl('c'));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Quit)) && m.should_quit());
 }
 
 #[test]

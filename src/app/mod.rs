@@ -235,6 +235,9 @@ pub struct Model {
     /// The OSC 52 caveat was shown once this session; later copies say
     /// only how the text went.
     pub copy_explained: bool,
+    /// Ctrl-C was pressed once over a form holding typed, unsent text; the
+    /// next Ctrl-C quits.
+    pub quit_armed: bool,
 
     dirty: bool,
     quit: bool,
@@ -352,6 +355,7 @@ impl Model {
             next_mutation_id: 1,
             copy_label: None,
             copy_explained: false,
+            quit_armed: false,
             dirty: true,
             quit: false,
             time_sig: 0,

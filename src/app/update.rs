@@ -330,11 +330,23 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     if key.kind == KeyEventKind::Release {
         return false;
     }
-    // Ctrl-C always quits, whatever the mode or the keymap.
+    // Ctrl-C always quits, whatever the mode or the keymap; over a form
+    // holding typed, unsent text it asks first (a second Ctrl-C quits).
     if is_ctrl_c(&key) {
+        let unsent = matches!(&model.overlay, Some(Overlay::Dialog(md))
+            if md.dialog.form_ref().is_some_and(|f| f.has_typed_text()));
+        if unsent && !model.quit_armed {
+            model.quit_armed = true;
+            model.toast(
+                ToastLevel::Warn,
+                "the form holds text not sent yet: Ctrl-C again quits and loses it".to_string(),
+            );
+            return true;
+        }
         quit(model, fx);
         return true;
     }
+    model.quit_armed = false;
     // A sticky toast (warnings) goes away with the next key.
     if model.toast.as_ref().is_some_and(|t| t.until.is_none()) {
         model.toast = None;

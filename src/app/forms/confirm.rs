@@ -140,9 +140,7 @@ impl Destructive {
         match self {
             Destructive::DeleteSecret { .. } => "delete secrets",
             Destructive::OverwriteSecret { .. } => "update secrets",
-            Destructive::RemoveMember { .. } | Destructive::CancelInvite { .. } => {
-                "remove members"
-            }
+            Destructive::RemoveMember { .. } | Destructive::CancelInvite { .. } => "remove members",
             Destructive::RevokeToken { .. } => "revoke tokens",
             Destructive::DeleteRegistry { .. } => "delete registries",
         }

@@ -184,6 +184,11 @@ impl Form {
         })
     }
 
+    /// Whether the user typed into a text field (text that quitting would lose).
+    pub fn has_typed_text(&self) -> bool {
+        !self.submitting && self.fields.iter().any(|f| f.dirty && f.takes_text())
+    }
+
     /// Whether any field holds a masked value.
     pub fn has_masked(&self) -> bool {
         self.fields.iter().any(|f| f.is_masked() && !f.hidden)
