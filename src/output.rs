@@ -767,6 +767,8 @@ pub fn info(
     let uncut = credentials.is_err().then_some("credentials");
     out.write_all(kv_lines_except(&kv, uncut).as_bytes())?;
     let mut warnings: Vec<String> = config.warnings.clone();
+    // Key overrides: unknown actions, bad keys, keys taken from another action.
+    warnings.extend(crate::app::keymap::Keymap::new(&config.config.keys).1);
     if let Ok(r) = credentials {
         warnings.extend(r.warnings.iter().cloned());
         if r.warnings.is_empty() {

@@ -357,3 +357,22 @@ fn version_completions_and_man_page() {
         "{page}"
     );
 }
+
+/// Issue 13: a key taken from another action is a warning in `info`
+/// naming both actions.
+#[test]
+fn info_warns_about_a_key_taken_from_another_action() {
+    let emu = Emu::start();
+    let cfg = emu.home.path().join("keys.toml");
+    std::fs::write(&cfg, "[keys]\nrefresh = [\"j\"]\n").unwrap();
+    let o = emu.run(
+        &emu.base_url(),
+        &emu.token(),
+        &["--config", cfg.to_str().unwrap(), "info"],
+    );
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("was the key of `down`") && out.contains("`refresh`"),
+        "{out}"
+    );
+}

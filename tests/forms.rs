@@ -1195,7 +1195,11 @@ fn keymap(overrides: &[(&str, &[&str])]) -> lepdash::app::Keymap {
         .map(|(n, k)| (n.to_string(), k.iter().map(|s| s.to_string()).collect()))
         .collect();
     let (km, warnings) = lepdash::app::Keymap::new(&o);
-    assert!(warnings.is_empty(), "{warnings:?}");
+    // A key taken from another action is reported, never an error.
+    assert!(
+        warnings.iter().all(|w| w.contains("was the key of")),
+        "{warnings:?}"
+    );
     km
 }
 
