@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lepdash::api::types::{
-    ActivationState, CreatedToken, Listed, Member, MemberStatus, Role, Token, Visibility,
+    ActivationState, CreatedToken, Listed, Member, MemberStatus, Role, Secret, Token, Visibility,
 };
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::forms::{Destructive, FieldId, FormKind};
@@ -404,6 +404,37 @@ fn create_secret_sends_one_mutation_then_locks_until_the_answer() {
     assert_eq!(toast_level(&m), Some(ToastLevel::Success));
     assert_eq!(toast_text(&m), "secret HF_CACHE_TOKEN created");
     assert_eq!(data_fingerprint(&m), before);
+}
+
+/// Issue 13: after a create, the new item is selected once the list shows it.
+#[test]
+fn the_created_item_is_selected_when_it_appears() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    update(&mut m, key('n'));
+    fill_secret(&mut m, "HF_CACHE_TOKEN", CANARY_VALUE, false, "");
+    let (id, _) = one_mutation(update(&mut m, code(KeyCode::Enter)));
+    answer(&mut m, id, Ok(MutationOutput::Done));
+    let mut items = sample::secrets();
+    items.push(Secret {
+        name: "HF_CACHE_TOKEN".into(),
+        tags: vec![],
+        owner: None,
+        visibility: None,
+    });
+    update(
+        &mut m,
+        sample::ok_msg(
+            Fetched::Secrets(Listed {
+                items,
+                skipped: vec![],
+            }),
+            sample::now(),
+        ),
+    );
+    let kind = ResourceKind::Secrets;
+    let i = m.view(kind).selected_item().expect("a selection");
+    assert_eq!(m.source(kind).name(i), "HF_CACHE_TOKEN");
 }
 
 #[test]

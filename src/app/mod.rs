@@ -238,6 +238,8 @@ pub struct Model {
     /// Ctrl-C was pressed once over a form holding typed, unsent text; the
     /// next Ctrl-C quits.
     pub quit_armed: bool,
+    /// A created item to select once a list shows it: (pane, its name).
+    pub select_new: Option<(ResourceKind, String)>,
 
     dirty: bool,
     quit: bool,
@@ -356,6 +358,7 @@ impl Model {
             copy_label: None,
             copy_explained: false,
             quit_armed: false,
+            select_new: None,
             dirty: true,
             quit: false,
             time_sig: 0,

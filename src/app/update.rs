@@ -291,6 +291,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
     };
     if changed {
         rebuild(model, kind);
+        manage::select_new(model, kind);
     }
     changed
 }
