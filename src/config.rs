@@ -293,7 +293,9 @@ pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
         );
         c.hidden_interval = c.interval;
     }
-    (c, w.list)
+    // In line order, whatever order the keys were checked in.
+    w.list.sort_by_key(|(line, _)| *line);
+    (c, w.list.into_iter().map(|(_, text)| text).collect())
 }
 
 struct Warnings<'a> {
@@ -301,7 +303,7 @@ struct Warnings<'a> {
     /// Byte offset where each line starts, computed once: a file with many
     /// problems costs O(n log n), not O(n²).
     line_starts: Vec<usize>,
-    list: Vec<String>,
+    list: Vec<(usize, String)>,
 }
 
 impl Warnings<'_> {
@@ -312,7 +314,8 @@ impl Warnings<'_> {
     }
 
     fn push_at(&mut self, line: usize, msg: String) {
-        self.list.push(format!("{}:{line}: {msg}", self.source));
+        self.list
+            .push((line, format!("{}:{line}: {msg}", self.source)));
     }
 
     fn bad(&mut self, line: usize, key: &str, v: &DeValue<'_>, expected: &str, default: &str) {
