@@ -265,6 +265,21 @@ fn duplicate_keys_are_reported_once() {
     // The last "A" of the old poll vs the first of the new: equal. No
     // spurious removal of the shadowed duplicate either.
     assert!(ev.is_empty(), "{ev:?}");
+    // A new key twice is one addition; an old key twice is one removal.
+    let ev = diff_items(
+        &ctx(&y),
+        ResourceKind::Secrets,
+        &[],
+        &[s("X", "1"), s("X", "2")],
+    );
+    assert_eq!(kinds(&ev), vec![(EventKind::Added, "X".into())]);
+    let ev = diff_items(
+        &ctx(&y),
+        ResourceKind::Secrets,
+        &[s("X", "1"), s("X", "2")],
+        &[],
+    );
+    assert_eq!(kinds(&ev), vec![(EventKind::Removed, "X".into())]);
 }
 
 // ------------------------------------------------------------ yours, origin

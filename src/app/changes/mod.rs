@@ -236,6 +236,10 @@ pub fn resource_of_label(text: &str) -> Option<ResourceKind> {
 /// Replace control characters (C0, C1, DEL) and bidi controls with `?`
 /// (tab and line breaks with a space) and cut to [`MAX_TEXT`] characters.
 pub fn clean(text: &str) -> String {
+    // Fast path (the usual case): short and harmless, one copy.
+    if text.len() <= MAX_TEXT && !text.chars().any(|c| c.is_control() || is_bidi(c)) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len().min(MAX_TEXT * 4));
     for (n, c) in text.chars().enumerate() {
         if n == MAX_TEXT {
@@ -264,9 +268,11 @@ pub fn is_bidi(c: char) -> bool {
 
 /// Items mutated recently from this dashboard: `(kind, key)` where the key
 /// is an item's id, its label or its [`Tracked::alt_key`] (a member's email,
-/// a secret's name). The reducer fills it from its pending mutations and
-/// keeps an entry until the list refetched after the answer has been
-/// diffed (see the module docs of the reducer).
+/// a registry's server). The reducer inserts the keys a mutation names when
+/// it sends it (create secret → the name, invite → the email, change role /
+/// remove member → the id, create token → the name, revoke → the id, add
+/// registry → its name, delete registry → the id) and removes them once the
+/// first list fetched after the answer has been diffed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Yours {
     set: HashSet<(ResourceKind, String)>,
@@ -389,21 +395,27 @@ pub fn diff_items<T: Tracked + PartialEq>(
             seen[prev] = true; // shadowed duplicate: never reported
         }
     }
-    let mut new_keys: HashSet<Cow<'_, str>> = HashSet::with_capacity(new.len());
+    // Keys of added items only (usually few): a duplicate in the new list
+    // is reported once.
+    let mut added: HashSet<Cow<'_, str>> = HashSet::new();
     let mut events = Vec::new();
     for item in new {
         let key = item.key();
-        if !new_keys.insert(key.clone()) {
-            continue; // duplicate in the new list: the first one speaks
-        }
         match index.get(&key) {
-            None => events.push(item_event(
-                ctx,
-                resource,
-                item,
-                EventKind::Added,
-                Vec::new(),
-            )),
+            None => {
+                if added.insert(key) {
+                    events.push(item_event(
+                        ctx,
+                        resource,
+                        item,
+                        EventKind::Added,
+                        Vec::new(),
+                    ));
+                }
+            }
+            // Only the new list marks the winning index: a second item
+            // with this key in the new list is a duplicate, the first spoke.
+            Some(&i) if seen[i] => {}
             Some(&i) => {
                 seen[i] = true;
                 let before = &old[i];
@@ -418,7 +430,7 @@ pub fn diff_items<T: Tracked + PartialEq>(
         }
     }
     for (i, item) in old.iter().enumerate() {
-        if !seen[i] && !new_keys.contains(&item.key()) {
+        if !seen[i] {
             events.push(item_event(
                 ctx,
                 resource,
