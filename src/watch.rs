@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::app::changes::{Event, clean, is_bidi};
+use crate::app::changes::{Event, EventKind, clean, is_bidi, resource_of_label};
 
 /// Version of the JSON line format.
 pub const WATCH_SCHEMA: u32 = 1;
@@ -146,5 +146,45 @@ pub fn format_event(e: &Event, format: WatchFormat) -> String {
     match format {
         WatchFormat::Jsonl => json_line(e),
         WatchFormat::Text => text_line(e),
+    }
+}
+
+/// What `--kinds KIND,…` selects: resource kinds (`secrets`, `tokens`, …)
+/// and/or event kinds (`invite_accepted`, `stale`, …). Empty: everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindFilter {
+    resources: Vec<&'static str>,
+    events: Vec<EventKind>,
+}
+
+impl KindFilter {
+    /// Parse a comma-separated list; an unknown name is the error text
+    /// (`unknown kind "x" (use status, members, …)`).
+    pub fn parse(text: &str) -> Result<KindFilter, String> {
+        let mut f = KindFilter::default();
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let lower = word.to_ascii_lowercase();
+            if let Some(k) = resource_of_label(&lower) {
+                f.resources.push(k.label());
+            } else if let Some(e) = EventKind::parse(&lower) {
+                f.events.push(e);
+            } else {
+                let resources: Vec<&str> = crate::app::changes::resource_labels().collect();
+                return Err(format!(
+                    "unknown kind {:?} (use {}, or an event: {})",
+                    clean(word),
+                    resources.join(", "),
+                    EventKind::ALL.map(EventKind::as_str).join(", ")
+                ));
+            }
+        }
+        Ok(f)
+    }
+
+    /// Whether `e` passes: its resource is listed (or none are) and its
+    /// event kind is listed (or none are).
+    pub fn allows(&self, e: &Event) -> bool {
+        (self.resources.is_empty() || self.resources.contains(&e.resource.label()))
+            && (self.events.is_empty() || self.events.contains(&e.kind))
     }
 }

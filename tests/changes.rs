@@ -865,3 +865,34 @@ fn first_poll_against_the_snapshot_is_while_away() {
     );
     assert!(ev.is_empty(), "{ev:?}");
 }
+
+#[test]
+fn watch_kind_filter() {
+    use lepdash::watch::KindFilter;
+    let y = Yours::new();
+    let secret = diff_items(
+        &ctx(&y),
+        ResourceKind::Secrets,
+        &sample::secrets()[1..],
+        &sample::secrets(),
+    )
+    .remove(0);
+    let stale = health_event(&ctx(&y), ResourceKind::Tokens, false, true, "").unwrap();
+    let all = KindFilter::parse("").unwrap();
+    assert!(all.allows(&secret) && all.allows(&stale));
+    let f = KindFilter::parse("Secrets, members").unwrap();
+    assert!(f.allows(&secret) && !f.allows(&stale));
+    let f = KindFilter::parse("stale").unwrap();
+    assert!(!f.allows(&secret) && f.allows(&stale));
+    let f = KindFilter::parse("tokens,added").unwrap();
+    assert!(
+        !f.allows(&secret),
+        "resource and event kind both have to match"
+    );
+    let err = KindFilter::parse("secrets,spaceships").unwrap_err();
+    assert!(err.contains("unknown kind \"spaceships\""), "{err}");
+    assert!(
+        err.contains("templates") && err.contains("invite_accepted"),
+        "{err}"
+    );
+}

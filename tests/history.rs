@@ -320,9 +320,14 @@ fn modes_under_umask_000() {
         .arg(&exe)
         .args(["--exact", "modes_under_umask_000", "--test-threads=1"])
         .env(CHILD_DIR, tmp.path())
-        .status()
+        .output()
         .unwrap();
-    assert!(st.success());
+    assert!(
+        st.status.success(),
+        "child failed: {}{}",
+        String::from_utf8_lossy(&st.stdout),
+        String::from_utf8_lossy(&st.stderr)
+    );
     assert_eq!(
         mode(&tmp.path().join("control")),
         0o666,

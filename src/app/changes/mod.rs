@@ -228,6 +228,11 @@ mod kind_serde {
     }
 }
 
+/// Every resource kind's label (`status`, `members`, …).
+pub fn resource_labels() -> impl Iterator<Item = &'static str> {
+    ResourceKind::ALL.into_iter().map(ResourceKind::label)
+}
+
 /// The kind whose `label()` is `text`.
 pub fn resource_of_label(text: &str) -> Option<ResourceKind> {
     ResourceKind::ALL.into_iter().find(|k| k.label() == text)
