@@ -676,6 +676,33 @@ fn page_down_in_details_moves_a_page() {
     assert_eq!(scroll(&m), (len - page).saturating_sub(page));
 }
 
+/// Issue 13: a toast has its own rows between the body and the footer, so
+/// it never paints over the pane's border or the key hints.
+#[test]
+fn toasts_have_their_own_rows() {
+    let mut m = loaded();
+    let before = lepdash::app::layout::screen(&m);
+    assert_eq!(before.toast.height, 0);
+    update(&mut m, key('4'));
+    update(&mut m, key('y'));
+    update(
+        &mut m,
+        Msg::Copied(Ok("sent to the terminal (OSC 52)".into())),
+    );
+    let s = lepdash::app::layout::screen(&m);
+    assert_eq!(s.toast.height, 1);
+    assert_eq!(
+        s.body.y + s.body.height,
+        s.toast.y,
+        "the body ends above it"
+    );
+    assert_eq!(
+        s.toast.y + s.toast.height,
+        s.footer.y,
+        "the footer stays below"
+    );
+}
+
 /// Issue 13: the OSC 52 caveat is explained once per session.
 #[test]
 fn the_copy_caveat_is_explained_once() {

@@ -284,22 +284,22 @@ pub fn gauge(
 // ------------------------------------------------------------------ toast
 
 /// Most lines a toast takes (server messages can be long).
-pub const TOAST_LINES: usize = 3;
+pub const TOAST_LINES: usize = crate::app::layout::TOAST_LINES;
 
-/// The toast, right-aligned above `footer`: one line, or up to
-/// [`TOAST_LINES`] wrapped lines ending on the line above the footer.
-pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
-    if footer.y == 0 || footer.width < 10 {
+/// The toast in its own rows (`area`, between the body and the footer, see
+/// [`crate::app::layout::Screen::toast`]), right-aligned.
+pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, area: Rect) {
+    if area.height == 0 || area.width < 10 {
         return;
     }
-    let max = usize::from(footer.width.saturating_sub(4));
+    let max = usize::from(area.width.saturating_sub(4));
     let text = ctx.glyphs.text(&toast.text);
     let mut lines = if format::width(&text) <= max {
         vec![text.into_owned()]
     } else {
         format::wrap(&text, max)
     };
-    let room = usize::from(footer.y).min(TOAST_LINES);
+    let room = usize::from(area.height);
     if lines.len() > room {
         lines.truncate(room);
         if let Some(last) = lines.last_mut() {
@@ -309,13 +309,13 @@ pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
     }
     let w = lines.iter().map(|l| format::width(l)).max().unwrap_or(0) as u16 + 2;
     let h = lines.len() as u16;
-    let x = footer.x + footer.width.saturating_sub(w + 1);
-    let area = Rect::new(x, footer.y - h, w, h);
-    Clear.render(area, buf);
+    let x = area.x + area.width.saturating_sub(w + 1);
+    let rect = Rect::new(x, area.y + area.height - h, w, h);
+    Clear.render(rect, buf);
     let style = ctx.theme.toast(toast.level);
-    buf.set_style(area, style);
+    buf.set_style(rect, style);
     for (i, l) in lines.iter().enumerate() {
-        put(buf, x + 1, area.y + i as u16, l, style, w - 1);
+        put(buf, x + 1, rect.y + i as u16, l, style, w - 1);
     }
 }
 
