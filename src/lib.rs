@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod config;
 pub mod credentials;
 pub mod duration;
+pub mod local_file;
 pub mod emulator;
 pub mod logging;
 pub mod output;

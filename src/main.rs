@@ -159,7 +159,11 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
     let target = &resolved.current;
     tracing::info!(workspace = %target.id, url = %target.base_url, source = %resolved.source, what = ?args.what, "get");
     let cfg = &loaded.config;
-    let client = match Client::new(target.client_config(cfg.connect_timeout, cfg.request_timeout)) {
+    let client_config = lepdash::api::ClientConfig {
+        max_body: cfg.max_response,
+        ..target.client_config(cfg.connect_timeout, cfg.request_timeout)
+    };
+    let client = match Client::new(client_config) {
         Ok(c) => c,
         Err(e) => return fail_api(&e, e.hint(), &target.token),
     };

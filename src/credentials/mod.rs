@@ -70,6 +70,7 @@ impl WorkspaceTarget {
             origin: self.origin.clone(),
             connect_timeout: connect,
             request_timeout: request,
+            max_body: crate::api::client::DEFAULT_MAX_BODY,
         }
     }
 
