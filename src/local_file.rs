@@ -114,9 +114,11 @@ mod tests {
             read_regular(&p, 3),
             Err(LocalFileError::TooLarge { .. })
         ));
-        assert!(read_regular(&dir.path().join("none"), 10)
-            .unwrap_err()
-            .is_not_found());
+        assert!(
+            read_regular(&dir.path().join("none"), 10)
+                .unwrap_err()
+                .is_not_found()
+        );
         assert!(matches!(
             read_regular(dir.path(), 10),
             Err(LocalFileError::NotRegular("a directory"))

@@ -222,9 +222,10 @@ fn open_no_follow(path: &Path) -> Result<File, LoggingError> {
             });
         }
         if meta.permissions().mode() & 0o077 != 0 {
-            let private_dir = path.parent().and_then(|d| std::fs::metadata(d).ok()).is_some_and(
-                |d| d.uid() == meta.uid() && d.permissions().mode() & 0o022 == 0,
-            );
+            let private_dir = path
+                .parent()
+                .and_then(|d| std::fs::metadata(d).ok())
+                .is_some_and(|d| d.uid() == meta.uid() && d.permissions().mode() & 0o022 == 0);
             if private_dir {
                 let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
             }
@@ -351,9 +352,13 @@ mod tests {
 
     #[test]
     fn records_are_escaped_and_cut() {
-        let r = escape_record(b"msg error=\x1b]0;pwned\x07 fake\n2026 INFO forged line \xe2\x80\xae\n");
+        let r =
+            escape_record(b"msg error=\x1b]0;pwned\x07 fake\n2026 INFO forged line \xe2\x80\xae\n");
         assert_eq!(r.matches('\n').count(), 1, "{r}");
-        assert!(!r.contains('\x1b') && !r.contains('\x07') && !r.contains('\u{202e}'), "{r}");
+        assert!(
+            !r.contains('\x1b') && !r.contains('\x07') && !r.contains('\u{202e}'),
+            "{r}"
+        );
         assert!(r.contains("\\u{1b}]0;pwned"), "{r}");
         let big = "x".repeat(100_000);
         assert!(escape_record(big.as_bytes()).len() < MAX_RECORD + 100);
@@ -399,7 +404,9 @@ mod tests {
             w.write_all(b"\n").unwrap();
         }
         let cur = std::fs::metadata(tmp.path().join(LOG_FILE)).unwrap().len();
-        let old = std::fs::metadata(tmp.path().join(format!("{LOG_FILE}.1"))).unwrap().len();
+        let old = std::fs::metadata(tmp.path().join(format!("{LOG_FILE}.1")))
+            .unwrap()
+            .len();
         assert!(cur <= 1000 && old <= 1000, "{cur} {old}");
     }
 

@@ -275,8 +275,16 @@ mod tests {
         let body = "x".repeat(1000);
         let m = ServerMessage::from_body(body.as_bytes());
         assert!(m.message.starts_with(&"x".repeat(MAX_ERROR_TEXT)));
-        assert!(m.message.chars().count() < MAX_ERROR_TEXT + 40, "{}", m.message);
-        let json = format!(r#"{{"code":"{}","message":"{}"}}"#, "C".repeat(500), "m".repeat(100_000));
+        assert!(
+            m.message.chars().count() < MAX_ERROR_TEXT + 40,
+            "{}",
+            m.message
+        );
+        let json = format!(
+            r#"{{"code":"{}","message":"{}"}}"#,
+            "C".repeat(500),
+            "m".repeat(100_000)
+        );
         let m = ServerMessage::from_body(json.as_bytes());
         assert!(m.message.contains("more characters"));
         assert!(m.to_string().chars().count() < 500);
@@ -290,7 +298,8 @@ mod tests {
         assert!(!m.message.contains(own), "{}", m.message);
         assert!(!m.message.contains("AAAABBBB"), "{}", m.message);
         assert!(m.message.contains("Bearer ****"), "{}", m.message);
-        let e = ApiError::from_status_masking(401, None, b"echo: nvapi-0123456789abcdef", Some(own));
+        let e =
+            ApiError::from_status_masking(401, None, b"echo: nvapi-0123456789abcdef", Some(own));
         assert!(!e.to_string().contains("0123456789"), "{e}");
     }
 
@@ -298,7 +307,10 @@ mod tests {
     fn retry_after_parses_seconds_and_is_capped() {
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("18446744073709551615"), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("18446744073709551615"),
+            Some(MAX_RETRY_AFTER)
+        );
         assert_eq!(parse_retry_after(&"9".repeat(400)), Some(MAX_RETRY_AFTER));
         assert_eq!(parse_retry_after("-1"), None);
         let e = ApiError::from_status(429, parse_retry_after("99999999999"), b"");

@@ -45,7 +45,9 @@ pub fn secret_name(name: &str) -> Result<(), String> {
 /// whatever shows it later (a dashboard, a log, the `lep` CLI) would pass
 /// them to a terminal.
 fn unprintable(c: char) -> bool {
-    c.is_control() || crate::text::clean_char(c) != c || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+    c.is_control()
+        || crate::text::clean_char(c) != c
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// `what` contains no control, bidi or format character.
