@@ -171,20 +171,9 @@ pub fn truncate<'a>(s: &'a str, max: usize, ellipsis: &str) -> Cow<'a, str> {
 /// `… (N more characters)` when cut: error text from a server is shown and
 /// logged this way, so a huge message stays one short line.
 pub fn cut_chars(s: &str, max: usize) -> Cow<'_, str> {
-    let mut count = 0;
-    let mut end = s.len();
-    let mut cut = false;
-    for (i, _) in s.grapheme_indices(true) {
-        if count == max {
-            end = i;
-            cut = true;
-            break;
-        }
-        count += 1;
-    }
-    if !cut {
+    let Some((end, _)) = s.grapheme_indices(true).nth(max) else {
         return Cow::Borrowed(s);
-    }
+    };
     let rest = s[end..].chars().count();
     Cow::Owned(format!("{}… ({rest} more characters)", &s[..end]))
 }
@@ -276,7 +265,10 @@ pub fn mask_tokens<'a>(s: &'a str, own: Option<&str>) -> Cow<'a, str> {
 /// Write `v` as pretty JSON and a newline, with C1 controls and bidi/format
 /// characters escaped as `\u` (serde escapes only C0), so printing the JSON
 /// to a terminal cannot drive it.
-pub fn write_json<W: std::io::Write>(out: &mut W, v: &serde_json::Value) -> serde_json::Result<()> {
+pub fn write_json<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    v: &serde_json::Value,
+) -> serde_json::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(
         &mut *out,
         SafeJson(serde_json::ser::PrettyFormatter::new()),
@@ -297,7 +289,7 @@ impl serde_json::ser::Formatter for SafeJson<'_> {
         let mut last = 0;
         for (i, c) in fragment.char_indices() {
             if c.is_control() || is_format_char(c) {
-                w.write_all(fragment[last..i].as_bytes())?;
+                w.write_all(&fragment.as_bytes()[last..i])?;
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
                     write!(w, "\\u{:04x}", u)?;
@@ -305,7 +297,7 @@ impl serde_json::ser::Formatter for SafeJson<'_> {
                 last = i + c.len_utf8();
             }
         }
-        w.write_all(fragment[last..].as_bytes())
+        w.write_all(&fragment.as_bytes()[last..])
     }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_array(w)
@@ -488,6 +480,69 @@ mod tests {
         assert!(width(&cut) <= 6);
         assert_eq!(truncate("名前名前", 5, "…"), "名前…");
         assert_eq!(pad("名", 4), "名  ");
+    }
+
+    #[test]
+    fn grapheme_clusters_are_measured_and_never_split() {
+        // A flag, a ZWJ family, an emoji with VS16, stacked combining marks.
+        let flag = "\u{1F1FA}\u{1F1F8}";
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        let heart = "\u{2764}\u{FE0F}";
+        let zalgo = "e\u{301}\u{302}\u{303}";
+        for g in [flag, family, heart] {
+            assert_eq!(width(g), 2, "{g:?}");
+        }
+        assert_eq!(width(zalgo), 1);
+        // Cutting keeps whole clusters.
+        let s = format!("{flag}{family}{heart}x");
+        assert_eq!(truncate(&s, 3, ""), flag);
+        assert_eq!(truncate(&s, 5, "…"), format!("{flag}{family}…"));
+        assert!(width(&truncate(&s, 5, "…")) <= 5);
+        // More than MAX_MARKS marks in a row are dropped.
+        let tower = format!("a{}", "\u{301}".repeat(50));
+        assert_eq!(sanitize(&tower).chars().count(), 1 + MAX_MARKS);
+        // The width agrees with the terminal buffer.
+        for s in [s.as_str(), zalgo, "名\u{301}前", "ｶﾞ"] {
+            let area = ratatui::layout::Rect::new(0, 0, 40, 1);
+            let mut buf = ratatui::buffer::Buffer::empty(area);
+            let clean = sanitize(s);
+            let (x, _) = buf.set_stringn(0, 0, &*clean, 40, ratatui::style::Style::default());
+            assert_eq!(x as usize, width(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn log_escape_mask_and_cut() {
+        assert_eq!(escape("a\nb\x1b[2J\u{202e}"), "a\\nb\\u{1b}[2J\\u{202e}");
+        assert!(matches!(escape("plain é"), Cow::Borrowed(_)));
+        assert_eq!(
+            mask_tokens(
+                "Authorization: Bearer abc.def and nvapi-0123456789 nvapi-short",
+                Some("zzzz")
+            ),
+            "Authorization: Bearer **** and nvapi-**** nvapi-short"
+        );
+        assert_eq!(
+            mask_tokens("echo my-own-token!", Some("my-own-token")),
+            "echo ****!"
+        );
+        assert_eq!(cut_chars("abcdef", 3), "abc… (3 more characters)");
+        assert_eq!(cut_chars("abc", 3), "abc");
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi() {
+        let v = serde_json::json!({"name": "a\u{9b}2Jb\u{202e}c\u{200b}\x1b"});
+        let mut out = Vec::new();
+        write_json(&mut out, &v).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\\u009b"), "{text}");
+        assert!(text.contains("\\u202e"), "{text}");
+        assert!(text.contains("\\u200b"), "{text}");
+        assert!(text.contains("\\u001b"), "{text}");
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]
