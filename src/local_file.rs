@@ -13,7 +13,7 @@ use std::path::Path;
 pub enum LocalFileError {
     #[error("not found")]
     NotFound,
-    #[error("not a regular file (it is {0}); lepdash reads only regular files")]
+    #[error("not a regular file but {0}; lepdash reads only regular files")]
     NotRegular(&'static str),
     #[error("too large ({size} bytes; the limit is {limit} bytes)")]
     TooLarge { size: u64, limit: u64 },
@@ -36,7 +36,7 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     {
         use std::os::unix::fs::FileTypeExt;
         if ft.is_fifo() {
-            return "a named pipe (FIFO)";
+            return "a named pipe";
         }
         if ft.is_char_device() || ft.is_block_device() {
             return "a device";
