@@ -96,6 +96,47 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Sanitize every cell of a drawn frame: a cell whose symbol holds a
+/// control, bidi or format character, or more than [`MAX_MARKS`] marks,
+/// gets the sanitized symbol (or `?` when that would change its width).
+/// Widgets draw server text through different paths (some keep zero-width
+/// characters in a cell); this pass is the one place all of them meet
+/// before the terminal.
+pub fn sanitize_buffer(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if sym.is_ascii() && !sym.bytes().any(|b| b.is_ascii_control()) {
+            continue;
+        }
+        let mut marks = 0;
+        let bad = sym.chars().any(|c| {
+            marks = if is_mark(c) { marks + 1 } else { 0 };
+            c.is_control() || (is_format_char(c) && c != '\u{200D}') || marks > MAX_MARKS
+        });
+        if !bad {
+            continue;
+        }
+        // The cell keeps its width (as the buffer counted it): what drives
+        // the terminal is dropped, a mark tower is cut.
+        let old_w = UnicodeWidthStr::width(sym);
+        let mut marks = 0;
+        let clean: String = sym
+            .chars()
+            .filter(|&c| !c.is_control() && (!is_format_char(c) || c == '\u{200D}'))
+            .filter(|&c| {
+                marks = if is_mark(c) { marks + 1 } else { 0 };
+                marks <= MAX_MARKS
+            })
+            .collect();
+        let clean = if clean.is_empty() || UnicodeWidthStr::width(clean.as_str()) != old_w {
+            if old_w >= 2 { "？" } else { "?" }.to_string()
+        } else {
+            clean
+        };
+        cell.set_symbol(&clean);
+    }
+}
+
 /// Display width of one character after sanitizing, in terminal columns.
 pub fn char_width(c: char) -> usize {
     let c = clean_char(c);
@@ -509,6 +550,30 @@ mod tests {
             let (x, _) = buf.set_stringn(0, 0, &*clean, 40, ratatui::style::Style::default());
             assert_eq!(x as usize, width(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn the_buffer_pass_cleans_every_cell() {
+        use ratatui::widgets::{Cell, Row, Table, Widget};
+        let area = ratatui::layout::Rect::new(0, 0, 20, 1);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        let t = Table::new(
+            vec![Row::new(vec![Cell::from("x\u{202E}y\u{2066}z")])],
+            [ratatui::layout::Constraint::Length(10)],
+        );
+        Widget::render(t, area, &mut buf);
+        buf[(5, 0)].set_symbol(&format!("a{}", "\u{301}".repeat(20)));
+        buf[(6, 0)].set_symbol("\u{1b}");
+        sanitize_buffer(&mut buf);
+        for x in 0..20 {
+            let s = buf[(x, 0)].symbol();
+            assert!(
+                !s.chars().any(|c| c.is_control() || is_format_char(c)),
+                "{x}: {s:?}"
+            );
+            assert!(s.chars().filter(|&c| is_mark(c)).count() <= MAX_MARKS);
+        }
+        assert_eq!(buf[(0, 0)].symbol(), "x");
     }
 
     #[test]

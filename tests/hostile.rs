@@ -159,7 +159,9 @@ fn get_tables_and_json_escape_what_the_server_named() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_inert("json", &o.stdout);
     let text = String::from_utf8_lossy(&o.stdout);
-    for esc in ["\\u001b", "\\u009b", "\\u202e", "\\u0085", "\\u2066", "\\ufeff"] {
+    for esc in [
+        "\\u001b", "\\u009b", "\\u202e", "\\u0085", "\\u2066", "\\ufeff",
+    ] {
         assert!(text.contains(esc), "{esc} in {text}");
     }
     // Still JSON, and the names survive exactly.
@@ -180,10 +182,11 @@ fn a_server_that_echoes_the_token_never_gets_it_shown_or_logged() {
     assert!(!log.contains("0123456789abcdef"), "token in the log: {log}");
     assert!(log.contains("Bearer ****") || log.contains("****"), "{log}");
     // And it did reach the server (so the echo was real).
-    assert!(h.requests().iter().any(|r| r
-        .headers
-        .iter()
-        .any(|(k, v)| k == "authorization" && v.contains(TOKEN))));
+    assert!(h.requests().iter().any(|r| {
+        r.headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v.contains(TOKEN))
+    }));
 }
 
 // ------------------------------------------------------------ crash

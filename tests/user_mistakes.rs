@@ -54,7 +54,10 @@ fn one_line(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> String 
     let e = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(!o.status.success(), "{args:?} should fail: {e}");
     assert!(!e.contains('\u{1b}'), "{args:?}: colour in a pipe: {e:?}");
-    assert!(!e.contains("BACKTRACE") && !e.contains("Location:"), "{args:?}: report: {e}");
+    assert!(
+        !e.contains("BACKTRACE") && !e.contains("Location:"),
+        "{args:?}: report: {e}"
+    );
     assert_eq!(e.lines().count(), 1, "{args:?}: one line: {e:?}");
     assert!(e.starts_with("lepdash: "), "{args:?}: {e:?}");
     assert!(e.contains(" — "), "{args:?}: says what to do: {e:?}");
@@ -75,14 +78,22 @@ fn emulator_port_already_in_use() {
 #[test]
 fn emulator_address_that_cannot_be_bound() {
     // TEST-NET-1: never an address of this machine.
-    let e = one_line(&["emulator", "--listen", "192.0.2.1:8080", "--token", GOOD], &[], None);
+    let e = one_line(
+        &["emulator", "--listen", "192.0.2.1:8080", "--token", GOOD],
+        &[],
+        None,
+    );
     assert!(e.contains("cannot listen on 192.0.2.1:8080"), "{e}");
 }
 
 #[test]
 fn emulator_short_or_spaced_admin_token() {
     for bad in ["short", "has spaces in the admin token"] {
-        let e = one_line(&["emulator", "--listen", "127.0.0.1:0", "--token", bad], &[], None);
+        let e = one_line(
+            &["emulator", "--listen", "127.0.0.1:0", "--token", bad],
+            &[],
+            None,
+        );
         assert!(e.contains("invalid admin token"), "{e}");
         assert!(!e.contains(bad), "the token is not echoed: {e}");
     }
@@ -110,13 +121,25 @@ fn emulator_short_or_spaced_admin_token() {
 #[test]
 fn emulator_data_pointing_nowhere_and_bad_fault_spec() {
     let e = one_line(
-        &["emulator", "--listen", "127.0.0.1:0", "--data", "/nonexistent/lepdash-seed"],
+        &[
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            "/nonexistent/lepdash-seed",
+        ],
         &[],
         None,
     );
     assert!(e.contains("seed data"), "{e}");
     let e = one_line(
-        &["emulator", "--listen", "127.0.0.1:0", "--fault", "latency=banana"],
+        &[
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--fault",
+            "latency=banana",
+        ],
         &[],
         None,
     );
