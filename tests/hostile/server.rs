@@ -3,6 +3,9 @@
 //! thread per connection; it records what reached it (method, path,
 //! headers, body) so a test can prove what was — or was not — sent.
 
+// Each test binary uses a part of it.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -55,7 +58,6 @@ impl Payload {
 
 /// One request as it arrived.
 #[derive(Clone, Debug)]
-#[allow(dead_code)] // Not every test reads every field.
 pub struct Seen {
     pub method: String,
     pub path: String,
