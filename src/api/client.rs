@@ -20,6 +20,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest response body read (`max_response_mib` in the config):
 /// a longer answer is an error, never a reason to grow without bound.
 pub const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
+/// A body may grow to this size freely; beyond it, one body at a time per
+/// process grows (the others wait, their bytes held back by TCP), so
+/// several huge answers at once cost one cap, not one cap each.
+pub const SMALL_BODY: usize = 1024 * 1024;
+static BIG_READ: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 /// Of an error response only this much is read (its text is cut to
 /// [`super::error::MAX_ERROR_TEXT`] characters anyway).
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -225,7 +230,12 @@ impl Client {
             return Ok((Vec::new(), true));
         }
         let mut buf = Vec::new();
+        let mut big = None;
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_reqwest(e, url))? {
+            if big.is_none() && buf.len() + chunk.len() > SMALL_BODY {
+                // The semaphore is never closed; should it be, read on.
+                big = Some(BIG_READ.acquire().await.ok());
+            }
             let room = limit - buf.len();
             if chunk.len() > room {
                 buf.extend_from_slice(&chunk[..room]);
