@@ -313,7 +313,7 @@ pub fn escape_record(buf: &[u8]) -> String {
     line
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
