@@ -153,6 +153,11 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
             workspace,
             result,
         } => manage::mutated(model, id, workspace, result),
+        SyncEvent::WorkloadDetail {
+            workspace,
+            target,
+            result,
+        } => workspace == model.current && details::workload_detail_arrived(model, &target, &result),
     }
 }
 
@@ -207,6 +212,12 @@ fn store<T: PartialEq>(
 
 fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
     let kind = fetched.kind();
+    let shapes_changed = match &fetched {
+        Fetched::Status { info, .. } => {
+            model.shapes() != Some(&info.supported_shapes)
+        }
+        _ => false,
+    };
     let changed = match fetched {
         Fetched::Status { info, resolver } => {
             let resolver =
@@ -279,9 +290,60 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 .unwrap_or_default()
             })
         }
+        Fetched::Endpoints { family, list } => {
+            let skipped = list.skipped.len();
+            let data = super::EndpointData {
+                family,
+                list: list.items,
+            };
+            store(&mut model.endpoints, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.list, &new.list, |e| Cow::Borrowed(&e.id)))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Jobs(list) => {
+            let skipped = list.jobs.skipped.len();
+            let data = super::JobData {
+                jobs: list.jobs.items,
+                truncated: list.truncated,
+            };
+            store(&mut model.jobs, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.jobs, &new.jobs, |j| Cow::Borrowed(j.id())))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Pods { family, list } => {
+            let skipped = list.skipped.len();
+            let data = super::PodData {
+                family,
+                list: list.items,
+            };
+            store(&mut model.pods, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.list, &new.list, |p| Cow::Borrowed(&p.id)))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Nodes(list) => {
+            let skipped = list.skipped.len();
+            let rows: Vec<super::NodeGroupRow> = list
+                .items
+                .into_iter()
+                .map(super::NodeGroupRow::from_fetched)
+                .collect();
+            store(&mut model.nodes, rows, skipped, at, |old, new| {
+                old.map(|o| changed_ids(o, new, |g| Cow::Borrowed(g.group.id())))
+                    .unwrap_or_default()
+            })
+        }
     };
     if changed {
         rebuild(model, kind);
+        if kind == ResourceKind::Status && shapes_changed {
+            // GPU counts of the workload rows read the shapes.
+            for w in crate::protocol::WORKLOAD_VIEWS {
+                rebuild(model, w);
+            }
+        }
     }
     changed
 }
@@ -451,7 +513,7 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Bottom => with_view(model, kind, |v, src| v.select(usize::MAX, src)),
         Action::PageDown => page(model, 1),
         Action::PageUp => page(model, -1),
-        Action::Details => details::open(model),
+        Action::Details => details::open(model, fx),
         Action::Back => {
             if !model.view(kind).filter.is_empty() {
                 with_view(model, kind, |v, src| {
