@@ -477,15 +477,31 @@ fn set_pane(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
     if model.pane == kind {
         return;
     }
+    if kind.is_workload() {
+        model.workload_view = kind;
+    }
     model.pane = kind;
     model.filter_editing = false;
     fx.push(Effect::Sync(SyncCmd::SetVisible(kind)));
 }
 
+/// Next / previous tab (the Workloads pane is one tab: its last view).
 fn cycle_pane(model: &mut Model, delta: isize, fx: &mut Vec<Effect>) {
-    let n = ResourceKind::ALL.len() as isize;
-    let i = (kind_index(model.pane) as isize + delta).rem_euclid(n) as usize;
-    set_pane(model, ResourceKind::ALL[i], fx);
+    let tabs = layout::tab_kinds(model);
+    let n = tabs.len() as isize;
+    let here = tabs.iter().position(|k| *k == model.pane).unwrap_or(0) as isize;
+    let i = (here + delta).rem_euclid(n) as usize;
+    set_pane(model, tabs[i], fx);
+}
+
+/// Next / previous view inside the Workloads pane (nothing elsewhere).
+fn cycle_view(model: &mut Model, delta: isize, fx: &mut Vec<Effect>) {
+    let views = crate::protocol::WORKLOAD_VIEWS;
+    let Some(here) = views.iter().position(|k| *k == model.pane) else {
+        return;
+    };
+    let i = (here as isize + delta).rem_euclid(views.len() as isize) as usize;
+    set_pane(model, views[i], fx);
 }
 
 fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
@@ -505,6 +521,9 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::PaneSecrets => set_pane(model, ResourceKind::Secrets, fx),
         Action::PaneRegistries => set_pane(model, ResourceKind::Registries, fx),
         Action::PaneTemplates => set_pane(model, ResourceKind::Templates, fx),
+        Action::PaneWorkloads => set_pane(model, model.workload_view, fx),
+        Action::NextView => cycle_view(model, 1, fx),
+        Action::PrevView => cycle_view(model, -1, fx),
         Action::NextPane => cycle_pane(model, 1, fx),
         Action::PrevPane => cycle_pane(model, -1, fx),
         Action::Down => move_selection(model, 1),
@@ -597,6 +616,14 @@ fn copy_selected(model: &mut Model, fx: &mut Vec<Effect>) {
         Source::Templates(v) => {
             let id = v[i].template.id().to_string();
             (format!("template id {id}"), id)
+        }
+        Source::Endpoints(v, _) if v[i].url.as_deref().is_some_and(|u| !u.is_empty()) => {
+            let url = v[i].url.clone().unwrap_or_default();
+            (format!("URL of {}", v[i].name), url)
+        }
+        Source::Pods(v, _) if v[i].ssh_command().is_some() => {
+            let ssh = v[i].ssh_command().unwrap_or_default();
+            (format!("SSH command of {}", v[i].name), ssh)
         }
         other => {
             let name = other.name(i).into_owned();
@@ -696,6 +723,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
     };
     match cmd {
         Command::Pane(kind) => set_pane(model, kind, fx),
+        Command::Workloads => set_pane(model, model.workload_view, fx),
         Command::Refresh => {
             let kind = model.pane;
             refresh(model, kind, fx);

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::api::types::WorkspaceState;
+use crate::app::workloads::KindSummary;
 use crate::app::{StatusData, format, layout};
 use crate::protocol::ResourceKind;
 
@@ -90,7 +91,7 @@ fn facts(ctx: &Ctx<'_>, d: &StatusData) -> Vec<Line<'static>> {
     ]);
     let w = &info.workloads;
     let dot = format!(" {} ", ctx.glyphs.dot);
-    let mut l3 = vec![label(ctx, "Workloads")];
+    let mut l3 = vec![label(ctx, "Counts")];
     let items = [
         ("deployments", w.num_deployments),
         ("jobs", w.num_jobs),
@@ -106,6 +107,104 @@ fn facts(ctx: &Ctx<'_>, d: &StatusData) -> Vec<Line<'static>> {
         l3.push(value(ctx, n.to_string()));
     }
     vec![Line::from(l1), Line::from(l2), Line::from(l3)]
+}
+
+/// The live workloads line (`running / waiting / failed` per kind, nodes,
+/// GPUs in use) and the line that calls out workloads needing attention.
+fn workloads_lines(ctx: &Ctx<'_>) -> [Line<'static>; 2] {
+    let t = &ctx.theme;
+    let s = ctx.model.workload_summary();
+    let dot = || Span::styled(format!(" {} ", ctx.glyphs.dot), t.muted);
+    let mut l = vec![label(ctx, "Workloads")];
+    for (i, (name, k)) in s.kinds.iter().enumerate() {
+        if i > 0 {
+            l.push(dot());
+        }
+        l.push(Span::styled(format!("{name} "), t.muted));
+        match k {
+            KindSummary::Live {
+                running,
+                waiting,
+                failed,
+                total,
+            } => {
+                l.push(value(ctx, total.to_string()));
+                let mut parts = Vec::new();
+                if *running > 0 {
+                    parts.push(Span::styled(format!("{running} running"), t.ok));
+                }
+                if *waiting > 0 {
+                    parts.push(Span::styled(format!("{waiting} waiting"), t.warn));
+                }
+                if *failed > 0 {
+                    parts.push(Span::styled(
+                        format!("{failed} failed"),
+                        t.error.add_modifier(Modifier::BOLD),
+                    ));
+                }
+                if !parts.is_empty() {
+                    l.push(Span::styled(" (", t.muted));
+                    for (j, p) in parts.into_iter().enumerate() {
+                        if j > 0 {
+                            l.push(Span::styled(", ", t.muted));
+                        }
+                        l.push(p);
+                    }
+                    l.push(Span::styled(")", t.muted));
+                }
+            }
+            KindSummary::Counted(n) => l.push(value(ctx, n.to_string())),
+            KindSummary::NotAvailable => l.push(Span::styled("n/a", t.muted)),
+            KindSummary::Unknown => l.push(Span::styled("-", t.muted)),
+        }
+    }
+    if let Some((ok, bad, all)) = s.nodes {
+        l.push(dot());
+        l.push(Span::styled("nodes ", t.muted));
+        l.push(value(ctx, format!("{ok}/{all}")));
+        l.push(Span::styled(" ready", t.muted));
+        if bad > 0 {
+            l.push(Span::styled(
+                format!(" ({bad} unhealthy)"),
+                t.error.add_modifier(Modifier::BOLD),
+            ));
+        }
+    }
+    if let Some(g) = s.gpus_in_use {
+        l.push(dot());
+        l.push(Span::styled("GPU in use ", t.muted));
+        l.push(value(ctx, format::num(g)));
+    }
+    let attention = match s.attention.as_slice() {
+        [] => Line::from(vec![
+            label(ctx, "Attention"),
+            Span::styled("none", t.muted),
+        ]),
+        list => {
+            let mut a = vec![
+                label(ctx, "Attention"),
+                Span::styled(
+                    format!("{} ", ctx.glyphs.bad),
+                    t.error.add_modifier(Modifier::BOLD),
+                ),
+            ];
+            let shown = list.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+            a.push(Span::styled(shown, t.error));
+            if list.len() > 3 {
+                let key = ctx
+                    .model
+                    .keymap
+                    .first_key(crate::app::Action::PaneWorkloads)
+                    .unwrap_or_else(|| ":workloads".into());
+                a.push(Span::styled(
+                    format!(" (+{} more, {key} shows them)", list.len() - 3),
+                    t.muted,
+                ));
+            }
+            Line::from(a)
+        }
+    };
+    [Line::from(l), attention]
 }
 
 fn gauges(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &StatusData) {
@@ -186,7 +285,7 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
     let x = s.x + 1;
     let w = s.width.saturating_sub(1);
     let fact_lines = facts(ctx, d);
-    let wide = layout::status_summary_height(pl.inner.width) == 4;
+    let wide = layout::status_summary_height(pl.inner.width) == 6;
     let (facts_w, gauges_area) = if wide {
         let half = w / 2;
         (
@@ -205,6 +304,11 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
         }
     }
     gauges(buf, ctx, gauges_area, d);
+    if s.height >= 3 {
+        let [wl, attention] = workloads_lines(ctx);
+        put_line(buf, x, s.y + s.height - 3, &wl, w);
+        put_line(buf, x, s.y + s.height - 2, &attention, w);
+    }
     if s.height > 0 {
         let heading = Line::from(vec![
             Span::styled("Supported shapes ", t.title),

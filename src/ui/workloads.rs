@@ -1,0 +1,104 @@
+//! The Workloads pane: one pane, four views (Endpoints, Jobs, Pods, Nodes)
+//! switched with `]`/`[`. The title names every view (the visible one
+//! highlighted, each with its count or why it has none) and sums up the
+//! visible one; the table is the shared list table.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+
+use crate::api::workloads::StateClass;
+use crate::app::workloads::{KindSummary, count};
+use crate::app::{Problem, Source};
+use crate::protocol::{ResourceKind, WORKLOAD_VIEWS, WORKLOADS_TITLE};
+
+use super::list;
+use super::widgets::Ctx;
+
+/// `3 run · 1 wait · 1 attention` of the visible view's rows.
+fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind) -> Vec<Span<'static>> {
+    let m = ctx.model;
+    let t = &ctx.theme;
+    let classes: Vec<StateClass> = match m.source(kind) {
+        Source::Endpoints(v, _) => v.iter().map(|e| e.state_class()).collect(),
+        Source::Jobs(v, _) => v.iter().map(|j| j.state_class()).collect(),
+        Source::Pods(v, _) => v.iter().map(|p| p.state_class()).collect(),
+        Source::Nodes(v) => v.iter().map(|g| g.state_class()).collect(),
+        _ => Vec::new(),
+    };
+    let KindSummary::Live {
+        running,
+        waiting,
+        failed,
+        ..
+    } = count(classes.into_iter())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let healthy = if kind == ResourceKind::Nodes {
+        "healthy"
+    } else {
+        "running"
+    };
+    if running > 0 {
+        out.push(Span::styled(format!("{running} {healthy} "), t.ok));
+    }
+    if waiting > 0 {
+        out.push(Span::styled(format!("{waiting} waiting "), t.warn));
+    }
+    if failed > 0 {
+        out.push(Span::styled(
+            format!("{failed} need attention "),
+            t.error.add_modifier(Modifier::BOLD),
+        ));
+    }
+    if kind == ResourceKind::Jobs && m.jobs.data.as_ref().is_some_and(|d| d.truncated) {
+        out.push(Span::styled("list cut at the cap ".to_string(), t.warn));
+    }
+    out
+}
+
+/// ` Workloads  [Endpoints 5] Jobs 14  Pods 3  Nodes 2 · 3 running …`
+pub fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
+    let m = ctx.model;
+    let t = &ctx.theme;
+    let mut spans = vec![Span::styled(format!(" {WORKLOADS_TITLE} "), t.title)];
+    for v in WORKLOAD_VIEWS {
+        let st = m.resource_state(v);
+        let count = match (st.len, m.problem(v)) {
+            (Some(n), _) => {
+                let view = m.view(v);
+                if v == kind && !view.applied_filter().is_empty() {
+                    format!(" {} of {n}", view.visible().len())
+                } else {
+                    format!(" {n}")
+                }
+            }
+            (None, Some(Problem::NotAvailable)) => " n/a".to_string(),
+            (None, Some(_)) => " !".to_string(),
+            (None, None) => String::new(),
+        };
+        let text = format!("{}{count}", v.title());
+        if v == kind {
+            spans.push(Span::styled(
+                format!("[{text}]"),
+                t.tab_active.add_modifier(Modifier::BOLD),
+            ));
+        } else {
+            spans.push(Span::styled(format!(" {text} "), t.muted));
+        }
+        spans.push(Span::raw(" "));
+    }
+    let summary = view_summary(ctx, kind);
+    if !summary.is_empty() {
+        spans.push(Span::styled(format!("{} ", ctx.glyphs.dot), t.muted));
+        spans.extend(summary);
+    }
+    Line::from(spans)
+}
+
+pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, kind: ResourceKind, body: Rect) {
+    list::render_titled(buf, ctx, kind, body, title_line(ctx, kind));
+}
