@@ -236,7 +236,7 @@ pub const POD_COLUMNS: &[Column] = &[
 ];
 
 pub const NODE_COLUMNS: &[Column] = &[
-    col("Node group", 0, 10, 32, Text),
+    col("Group", 0, 8, 32, Text),
     col("State", 0, 7, 16, Text),
     col("Type", 3, 4, 8, Text),
     col("Nodes ok/err/all", 0, 16, 16, Text),
@@ -900,10 +900,7 @@ pub fn node_detail(g: &NodeGroupRow) -> WorkloadDetailView {
     WorkloadDetailView {
         title: format!("Node group {}", g.group.name()),
         lines,
-        copy: Some((
-            format!("node group id {}", g.group.id()),
-            g.group.id().to_string(),
-        )),
+        copy: Some((format!("\"{}\"", g.group.id()), g.group.id().to_string())),
         target: None,
     }
 }

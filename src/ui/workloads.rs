@@ -17,7 +17,7 @@ use super::list;
 use super::widgets::Ctx;
 
 /// `3 run · 1 wait · 1 attention` of the visible view's rows.
-fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind) -> Vec<Span<'static>> {
+fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind, short: bool) -> Vec<Span<'static>> {
     let m = ctx.model;
     let t = &ctx.theme;
     let classes: Vec<StateClass> = match m.source(kind) {
@@ -37,20 +37,21 @@ fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind) -> Vec<Span<'static>> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let healthy = if kind == ResourceKind::Nodes {
-        "healthy"
-    } else {
-        "running"
+    let (healthy, wait, attention) = match (short, kind) {
+        (true, ResourceKind::Nodes) => ("ok", "not ready", "attention"),
+        (true, _) => ("run", "wait", "attention"),
+        (false, ResourceKind::Nodes) => ("healthy", "not ready", "need attention"),
+        (false, _) => ("running", "waiting", "need attention"),
     };
     if running > 0 {
         out.push(Span::styled(format!("{running} {healthy} "), t.ok));
     }
     if waiting > 0 {
-        out.push(Span::styled(format!("{waiting} waiting "), t.warn));
+        out.push(Span::styled(format!("{waiting} {wait} "), t.warn));
     }
     if failed > 0 {
         out.push(Span::styled(
-            format!("{failed} need attention "),
+            format!("{failed} {attention} "),
             t.error.add_modifier(Modifier::BOLD),
         ));
     }
@@ -61,7 +62,7 @@ fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind) -> Vec<Span<'static>> {
 }
 
 /// ` Workloads  [Endpoints 5] Jobs 14  Pods 3  Nodes 2 · 3 running …`
-pub fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
+pub fn title_line(ctx: &Ctx<'_>, kind: ResourceKind, width: u16) -> Line<'static> {
     let m = ctx.model;
     let t = &ctx.theme;
     let mut spans = vec![Span::styled(format!(" {WORKLOADS_TITLE} "), t.title)];
@@ -89,16 +90,24 @@ pub fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
         } else {
             spans.push(Span::styled(format!(" {text} "), t.muted));
         }
-        spans.push(Span::raw(" "));
     }
-    let summary = view_summary(ctx, kind);
-    if !summary.is_empty() {
-        spans.push(Span::styled(format!("{} ", ctx.glyphs.dot), t.muted));
-        spans.extend(summary);
+    spans.push(Span::raw(" "));
+    for short in [false, true] {
+        let summary = view_summary(ctx, kind, short);
+        if summary.is_empty() {
+            break;
+        }
+        let mut with = spans.clone();
+        with.push(Span::styled(format!("{} ", ctx.glyphs.dot), t.muted));
+        with.extend(summary);
+        let l = Line::from(with);
+        if l.width() + 4 <= usize::from(width) || short {
+            return l;
+        }
     }
     Line::from(spans)
 }
 
 pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, kind: ResourceKind, body: Rect) {
-    list::render_titled(buf, ctx, kind, body, title_line(ctx, kind));
+    list::render_titled(buf, ctx, kind, body, title_line(ctx, kind, body.width));
 }
