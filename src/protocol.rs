@@ -7,12 +7,12 @@
 use std::time::{Duration, SystemTime};
 
 use crate::api::ApiError;
-use crate::api::workloads::client::{JobList, NodeGroupNodes};
-use crate::api::workloads::{EndpointView, Event, PodView, Replica, RouteFamily};
 use crate::api::types::{
     CreateTokenRequest, CreatedToken, InviteRequest, Listed, Member, Registry, RegistryWrite,
     Resolver, Role, Secret, SecretWrite, Template, Token, WorkspaceInfo,
 };
+use crate::api::workloads::client::{JobList, NodeGroupNodes};
+use crate::api::workloads::{EndpointView, Event, PodView, Replica, RouteFamily};
 
 /// One pollable resource; each has its own schedule and in-flight guard.
 /// A new kind is a variant here (in tab order) and a row in [`KINDS`]; see

@@ -2,20 +2,18 @@
 //! behaviour (keys, views, details, copy, "not available" per view) and
 //! snapshots of each view and of details at 80x24 and 120x40.
 
-#[path = "support/sample.rs"]
-mod sample;
 #[path = "support/driver.rs"]
 #[allow(dead_code)]
 mod driver;
+#[path = "support/sample.rs"]
+mod sample;
 
 use crossterm::event::KeyCode;
 use lepdash::api::types::Listed;
 use lepdash::api::workloads::{Event, Replica, RouteFamily};
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::{DetailLine, Effect, Model, Msg, Overlay, update};
-use lepdash::protocol::{
-    Fetched, ResourceKind, SyncCmd, SyncEvent, WorkloadDetail, WorkloadRef,
-};
+use lepdash::protocol::{Fetched, ResourceKind, SyncCmd, SyncEvent, WorkloadDetail, WorkloadRef};
 use sample::{code, key};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -165,7 +163,11 @@ fn palette_reaches_the_pane_and_each_view() {
     update(&mut m, key(':'));
     sample::typed(&mut m, "workloads");
     update(&mut m, code(KeyCode::Enter));
-    assert_eq!(m.pane, ResourceKind::Endpoints, ":workloads shows the last view");
+    assert_eq!(
+        m.pane,
+        ResourceKind::Endpoints,
+        ":workloads shows the last view"
+    );
 }
 
 #[test]
@@ -173,9 +175,18 @@ fn a_404_marks_only_that_view_not_available() {
     let mut m = sample::loaded_model(120, 40);
     let mut m2 = lepdash::app::Model::new(sample::init());
     update(&mut m2, Msg::Resize(120, 40));
-    update(&mut m2, sample::ok_msg(sample::fetched(ResourceKind::Status), sample::now()));
-    update(&mut m2, sample::ok_msg(sample::fetched(ResourceKind::Endpoints), sample::now()));
-    update(&mut m2, sample::ok_msg(sample::fetched(ResourceKind::Jobs), sample::now()));
+    update(
+        &mut m2,
+        sample::ok_msg(sample::fetched(ResourceKind::Status), sample::now()),
+    );
+    update(
+        &mut m2,
+        sample::ok_msg(sample::fetched(ResourceKind::Endpoints), sample::now()),
+    );
+    update(
+        &mut m2,
+        sample::ok_msg(sample::fetched(ResourceKind::Jobs), sample::now()),
+    );
     update(&mut m2, fetch_err(ResourceKind::Pods, not_found()));
     update(&mut m2, key('7'));
     update(&mut m2, key(']'));
@@ -185,7 +196,10 @@ fn a_404_marks_only_that_view_not_available() {
         screen.contains("Pods not available on this workspace"),
         "{screen}"
     );
-    assert!(screen.contains("Pods n/a"), "the view switcher says so:\n{screen}");
+    assert!(
+        screen.contains("Pods n/a"),
+        "the view switcher says so:\n{screen}"
+    );
     update(&mut m2, key('['));
     let jobs = driver::screen(&m2);
     assert!(!jobs.contains("not available"), "{jobs}");
@@ -200,7 +214,10 @@ fn a_404_marks_only_that_view_not_available() {
     update(&mut m, fetch_err(ResourceKind::Endpoints, not_found()));
     let eps = driver::screen(&m);
     assert!(eps.contains("vllm-llama3"), "{eps}");
-    assert!(eps.contains("not available on this workspace now (404)"), "{eps}");
+    assert!(
+        eps.contains("not available on this workspace now (404)"),
+        "{eps}"
+    );
     update(&mut m, key(']'));
     assert!(!driver::screen(&m).contains("404"));
 }
@@ -240,7 +257,11 @@ fn status_summary_counts_classes_gpus_and_calls_out_attention() {
         "job bad-config Failed",
         "node group h100-a 1 unhealthy",
     ] {
-        assert!(s.attention.iter().any(|x| x == a), "{a} in {:?}", s.attention);
+        assert!(
+            s.attention.iter().any(|x| x == a),
+            "{a} in {:?}",
+            s.attention
+        );
     }
     let screen = driver::screen(&m);
     assert!(screen.contains("Attention"), "{screen}");
@@ -251,7 +272,10 @@ fn status_summary_counts_classes_gpus_and_calls_out_attention() {
 fn status_summary_falls_back_to_workspace_counts() {
     let mut m = lepdash::app::Model::new(sample::init());
     update(&mut m, Msg::Resize(120, 40));
-    update(&mut m, sample::ok_msg(sample::fetched(ResourceKind::Status), sample::now()));
+    update(
+        &mut m,
+        sample::ok_msg(sample::fetched(ResourceKind::Status), sample::now()),
+    );
     let screen = driver::screen(&m);
     assert!(screen.contains("endpoints 3"), "{screen}");
     assert!(screen.contains("jobs 12"), "{screen}");
@@ -322,12 +346,14 @@ fn details_fetch_replicas_and_events_and_fill_them_in() {
     };
     let detail = WorkloadDetail {
         replicas: Ok(Listed {
-            items: vec![serde_json::from_value::<Replica>(serde_json::json!({
-                "id": "bad-config-x7k2-worker-0",
-                "metadata": {"id": "bad-config-x7k2-worker-0"},
-                "status": {"node": {"name": "node-a1", "id": "node-a1"}}
-            }))
-            .unwrap()],
+            items: vec![
+                serde_json::from_value::<Replica>(serde_json::json!({
+                    "id": "bad-config-x7k2-worker-0",
+                    "metadata": {"id": "bad-config-x7k2-worker-0"},
+                    "status": {"node": {"name": "node-a1", "id": "node-a1"}}
+                }))
+                .unwrap(),
+            ],
             skipped: vec![],
         }),
         events: Ok(Listed {

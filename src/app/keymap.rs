@@ -245,9 +245,17 @@ pub const BINDINGS: &[Binding] = &[
         (Secrets, "copy", "copy the secret name"),
         (Registries, "copy", "copy the registry name"),
         (Templates, "copy id", "copy the template id"),
-        (Endpoints, "copy url", "copy the endpoint's URL (its name when it has none)"),
+        (
+            Endpoints,
+            "copy url",
+            "copy the endpoint's URL (its name when it has none)",
+        ),
         (Jobs, "copy", "copy the job name"),
-        (Pods, "copy ssh", "copy the pod's SSH command (its name when it has none)"),
+        (
+            Pods,
+            "copy ssh",
+            "copy the pod's SSH command (its name when it has none)",
+        ),
         (Nodes, "copy", "copy the node group name"),
     ])
     .prio(2)

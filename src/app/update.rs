@@ -157,7 +157,9 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
             workspace,
             target,
             result,
-        } => workspace == model.current && details::workload_detail_arrived(model, &target, &result),
+        } => {
+            workspace == model.current && details::workload_detail_arrived(model, &target, &result)
+        }
     }
 }
 
@@ -213,9 +215,7 @@ fn store<T: PartialEq>(
 fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
     let kind = fetched.kind();
     let shapes_changed = match &fetched {
-        Fetched::Status { info, .. } => {
-            model.shapes() != Some(&info.supported_shapes)
-        }
+        Fetched::Status { info, .. } => model.shapes() != Some(&info.supported_shapes),
         _ => false,
     };
     let changed = match fetched {

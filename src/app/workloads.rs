@@ -306,7 +306,9 @@ fn state_key(class: StateClass, text: &str) -> SortKey {
 /// `ready/desired` (`-` where unknown).
 pub fn endpoint_replicas(e: &EndpointView) -> String {
     let r = e.replicas_ready.map_or("-".to_string(), |n| n.to_string());
-    let d = e.replicas_desired.map_or("-".to_string(), |n| n.to_string());
+    let d = e
+        .replicas_desired
+        .map_or("-".to_string(), |n| n.to_string());
     format!("{r}/{d}")
 }
 
@@ -352,10 +354,9 @@ pub fn endpoint_sort(v: &[EndpointView], shapes: Shapes<'_>, i: usize, c: usize)
         2 => e
             .replicas_ready
             .map_or(SortKey::Missing, |n| SortKey::Num(f64::from(n))),
-        4 => gpus_per_replica(shapes, e.shape.as_deref())
-            .map_or(SortKey::Missing, |p| {
-                SortKey::Num(p * f64::from(e.replicas_desired.unwrap_or(1)))
-            }),
+        4 => gpus_per_replica(shapes, e.shape.as_deref()).map_or(SortKey::Missing, |p| {
+            SortKey::Num(p * f64::from(e.replicas_desired.unwrap_or(1)))
+        }),
         8 => opt_ms(e.created_at.map(|t| -t)),
         _ => text_key(&endpoint_cell(v, shapes, i, c, 0)),
     }
@@ -594,9 +595,7 @@ pub fn log_command(kind: ResourceKind, id: &str, family: RouteFamily) -> Option<
         ResourceKind::Endpoints => Some(format!("lep log get -e {id}")),
         // A legacy pod is a deployment; `lep` 0.47.1 has no logs for
         // new-family dev pods.
-        ResourceKind::Pods if family == RouteFamily::Legacy => {
-            Some(format!("lep log get -e {id}"))
-        }
+        ResourceKind::Pods if family == RouteFamily::Legacy => Some(format!("lep log get -e {id}")),
         _ => None,
     }
 }
@@ -661,10 +660,7 @@ pub fn endpoint_detail(e: &EndpointView, shapes: Shapes<'_>) -> WorkloadDetailVi
             ),
         ),
         field("Shape", opt(e.shape.as_deref())),
-        field(
-            "GPUs per replica",
-            per.map_or("-".to_string(), format::num),
-        ),
+        field("GPUs per replica", per.map_or("-".to_string(), format::num)),
         field("Image", opt(e.image.as_deref())),
         field("URL", opt(e.url.as_deref())),
         field("Node groups", groups(&e.node_groups).into_owned()),
@@ -807,10 +803,7 @@ pub fn pod_detail(p: &PodView, shapes: Shapes<'_>) -> WorkloadDetailView {
         ),
         field("Image", opt(p.image.as_deref())),
         field("Public IP", opt(p.public_ip.as_deref())),
-        field(
-            "SSH",
-            p.ssh_command().unwrap_or_else(|| "-".to_string()),
-        ),
+        field("SSH", p.ssh_command().unwrap_or_else(|| "-".to_string())),
         field("Node groups", groups(&p.node_groups).into_owned()),
         field("Owner", opt(p.owner.as_deref())),
         field("Created", opt_time(p.created_at)),
@@ -907,7 +900,10 @@ pub fn node_detail(g: &NodeGroupRow) -> WorkloadDetailView {
 
 /// The replicas and events part of a workload's details.
 pub fn detail_section(result: Option<&Result<WorkloadDetail, ApiError>>) -> Vec<DetailLine> {
-    let mut lines = vec![DetailLine::Blank, DetailLine::Heading("Replicas".to_string())];
+    let mut lines = vec![
+        DetailLine::Blank,
+        DetailLine::Heading("Replicas".to_string()),
+    ];
     let Some(result) = result else {
         lines.push(DetailLine::Text("loading…".to_string()));
         lines.push(DetailLine::Blank);
@@ -1128,9 +1124,9 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
                 attention.push(format!("node group {} {}", g.group.name(), g.state_text()));
             }
         }
-        v.iter().map(NodeGroupRow::node_counts).fold((0, 0, 0), |a, b| {
-            (a.0 + b.0, a.1 + b.1, a.2 + b.2)
-        })
+        v.iter()
+            .map(NodeGroupRow::node_counts)
+            .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
     });
     let (cd, cj, cp) = match i.counted {
         Some((d, j, p)) => (Some(d), Some(j), Some(p)),
@@ -1186,7 +1182,10 @@ mod tests {
             Some("lep log get -e e")
         );
         assert_eq!(log_command(ResourceKind::Pods, "p", RouteFamily::New), None);
-        assert_eq!(log_command(ResourceKind::Nodes, "n", RouteFamily::Legacy), None);
+        assert_eq!(
+            log_command(ResourceKind::Nodes, "n", RouteFamily::Legacy),
+            None
+        );
     }
 
     #[test]

@@ -50,10 +50,16 @@ pub(super) fn emit(
     match fetched {
         Fetched::Endpoints { family, list } => match format {
             OutputFormat::Json => {
-                let items: Vec<Value> = list.items.iter().map(|e| endpoint_json(e, shapes)).collect();
+                let items: Vec<Value> = list
+                    .items
+                    .iter()
+                    .map(|e| endpoint_json(e, shapes))
+                    .collect();
                 write_json(
                     out,
-                    &envelope(json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()})),
+                    &envelope(
+                        json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()}),
+                    ),
                 )?;
             }
             OutputFormat::Table => {
@@ -75,7 +81,9 @@ pub(super) fn emit(
                     }
                     write_json(
                         out,
-                        &envelope(json!({"items": items, "skipped": list.jobs.skipped.len(), "truncated": list.truncated})),
+                        &envelope(
+                            json!({"items": items, "skipped": list.jobs.skipped.len(), "truncated": list.truncated}),
+                        ),
                     )?;
                 }
                 OutputFormat::Table => {
@@ -92,7 +100,9 @@ pub(super) fn emit(
                 let items: Vec<Value> = list.items.iter().map(pod_json).collect();
                 write_json(
                     out,
-                    &envelope(json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()})),
+                    &envelope(
+                        json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()}),
+                    ),
                 )?;
             }
             OutputFormat::Table => {
@@ -204,7 +214,12 @@ fn pods_table(v: &[PodView], shapes: Shapes<'_>, now_ms: i64) -> String {
     let rows = rows_of(v.len(), &[0, 1, 2, 4, 7], |i, c| {
         wl::pod_cell(v, shapes, i, c, now_ms).into_owned()
     });
-    table_or_empty(&["NAME", "STATE", "SHAPE", "SSH", "AGE"], &[1, 3], rows, "pods")
+    table_or_empty(
+        &["NAME", "STATE", "SHAPE", "SSH", "AGE"],
+        &[1, 3],
+        rows,
+        "pods",
+    )
 }
 
 fn nodes_table(v: &[NodeGroupRow]) -> String {
@@ -213,7 +228,13 @@ fn nodes_table(v: &[NodeGroupRow]) -> String {
         wl::node_cell(v, i, c).into_owned()
     });
     table_or_empty(
-        &["NODE GROUP", "STATE", "TYPE", "NODES OK/ERR/ALL", "GPU AVAIL/USED/ALL"],
+        &[
+            "NODE GROUP",
+            "STATE",
+            "TYPE",
+            "NODES OK/ERR/ALL",
+            "GPU AVAIL/USED/ALL",
+        ],
         &[1, 3, 4],
         rows,
         "node groups",

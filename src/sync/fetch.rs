@@ -54,10 +54,7 @@ pub async fn fetch_in(
             .map(|t| Fetched::Templates(t.into_listed())),
         ResourceKind::Endpoints => workloads::endpoints(client, family).await,
         ResourceKind::Pods => workloads::pods(client, family).await,
-        ResourceKind::Jobs => client
-            .jobs(&JobQuery::default())
-            .await
-            .map(Fetched::Jobs),
+        ResourceKind::Jobs => client.jobs(&JobQuery::default()).await.map(Fetched::Jobs),
         ResourceKind::Nodes => client.node_groups_with_nodes().await.map(Fetched::Nodes),
     }
 }

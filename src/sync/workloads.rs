@@ -42,7 +42,11 @@ pub async fn endpoints(client: &Client, known: Option<RouteFamily>) -> Result<Fe
         RouteFamily::New => {
             let l = client.http_endpoints().await?;
             Listed {
-                items: l.items.iter().map(EndpointView::from_http_endpoint).collect(),
+                items: l
+                    .items
+                    .iter()
+                    .map(EndpointView::from_http_endpoint)
+                    .collect(),
                 skipped: l.skipped,
             }
         }
@@ -87,10 +91,9 @@ pub async fn detail(client: &Client, target: &WorkloadRef) -> Result<WorkloadDet
     let (replicas, events) = match target.kind {
         ResourceKind::Jobs => tokio::join!(client.job_replicas(id), client.job_events(id)),
         ResourceKind::Endpoints | ResourceKind::Pods => match target.family {
-            RouteFamily::Legacy => tokio::join!(
-                client.deployment_replicas(id),
-                client.deployment_events(id)
-            ),
+            RouteFamily::Legacy => {
+                tokio::join!(client.deployment_replicas(id), client.deployment_events(id))
+            }
             // New-family dev pods have no replicas or events routes of
             // their own in the SDK; their endpoint routes are not theirs.
             RouteFamily::New if target.kind == ResourceKind::Pods => {

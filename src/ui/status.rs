@@ -204,7 +204,11 @@ fn workloads_lines(ctx: &Ctx<'_>, width: u16) -> [Line<'static>; 2] {
             let mut shown = 0;
             let mut text = String::new();
             for (i, a) in list.iter().enumerate() {
-                let next = if i == 0 { a.clone() } else { format!("{text}, {a}") };
+                let next = if i == 0 {
+                    a.clone()
+                } else {
+                    format!("{text}, {a}")
+                };
                 let rest = list.len() - i - 1;
                 let tail = if rest > 0 {
                     format!(" (+{rest} more, {key} shows them)").len()

@@ -18,7 +18,9 @@ use lepdash::api::types::{
     TemplateStatus, Token, Visibility, WorkloadType, Workloads, WorkspaceInfo, WorkspaceState,
 };
 use lepdash::api::workloads::client::{JobList, NodeGroupNodes};
-use lepdash::api::workloads::{Deployment, EndpointView, Job, Node, NodeGroup, PodView, RouteFamily};
+use lepdash::api::workloads::{
+    Deployment, EndpointView, Job, Node, NodeGroup, PodView, RouteFamily,
+};
 use lepdash::protocol::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
 
 use lepdash::app::{Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
@@ -636,14 +638,40 @@ fn deployment(
 
 pub fn endpoints() -> Vec<EndpointView> {
     [
-        ("vllm-llama3", "Ready", "gpu.h100-sxm", 2, 2, "https://vllm-llama3.demo.lepton.run", 72),
-        ("sdxl-api", "Scaling", "gpu.a10", 1, 3, "https://sdxl-api.demo.lepton.run", 30),
+        (
+            "vllm-llama3",
+            "Ready",
+            "gpu.h100-sxm",
+            2,
+            2,
+            "https://vllm-llama3.demo.lepton.run",
+            72,
+        ),
+        (
+            "sdxl-api",
+            "Scaling",
+            "gpu.a10",
+            1,
+            3,
+            "https://sdxl-api.demo.lepton.run",
+            30,
+        ),
         ("embed-svc", "Not Ready", "cpu.large", 0, 1, "", 5),
-        ("whisper-asr", "Error", "gpu.a10", 0, 1, "https://whisper-asr.demo.lepton.run", 2),
+        (
+            "whisper-asr",
+            "Error",
+            "gpu.a10",
+            0,
+            1,
+            "https://whisper-asr.demo.lepton.run",
+            2,
+        ),
         ("old-demo", "Stopped", "cpu.small", 0, 0, "", 400),
     ]
     .into_iter()
-    .map(|(n, st, sh, r, d, u, h)| EndpointView::from_deployment(&deployment(n, st, sh, r, d, u, h, false)))
+    .map(|(n, st, sh, r, d, u, h)| {
+        EndpointView::from_deployment(&deployment(n, st, sh, r, d, u, h, false))
+    })
     .collect()
 }
 
@@ -659,7 +687,14 @@ pub fn pods() -> Vec<PodView> {
 }
 
 /// A job of `workers` on `shape`, created `age_min` minutes ago.
-pub fn job(name: &str, state: &str, shape: &str, workers: u32, age_min: i64, retries: usize) -> Job {
+pub fn job(
+    name: &str,
+    state: &str,
+    shape: &str,
+    workers: u32,
+    age_min: i64,
+    retries: usize,
+) -> Job {
     let created = NOW_MS - age_min * MIN;
     let finished = matches!(state, "Completed" | "Failed" | "Stopped");
     let history: Vec<_> = (0..retries)
@@ -740,8 +775,24 @@ pub fn node_groups() -> Vec<NodeGroupNodes> {
 
 /// `n` jobs (names `job-00000`…), states cycling through every class.
 pub fn many_jobs(n: usize) -> Vec<Job> {
-    const STATES: [&str; 6] = ["Running", "Queueing", "PendingRetry", "Completed", "Failed", "Stopped"];
+    const STATES: [&str; 6] = [
+        "Running",
+        "Queueing",
+        "PendingRetry",
+        "Completed",
+        "Failed",
+        "Stopped",
+    ];
     (0..n)
-        .map(|i| job(&format!("job-{i:05}"), STATES[i % STATES.len()], "gpu.h100-sxm", 1 + (i % 4) as u32, (i % 5000) as i64, i % 3))
+        .map(|i| {
+            job(
+                &format!("job-{i:05}"),
+                STATES[i % STATES.len()],
+                "gpu.h100-sxm",
+                1 + (i % 4) as u32,
+                (i % 5000) as i64,
+                i % 3,
+            )
+        })
         .collect()
 }
