@@ -1084,10 +1084,19 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
             if e.state_class() == StateClass::Attention {
                 attention.push(format!("endpoint {} {}", e.name, e.state_text()));
             }
+            // The legacy list carries no ready count: a Ready endpoint
+            // counts its desired replicas.
+            let ready = e
+                .replicas_ready
+                .or(if e.state_class() == StateClass::Healthy {
+                    e.replicas_desired
+                } else {
+                    None
+                });
             if e.state_class() != StateClass::Terminal {
                 add_gpus(
                     gpus_per_replica(i.shapes, e.shape.as_deref()),
-                    e.replicas_ready.unwrap_or(0),
+                    ready.unwrap_or(0),
                 );
             }
         }

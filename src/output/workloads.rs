@@ -188,7 +188,7 @@ fn endpoints_table(v: &[EndpointView], shapes: Shapes<'_>, now_ms: i64) -> Strin
     });
     table_or_empty(
         &["NAME", "STATE", "READY", "SHAPE", "GPUS", "URL", "AGE"],
-        &[1, 2, 4],
+        &[0, 1, 2],
         rows,
         "endpoints",
     )
@@ -203,7 +203,7 @@ fn jobs_table(v: &[Job], shapes: Shapes<'_>, now_ms: i64) -> String {
         &[
             "NAME", "STATE", "WORKERS", "RETRIES", "DURATION", "SHAPE", "GPUS", "AGE",
         ],
-        &[1, 2],
+        &[0, 1, 2],
         rows,
         "jobs",
     )
@@ -235,7 +235,7 @@ fn nodes_table(v: &[NodeGroupRow]) -> String {
             "NODES OK/ERR/ALL",
             "GPU AVAIL/USED/ALL",
         ],
-        &[1, 3, 4],
+        &[0, 1, 3, 4],
         rows,
         "node groups",
     )
