@@ -230,6 +230,9 @@ pub struct Model {
     /// The workload whose details are open, and where the replicas and
     /// events part of its lines starts.
     pub workload_detail: Option<(WorkloadRef, usize)>,
+    /// The Status pane's workloads summary, recomputed when a workload list
+    /// or Status changes (never per frame).
+    summary: workloads::WorkloadSummary,
     /// One list view per pane, indexed like `ResourceKind::ALL`.
     pub views: [ListView; ResourceKind::ALL.len()],
     /// `/` is typing into the visible pane's filter.
@@ -358,6 +361,7 @@ impl Model {
             nodes: Resource::default(),
             workload_view: ResourceKind::Endpoints,
             workload_detail: None,
+            summary: workloads::WorkloadSummary::default(),
             views: Default::default(),
             filter_editing: false,
             overlay: None,
@@ -396,6 +400,7 @@ impl Model {
         self.pods = Resource::default();
         self.nodes = Resource::default();
         self.workload_detail = None;
+        self.summary = workloads::WorkloadSummary::default();
         self.views = Default::default();
     }
 
@@ -513,8 +518,19 @@ impl Model {
         self.status.data.as_ref().map(|d| &d.info.supported_shapes)
     }
 
-    /// The Status pane's live workloads summary.
-    pub fn workload_summary(&self) -> workloads::WorkloadSummary {
+    /// The Status pane's live workloads summary (and the Workloads pane's
+    /// per-view counts), as of the last change of the data.
+    pub fn workload_summary(&self) -> &workloads::WorkloadSummary {
+        &self.summary
+    }
+
+    /// Recompute [`Self::workload_summary`] (after Status or a workload list
+    /// changed).
+    fn refresh_workload_summary(&mut self) {
+        self.summary = self.compute_workload_summary();
+    }
+
+    fn compute_workload_summary(&self) -> workloads::WorkloadSummary {
         let counted = self.status.data.as_ref().map(|d| {
             let w = &d.info.workloads;
             (w.num_deployments, w.num_jobs, w.num_pods)

@@ -173,13 +173,18 @@ fn apply_error(
     if e.status() == Some(401) {
         model.token_rejected = true;
     }
-    with_resource!(&mut model, kind, |r| {
+    let changed = with_resource!(&mut model, kind, |r| {
         let changed = r.error.as_ref() != Some(&e);
         r.error = Some(e);
         r.error_at = Some(at);
         r.next_attempt = next_attempt;
         changed
-    })
+    });
+    if changed && kind.is_workload() {
+        // "n/a" in the summary follows a 404.
+        model.refresh_workload_summary();
+    }
+    changed
 }
 
 /// Store new data; returns whether anything visible changed.
@@ -336,6 +341,9 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
             })
         }
     };
+    if changed && (kind == ResourceKind::Status || kind.is_workload()) {
+        model.refresh_workload_summary();
+    }
     if changed {
         rebuild(model, kind);
         if kind == ResourceKind::Status && shapes_changed {

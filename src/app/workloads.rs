@@ -1011,8 +1011,11 @@ pub enum KindSummary {
     Unknown,
 }
 
+/// At most this many workloads are named in [`WorkloadSummary::attention`].
+pub const MAX_ATTENTION_NAMES: usize = 20;
+
 /// The live summary of the Status pane's workloads line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadSummary {
     /// `("endpoints", …)`, `("jobs", …)`, `("pods", …)`.
     pub kinds: Vec<(&'static str, KindSummary)>,
@@ -1021,11 +1024,16 @@ pub struct WorkloadSummary {
     /// GPUs held by running workloads (needs the shapes); `None` when no
     /// workload list is loaded.
     pub gpus_in_use: Option<f64>,
-    /// Workloads in an attention state: `job train-7 Failed`.
+    /// Workloads in an attention state: `job train-7 Failed` (the first
+    /// [`MAX_ATTENTION_NAMES`]).
     pub attention: Vec<String>,
+    /// How many workloads (and node groups) are in an attention state.
+    pub attention_total: usize,
+    /// Node groups by class (the Nodes view's title), when loaded.
+    pub node_groups: Option<KindSummary>,
 }
 
-pub(crate) fn count<I: Iterator<Item = StateClass>>(classes: I) -> KindSummary {
+pub fn count<I: Iterator<Item = StateClass>>(classes: I) -> KindSummary {
     let (mut running, mut waiting, mut failed, mut total) = (0, 0, 0, 0);
     for c in classes {
         total += 1;
@@ -1073,6 +1081,13 @@ fn kind_of(
 /// The Status pane's workloads summary.
 pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
     let mut attention = Vec::new();
+    let mut attention_total = 0;
+    let mut note = |text: &dyn Fn() -> String| {
+        attention_total += 1;
+        if attention.len() < MAX_ATTENTION_NAMES {
+            attention.push(text());
+        }
+    };
     let mut gpus: Option<f64> = None;
     let mut add_gpus = |per: Option<f64>, n: u32| {
         if let Some(p) = per {
@@ -1082,7 +1097,7 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
     let eps = i.endpoints.0.map(|v| {
         for e in v {
             if e.state_class() == StateClass::Attention {
-                attention.push(format!("endpoint {} {}", e.name, e.state_text()));
+                note(&|| format!("endpoint {} {}", e.name, e.state_text()));
             }
             // The legacy list carries no ready count: a Ready endpoint
             // counts its desired replicas.
@@ -1105,7 +1120,7 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
     let jobs = i.jobs.0.map(|v| {
         for j in v {
             if j.state_class() == StateClass::Attention {
-                attention.push(format!("job {} {}", j.name(), job_state_text(j)));
+                note(&|| format!("job {} {}", j.name(), job_state_text(j)));
             }
             if j.state_class() == StateClass::Healthy {
                 add_gpus(
@@ -1119,7 +1134,7 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
     let pods = i.pods.0.map(|v| {
         for p in v {
             if p.state_class() == StateClass::Attention {
-                attention.push(format!("pod {} {}", p.name, p.state_text()));
+                note(&|| format!("pod {} {}", p.name, p.state_text()));
             }
             if p.state_class() == StateClass::Healthy {
                 add_gpus(gpus_per_replica(i.shapes, p.shape.as_deref()), 1);
@@ -1127,10 +1142,13 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
         }
         count(v.iter().map(PodView::state_class))
     });
+    let node_groups = i
+        .nodes
+        .map(|v| count(v.iter().map(NodeGroupRow::state_class)));
     let nodes = i.nodes.map(|v| {
         for g in v {
             if g.state_class() == StateClass::Attention {
-                attention.push(format!("node group {} {}", g.group.name(), g.state_text()));
+                note(&|| format!("node group {} {}", g.group.name(), g.state_text()));
             }
         }
         v.iter()
@@ -1150,6 +1168,8 @@ pub fn summarize(i: &SummaryInput<'_>) -> WorkloadSummary {
         nodes,
         gpus_in_use: gpus,
         attention,
+        attention_total,
+        node_groups,
     }
 }
 

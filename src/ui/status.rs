@@ -201,6 +201,7 @@ fn workloads_lines(ctx: &Ctx<'_>, width: u16) -> [Line<'static>; 2] {
                 ),
             ];
             // As many as fit, then how many more.
+            let total = s.attention_total.max(list.len());
             let mut shown = 0;
             let mut text = String::new();
             for (i, a) in list.iter().enumerate() {
@@ -209,7 +210,7 @@ fn workloads_lines(ctx: &Ctx<'_>, width: u16) -> [Line<'static>; 2] {
                 } else {
                     format!("{text}, {a}")
                 };
-                let rest = list.len() - i - 1;
+                let rest = total - i - 1;
                 let tail = if rest > 0 {
                     format!(" (+{rest} more, {key} shows them)").len()
                 } else {
@@ -223,9 +224,9 @@ fn workloads_lines(ctx: &Ctx<'_>, width: u16) -> [Line<'static>; 2] {
             }
             let mut a = head;
             a.push(Span::styled(text, t.error));
-            if shown < list.len() {
+            if shown < total {
                 a.push(Span::styled(
-                    format!(" (+{} more, {key} shows them)", list.len() - shown),
+                    format!(" (+{} more, {key} shows them)", total - shown),
                     t.muted,
                 ));
             }

@@ -8,9 +8,8 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-use crate::api::workloads::StateClass;
-use crate::app::workloads::{KindSummary, count};
-use crate::app::{Problem, Source};
+use crate::app::Problem;
+use crate::app::workloads::KindSummary;
 use crate::protocol::{ResourceKind, WORKLOAD_VIEWS, WORKLOADS_TITLE};
 
 use super::list;
@@ -20,19 +19,21 @@ use super::widgets::Ctx;
 fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind, short: bool) -> Vec<Span<'static>> {
     let m = ctx.model;
     let t = &ctx.theme;
-    let classes: Vec<StateClass> = match m.source(kind) {
-        Source::Endpoints(v, _) => v.iter().map(|e| e.state_class()).collect(),
-        Source::Jobs(v, _) => v.iter().map(|j| j.state_class()).collect(),
-        Source::Pods(v, _) => v.iter().map(|p| p.state_class()).collect(),
-        Source::Nodes(v) => v.iter().map(|g| g.state_class()).collect(),
-        _ => Vec::new(),
+    // Counted when the data changed, not per frame.
+    let summary = m.workload_summary();
+    let counts = match kind {
+        ResourceKind::Endpoints => summary.kinds.first().map(|k| &k.1),
+        ResourceKind::Jobs => summary.kinds.get(1).map(|k| &k.1),
+        ResourceKind::Pods => summary.kinds.get(2).map(|k| &k.1),
+        ResourceKind::Nodes => summary.node_groups.as_ref(),
+        _ => None,
     };
-    let KindSummary::Live {
+    let Some(&KindSummary::Live {
         running,
         waiting,
         failed,
         ..
-    } = count(classes.into_iter())
+    }) = counts
     else {
         return Vec::new();
     };
