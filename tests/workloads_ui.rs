@@ -3,7 +3,6 @@
 //! snapshots of each view and of details at 80x24 and 120x40.
 
 #[path = "support/driver.rs"]
-#[allow(dead_code)]
 mod driver;
 #[path = "support/sample.rs"]
 mod sample;
@@ -331,7 +330,7 @@ fn details_fetch_replicas_and_events_and_fill_them_in() {
         id: "bad-config-x7k2".into(),
         family: RouteFamily::Legacy,
     };
-    assert_eq!(detail_asked(&fx), [target.clone()]);
+    assert_eq!(detail_asked(&fx), std::slice::from_ref(&target));
     let t = detail_text(&m);
     assert!(t.contains("State: Failed (attention)"), "{t}");
     assert!(t.contains("lep log get -j bad-config-x7k2"), "{t}");

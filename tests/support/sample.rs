@@ -607,8 +607,7 @@ fn deployment(
     name: &str,
     state: &str,
     shape: &str,
-    ready: u32,
-    desired: u32,
+    (ready, desired): (u32, u32),
     url: &str,
     age_h: i64,
     pod: bool,
@@ -670,7 +669,7 @@ pub fn endpoints() -> Vec<EndpointView> {
     ]
     .into_iter()
     .map(|(n, st, sh, r, d, u, h)| {
-        EndpointView::from_deployment(&deployment(n, st, sh, r, d, u, h, false))
+        EndpointView::from_deployment(&deployment(n, st, sh, (r, d), u, h, false))
     })
     .collect()
 }
@@ -682,7 +681,7 @@ pub fn pods() -> Vec<PodView> {
         ("dev-carol", "Stopped", "cpu.small", 0, 200),
     ]
     .into_iter()
-    .map(|(n, st, sh, d, h)| PodView::from_deployment(&deployment(n, st, sh, d, d, "", h, true)))
+    .map(|(n, st, sh, d, h)| PodView::from_deployment(&deployment(n, st, sh, (d, d), "", h, true)))
     .collect()
 }
 
