@@ -125,7 +125,7 @@ fn runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, ExitCode> {
     })
 }
 
-/// `lepdash get WHAT [-o table|json]`.
+/// `lepdash get WHAT… [-o table|json]` (`all` for every kind).
 fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let _log = match logging::init(global.log_level.as_deref(), env) {
         Ok(g) => Some(g),
@@ -157,6 +157,13 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         eprintln!("lepdash: warning: {w}");
     }
     let target = &resolved.current;
+    let kinds = match output::get_kinds(&args.what) {
+        Ok(k) => k,
+        Err(word) => {
+            eprintln!("lepdash: {word:?} is not something `get` prints — see `lepdash get --help`");
+            return ExitCode::FAILURE;
+        }
+    };
     tracing::info!(workspace = %target.id, url = %target.base_url, source = %resolved.source, what = ?args.what, "get");
     let cfg = &loaded.config;
     let client = match Client::new(target.client_config(cfg.connect_timeout, cfg.request_timeout)) {
@@ -171,7 +178,7 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
     let mut out = stdout.lock();
     match rt.block_on(output::get(
         &client,
-        args.what,
+        &kinds,
         args.output,
         target.token.expose_secret(),
         &mut out,
