@@ -321,6 +321,10 @@ async fn resource(c: &GetCtx<'_>, kind: ResourceKind) -> Result<Section, OutputE
             list,
             refused: Vec::new(),
         })?,
+        // `fetch` compares with no earlier answer, so it never says this.
+        Fetched::Unchanged(_) => {
+            return Err(ApiError::Transport("the server sent no new data".into()).into());
+        }
     })
 }
 

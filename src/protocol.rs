@@ -154,6 +154,10 @@ pub enum Fetched {
     Secrets(Listed<Secret>),
     Registries(Listed<Registry>),
     Templates(Listed<TemplateEntry>),
+    /// The poll's answer was byte for byte the last one the sync task
+    /// passed on for this kind (same workspace): a successful fetch that
+    /// changes no data (nothing was decoded; nothing to store or diff).
+    Unchanged(ResourceKind),
 }
 
 impl Fetched {
@@ -165,6 +169,7 @@ impl Fetched {
             Fetched::Secrets(_) => ResourceKind::Secrets,
             Fetched::Registries(_) => ResourceKind::Registries,
             Fetched::Templates(_) => ResourceKind::Templates,
+            Fetched::Unchanged(kind) => *kind,
         }
     }
 }

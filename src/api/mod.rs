@@ -1,5 +1,6 @@
 //! The Lepton workspace API: wire types, paths, errors and the HTTP client.
 
+pub mod body;
 pub mod client;
 pub mod error;
 pub mod names;

@@ -10,7 +10,7 @@
 pub mod fetch;
 pub mod schedule;
 
-pub use fetch::fetch;
+pub use fetch::{Polled, fetch, poll};
 
 // The messages this task speaks live in `crate::protocol` (shared with the
 // reducer, which must not name this module); re-exported for the task's
@@ -97,7 +97,7 @@ pub fn spawn_with(
 struct FetchDone {
     kind: ResourceKind,
     generation: u64,
-    result: Result<Fetched, ApiError>,
+    result: Result<Polled, ApiError>,
 }
 
 /// A finished mutation.
@@ -116,6 +116,10 @@ struct Worker {
     /// Bumped on every workspace switch; older fetch results are dropped.
     generation: u64,
     schedule: Schedule,
+    /// Per kind: the fingerprint of the last answer passed on to the UI
+    /// (current workspace). A poll with the same one is
+    /// [`Fetched::Unchanged`] and is not decoded.
+    fingerprints: [Option<u64>; KINDS.len()],
     events: mpsc::Sender<SyncEvent>,
     fetches: JoinSet<FetchDone>,
     mutations: JoinSet<MutationDone>,
@@ -154,6 +158,7 @@ impl Worker {
             current,
             generation: 0,
             schedule: Schedule::new(opts.schedule, opts.visible, now()),
+            fingerprints: [None; KINDS.len()],
             events,
             fetches: JoinSet::new(),
             mutations: JoinSet::new(),
@@ -239,10 +244,11 @@ impl Worker {
             let generation = self.generation;
             let client = client.clone();
             let token = self.targets[ws].config.token.clone();
+            let last = self.fingerprints[kind.index()];
             tracing::debug!(kind = kind.label(), workspace = %self.targets[ws].id, "fetch");
             self.fetches.spawn(async move {
                 let result = match client {
-                    Ok(c) => fetch(&c, kind, token.expose_secret()).await,
+                    Ok(c) => poll(&c, kind, token.expose_secret(), last).await,
                     Err(e) => Err(e),
                 };
                 FetchDone {
@@ -267,14 +273,21 @@ impl Worker {
             },
         };
         let next = self.schedule.finish(done.kind, outcome, end);
-        if let Err(e) = &done.result {
-            tracing::warn!(kind = done.kind.label(), error = %e, "fetch failed");
-        }
+        let result = match done.result {
+            Ok(polled) => {
+                self.fingerprints[done.kind.index()] = Some(polled.fingerprint);
+                Ok(polled.fetched)
+            }
+            Err(e) => {
+                tracing::warn!(kind = done.kind.label(), error = %e, "fetch failed");
+                Err(e)
+            }
+        };
         self.send(SyncEvent::Fetched {
             kind: done.kind,
             workspace: self.current,
             at: SystemTime::now(),
-            result: done.result,
+            result,
             next_attempt: next.map(wall),
         })
         .await
@@ -321,6 +334,7 @@ impl Worker {
                 tracing::info!(workspace = %self.targets[i].id, "switch workspace");
                 self.current = i;
                 self.generation += 1;
+                self.fingerprints = [None; KINDS.len()];
                 self.fetches.abort_all();
                 self.schedule.reset(t);
             }
