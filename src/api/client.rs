@@ -84,6 +84,7 @@ impl Client {
             headers.insert(ORIGIN, v);
         }
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(super::tls::tls_config(base.scheme())?)
             .default_headers(headers)
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout)
