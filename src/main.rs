@@ -279,7 +279,10 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
             }
         }
     };
-    let rt = match runtime(true) {
+    // One thread for the UI and the sync task: every allocation lands in one
+    // malloc arena (per-thread arenas kept tens of MB of freed list memory
+    // resident), and the work is small since an unchanged poll is not decoded.
+    let rt = match runtime(false) {
         Ok(rt) => rt,
         Err(code) => return code,
     };
