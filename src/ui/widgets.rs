@@ -187,7 +187,10 @@ pub fn table(
                 // Up to the end of the row's text, not the blank width after
                 // it: marking and unmarking a row then rewrites its text only
                 // (fewer bytes over SSH).
-                buf.set_style(text_extent(src, &fit, cols, i, row_rect, now_ms, g), t.changed);
+                buf.set_style(
+                    text_extent(src, &fit, cols, i, row_rect, now_ms, g),
+                    t.changed,
+                );
             }
         }
         let mut x = rows.x + MARKER_W;
