@@ -11,7 +11,8 @@
 # Each case: `lepdash emulator --fault big-lists=N[,only=PATH]`, the
 # dashboard at 120x40, every pane visited (digits 1-6, 4 s each), then 12 s
 # more so hidden panes land too; RSS (VmRSS) and its peak (VmHWM) read from
-# /proc. Rows: "all" adds N to members, tokens, secrets, registries and each
+# /proc, and the CPU used over IDLE_SECS more of idling (the visible pane
+# polled every 5 s, nothing changing). Rows: "all" adds N to members, tokens, secrets, registries and each
 # template side (6N). "per row" = (RSS - RSS with no big lists) / rows added.
 # Needs: cargo, util-linux `script`, curl, python3. Linux only (/proc).
 set -euo pipefail
@@ -19,7 +20,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-CASES=${CASES:-"0:all 10000:all 100000:secrets"}
+CASES=${CASES:-"0:all 10000:all 10000:secrets 100000:secrets"}
+IDLE_SECS=${IDLE_SECS:-30}
 TOKEN=nvapi-bench-memory-token-0123456789
 if [[ -z "${BIN:-}" ]]; then
   echo "== building (release)"
@@ -72,20 +74,23 @@ measure() {
   for p in $panes; do printf '%s' "$p" >&3; sleep 4; done
   sleep 12
   local pid; pid=$(cat "$tmp/pid")
-  local rss hwm
+  local rss hwm c0 c1
+  c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  sleep "$IDLE_SECS"
+  c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   printf q >&3; exec 3>&-
   wait "$script_pid" 2>/dev/null || true; script_pid=""
   kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; emu_pid=""
-  echo "$rss $hwm $rows"
+  echo "$rss $hwm $rows $((c1 - c0))"
 }
 
 echo "== resident memory ($BIN)"
 base_rss=""
 for c in $CASES; do
   n=${c%%:*}; which=${c##*:}
-  read -r rss hwm rows < <(measure "$n" "$which")
+  read -r rss hwm rows ticks < <(measure "$n" "$which")
   [ "$n" = 0 ] && base_rss=$rss
   label="$n items in every list (every pane visited)"
   [ "$which" = secrets ] && label="$n secrets"
@@ -94,5 +99,6 @@ for c in $CASES; do
   if [ -n "$base_rss" ] && [ "$rows" -gt 0 ] && [ "$n" != 0 ]; then
     per=$(python3 -c "print(f', {($rss - $base_rss) * 1024 / $rows:.0f} bytes per row above the demo-data figure')")
   fi
-  python3 -c "print(f'$label: RSS {$rss/1024:.1f} MB (peak {$hwm/1024:.1f} MB)$per')"
+  cpu=$(python3 -c "print(f'{$ticks / $(getconf CLK_TCK) / $IDLE_SECS * 100:.2f}')")
+  python3 -c "print(f'$label: RSS {$rss/1024:.1f} MB (peak {$hwm/1024:.1f} MB)$per; idle CPU over ${IDLE_SECS} s at a 5 s interval: $cpu % of a core')"
 done
