@@ -9,6 +9,7 @@
 #   scripts/bench-get.sh            # 10 rounds
 #   ROUNDS=20 scripts/bench-get.sh
 #   BIN=/path/to/lepdash scripts/bench-get.sh   # measure another build (no `get all`: six gets)
+#   SIX=1 scripts/bench-get.sh                  # six `get KIND` processes instead of `get all`
 #
 # Needs the lep venv that tests/lep-compat.sh installs (target/lep-venv); it
 # installs it the same way when missing. Only 127.0.0.1 is contacted.
@@ -52,7 +53,7 @@ mkdir -p "$LEPTON_CACHE_DIR"
 date +%s >"$LEPTON_CACHE_DIR/latest_version_check"
 "$LEP" login -c "demo:$TOKEN" -u "$BASE" >/dev/null 2>&1
 
-if "$BIN" get all -o json >/dev/null 2>&1; then
+if [[ -z "${SIX:-}" ]] && "$BIN" get all -o json >/dev/null 2>&1; then
   all() { "$BIN" get all -o json >/dev/null; }
   all_label="lepdash get all (1 process)"
 else
