@@ -42,6 +42,18 @@ pub fn tls_config(scheme: &str) -> Result<rustls::ClientConfig, ApiError> {
     Ok(config)
 }
 
+/// A bare reqwest client for plain-HTTP loopback calls outside the
+/// workspace API (tests and tools talking to the emulator's control
+/// endpoints): lepdash's TLS setup, trusting no certificate. reqwest is
+/// built without a default crypto provider, so `reqwest::Client::new()`
+/// would panic.
+pub fn plain_http_client() -> Result<reqwest::Client, ApiError> {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config("http")?)
+        .build()
+        .map_err(|e| ApiError::Config(format!("cannot build the HTTP client: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
