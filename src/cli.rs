@@ -9,9 +9,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::duration::parse_duration;
 
+/// The version and the commit it was built from (`build.rs`; "unknown" in
+/// a build outside a git checkout): `0.1.0 (commit 1a2b3c4)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LEPDASH_COMMIT"),
+    ")"
+);
+
 /// A fast, keyboard-driven terminal dashboard for NVIDIA DGX Cloud Lepton workspaces.
 #[derive(Debug, Parser)]
-#[command(name = "lepdash", version, about, long_about = None)]
+#[command(name = "lepdash", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -55,6 +64,13 @@ pub enum Command {
     Get(GetArgs),
     /// Show resolved config and log paths, credential source, masked token, version.
     Info,
+    /// Print a shell completion script, e.g. `lepdash completions bash > ~/.local/share/bash-completion/completions/lepdash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `lepdash man | man -l -`.
+    Man,
 }
 
 /// `lepdash emulator` options.
@@ -66,8 +82,14 @@ pub struct EmulatorArgs {
     /// Directory with seed JSON files (default: the embedded demo data).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Make T an admin token valid for every workspace served.
-    #[arg(long, value_name = "T")]
+    /// Make T an admin token valid for every workspace served. A flag shows in
+    /// `ps`: prefer LEPDASH_EMULATOR_TOKEN or --token-stdin.
+    #[arg(
+        long,
+        value_name = "T",
+        env = "LEPDASH_EMULATOR_TOKEN",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
     /// Fault injection spec, e.g. `latency=200ms,error-rate=0.2,hang=30s,only=/usersecrets`.
     #[arg(long, value_name = "SPEC")]
@@ -77,8 +99,11 @@ pub struct EmulatorArgs {
 /// Output format of `lepdash get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
+    /// Columns that matter; fits the terminal, whole values into a pipe or file.
     #[default]
     Table,
+    /// Every column, whole values.
+    Wide,
     Json,
 }
 

@@ -5,6 +5,7 @@ pub mod client;
 pub mod error;
 pub mod names;
 pub mod paths;
+pub mod proxy;
 pub mod tls;
 pub mod types;
 pub mod workloads;

@@ -20,6 +20,13 @@ use widgets::Ctx;
 
 /// Draw the whole dashboard for the model.
 pub fn render(frame: &mut Frame, model: &Model) {
+    draw(frame, model);
+    // The one sanitizer between outside text and the terminal, on every
+    // cell: no widget can let a control or bidi character through.
+    crate::text::sanitize_buffer(frame.buffer_mut());
+}
+
+fn draw(frame: &mut Frame, model: &Model) {
     let ctx = Ctx {
         model,
         theme: Theme::new(model.theme),
@@ -53,14 +60,14 @@ pub fn render(frame: &mut Frame, model: &Model) {
                 area.x,
                 screen.banner.y,
                 area.width,
-                screen.footer.y.saturating_sub(screen.banner.y),
+                screen.toast.y.saturating_sub(screen.banner.y),
             );
             form::render_dialog(frame, over, &md.dialog, form::DialogLook::of(&ctx));
         }
         None => {}
     }
     if let Some(t) = &model.toast {
-        widgets::toast(frame.buffer_mut(), &ctx, t, screen.footer);
+        widgets::toast(frame.buffer_mut(), &ctx, t, screen.toast);
     }
 }
 
