@@ -4,11 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::duration::parse_duration;
-use crate::protocol::ResourceKind;
 
 /// The version and the commit it was built from (`build.rs`; "unknown" in
 /// a build outside a git checkout): `0.1.0 (commit 1a2b3c4)`.
@@ -111,23 +110,23 @@ pub enum OutputFormat {
 /// `lepdash get` options.
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    #[arg(value_parser = kind_parser(), value_name = "WHAT")]
-    pub what: ResourceKind,
+    /// What to print: one or more kinds, or `all` (fetched together, in one process).
+    #[arg(value_parser = kind_parser(), value_name = "WHAT", num_args = 1.., required = true)]
+    pub what: Vec<String>,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
-/// `lepdash get KIND`: one of the resource kinds' labels (`status`,
-/// `members`, …), so a new kind is offered without a second list.
-fn kind_parser() -> impl TypedValueParser<Value = ResourceKind> {
-    PossibleValuesParser::new(ResourceKind::ALL.map(ResourceKind::label)).map(|label| {
-        ResourceKind::ALL
-            .into_iter()
-            .find(|k| k.label() == label)
-            // The parser above only accepts these labels.
-            .unwrap_or(ResourceKind::Status)
-    })
+/// `lepdash get KIND…`: the names of [`crate::output::GET_KINDS`] and
+/// `all`, so a new kind is offered without a second list.
+fn kind_parser() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        crate::output::GET_KINDS
+            .iter()
+            .map(|k| k.name)
+            .chain([crate::output::GET_ALL]),
+    )
 }
 
 #[cfg(test)]
@@ -139,12 +138,17 @@ mod tests {
         let c = Cli::try_parse_from(["lepdash", "get", "secrets", "-o", "json", "--read-only"])
             .unwrap();
         assert!(c.global.read_only);
-        assert!(matches!(
-            c.command,
-            Some(Command::Get(GetArgs {
-                what: ResourceKind::Secrets,
-                output: OutputFormat::Json
-            }))
-        ));
+        let Some(Command::Get(args)) = c.command else {
+            panic!("not get")
+        };
+        assert_eq!(args.what, ["secrets"]);
+        assert_eq!(args.output, OutputFormat::Json);
+        let c = Cli::try_parse_from(["lepdash", "get", "secrets", "all", "members"]).unwrap();
+        let Some(Command::Get(args)) = c.command else {
+            panic!("not get")
+        };
+        assert_eq!(args.what, ["secrets", "all", "members"]);
+        assert!(Cli::try_parse_from(["lepdash", "get"]).is_err());
+        assert!(Cli::try_parse_from(["lepdash", "get", "secrets", "nope"]).is_err());
     }
 }

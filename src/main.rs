@@ -294,7 +294,7 @@ fn runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, ExitCode> {
     })
 }
 
-/// `lepdash get WHAT [-o table|json]`.
+/// `lepdash get WHAT… [-o table|json]` (`all` for every kind).
 fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let mut log_warnings = Vec::new();
     let _log = start_logging(global, env, &mut log_warnings);
@@ -320,6 +320,13 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         say(&format!("lepdash: warning: {w}"));
     }
     let target = &resolved.current;
+    let kinds = match output::get_kinds(&args.what) {
+        Ok(k) => k,
+        Err(word) => {
+            eprintln!("lepdash: {word:?} is not something `get` prints — see `lepdash get --help`");
+            return ExitCode::FAILURE;
+        }
+    };
     tracing::info!(workspace = %target.id, url = %target.base_url, source = %resolved.source, what = ?args.what, "get");
     let cfg = &loaded.config;
     let client_config = lepdash::api::ClientConfig {
@@ -339,7 +346,7 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
     let mut out = stdout.lock();
     match rt.block_on(output::get(
         &client,
-        args.what,
+        &kinds,
         args.output,
         target.token.expose_secret(),
         &mut out,
@@ -480,7 +487,10 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
             }
         }
     };
-    let rt = match runtime(true) {
+    // One thread for the UI and the sync task: every allocation lands in one
+    // malloc arena (per-thread arenas kept tens of MB of freed list memory
+    // resident), and the work is small since an unchanged poll is not decoded.
+    let rt = match runtime(false) {
         Ok(rt) => rt,
         Err(code) => return code,
     };

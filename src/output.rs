@@ -10,6 +10,14 @@
 //! Tokens appear only as the server's masked value; secret values and
 //! registry passwords are never fetched, so never printed.
 //!
+//! # Several kinds: `get KIND KIND…`, `get all`
+//!
+//! The kinds are fetched concurrently in one process. Tables: one per kind,
+//! each under a `== kind` line, separated by a blank line. JSON: one object
+//! keyed by kind whose values are the documents below (a kind that failed
+//! has `"error"` instead of its data; the exit status is then 1). What `get`
+//! can print is the table [`GET_KINDS`]: a new kind is one row there.
+//!
 //! # JSON (`-o json`) — stable shape
 //!
 //! One JSON object and a newline. Every object has
@@ -45,6 +53,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
+use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -102,6 +111,9 @@ pub enum OutputError {
     Io(#[from] io::Error),
     #[error("cannot encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// `get KIND KIND…`: some kinds failed (the others were printed).
+    #[error("{}", partial_text(.0))]
+    Partial(Vec<(&'static str, OutputError)>),
 }
 
 impl OutputError {
@@ -111,17 +123,167 @@ impl OutputError {
             OutputError::Api(e) => e.hint(),
             OutputError::Io(_) => "is the output closed (a pipe that ended early)?",
             OutputError::Json(_) => "",
+            OutputError::Partial(failed) => failed.first().map(|(_, e)| e.hint()).unwrap_or(""),
         }
     }
 }
 
-/// Fetch one resource kind through the sync task's own fetch functions
+/// `secrets: timed out; members: …`, or one message when every kind failed
+/// the same way (a rejected token, an emulator that is down).
+fn partial_text(failed: &[(&'static str, OutputError)]) -> String {
+    let messages: Vec<String> = failed.iter().map(|(_, e)| e.to_string()).collect();
+    if messages.windows(2).all(|w| w[0] == w[1]) {
+        let names: Vec<&str> = failed.iter().map(|(n, _)| *n).collect();
+        return format!(
+            "{} ({})",
+            messages.first().map(String::as_str).unwrap_or_default(),
+            names.join(", ")
+        );
+    }
+    failed
+        .iter()
+        .zip(&messages)
+        .map(|((n, _), m)| format!("{n}: {m}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+// ------------------------------------------------------------------ get
+
+/// What one `get` part needs: the client, the token the client sends (to
+/// find its own record in the token list), and the workspace it names.
+pub struct GetCtx<'a> {
+    pub client: &'a Client,
+    pub token: &'a str,
+    /// The workspace id (from the URL).
+    pub workspace: &'a str,
+    /// The base URL, without a trailing `/`.
+    pub base: &'a str,
+    /// Now, in Unix milliseconds (for "3 days left").
+    pub now_ms: i64,
+    /// `-o wide`: every column, whole values.
+    pub wide: bool,
+}
+
+/// One kind's answer, in both formats: `json` holds the fields after
+/// `kind`/`workspace`/`base_url` of its document (an object), `table` the
+/// whole text printed for `-o table`.
+pub struct Section {
+    pub json: Value,
+    pub table: String,
+}
+
+/// How one row of [`GET_KINDS`] fetches and renders its kind.
+pub type GetFn = for<'a> fn(&'a GetCtx<'a>) -> BoxFuture<'a, Result<Section, OutputError>>;
+
+/// One thing `lepdash get` can print.
+pub struct GetKind {
+    /// Its word on the command line and its key in a multi-kind document.
+    pub name: &'static str,
+    /// Part of `lepdash get all`.
+    pub in_all: bool,
+    pub fetch: GetFn,
+}
+
+/// Everything `lepdash get` can print, in the order `get all` prints it.
+/// **A new kind is one row here**: the command line offers it, `get all`
+/// includes it (with `in_all`), and `get KIND KIND…` fetches it alongside
+/// the others.
+pub const GET_KINDS: &[GetKind] = &[
+    GetKind {
+        name: "status",
+        in_all: true,
+        fetch: |c| Box::pin(resource(c, ResourceKind::Status)),
+    },
+    GetKind {
+        name: "members",
+        in_all: true,
+        fetch: |c| Box::pin(resource(c, ResourceKind::Members)),
+    },
+    GetKind {
+        name: "tokens",
+        in_all: true,
+        fetch: |c| Box::pin(resource(c, ResourceKind::Tokens)),
+    },
+    GetKind {
+        name: "secrets",
+        in_all: true,
+        fetch: |c| Box::pin(resource(c, ResourceKind::Secrets)),
+    },
+    GetKind {
+        name: "registries",
+        in_all: true,
+        fetch: |c| Box::pin(resource(c, ResourceKind::Registries)),
+    },
+    GetKind {
+        name: "templates",
+        in_all: true,
+        fetch: |c| Box::pin(templates_section(c)),
+    },
+    GetKind {
+        name: "endpoints",
+        in_all: true,
+        fetch: |c| Box::pin(workload_section(c, ResourceKind::Endpoints)),
+    },
+    GetKind {
+        name: "jobs",
+        in_all: true,
+        fetch: |c| Box::pin(workload_section(c, ResourceKind::Jobs)),
+    },
+    GetKind {
+        name: "pods",
+        in_all: true,
+        fetch: |c| Box::pin(workload_section(c, ResourceKind::Pods)),
+    },
+    GetKind {
+        name: "nodes",
+        in_all: true,
+        fetch: |c| Box::pin(workload_section(c, ResourceKind::Nodes)),
+    },
+];
+
+/// The word for every kind in `get all`.
+pub const GET_ALL: &str = "all";
+
+/// The rows of [`GET_KINDS`] that `names` asks for, in the order asked,
+/// each once; `all` stands for every row with `in_all`. `None` names a word
+/// that is not a kind (clap refuses those first).
+pub fn get_kinds(names: &[impl AsRef<str>]) -> Result<Vec<&'static GetKind>, String> {
+    let mut kinds: Vec<&'static GetKind> = Vec::new();
+    for name in names {
+        let name = name.as_ref();
+        let more: Vec<&'static GetKind> = if name == GET_ALL {
+            GET_KINDS.iter().filter(|k| k.in_all).collect()
+        } else {
+            match GET_KINDS.iter().find(|k| k.name == name) {
+                Some(k) => vec![k],
+                None => return Err(name.to_string()),
+            }
+        };
+        for k in more {
+            if !kinds.iter().any(|have| std::ptr::eq(*have, k)) {
+                kinds.push(k);
+            }
+        }
+    }
+    Ok(kinds)
+}
+
+/// `lepdash get KIND…`: fetch every kind concurrently (one client, one
+/// process) and print them. One kind prints its document (JSON) or its
+/// table as always; several print one JSON object keyed by kind (each value
+/// that kind's document; a kind that failed has `"error"` instead of its
+/// data) or one table per kind under a `== kind` heading. Kinds that fail
+/// do not stop the others: they are printed as failed and reported in
+/// [`OutputError::Partial`] after everything else was written.
+///
+/// Reads go through the sync task's own fetch functions
 /// ([`mod@crate::sync::fetch`]), so a partial failure (the resolver of Status,
 /// one template side answering 403/404) is tolerated the same way as in the
-/// dashboard, and print it. `token` is the plaintext the client sends.
+/// dashboard. `token` is the plaintext the client sends.
 pub async fn get(
     client: &Client,
-    kind: ResourceKind,
+    kinds: &[&'static GetKind],
     format: OutputFormat,
     token: &str,
     out: &mut dyn Write,
@@ -130,11 +292,17 @@ pub async fn get(
     let workspace = paths::split_base(&base)
         .map(|(_, id)| id)
         .unwrap_or_else(|| base.clone());
-    let now = jiff::Timestamp::now().as_millisecond();
-    let wide = format == OutputFormat::Wide;
-    let envelope = |extra: Value| -> Value {
+    let ctx = GetCtx {
+        client,
+        token,
+        workspace: &workspace,
+        base: &base,
+        now_ms: jiff::Timestamp::now().as_millisecond(),
+        wide: format == OutputFormat::Wide,
+    };
+    let envelope = |name: &str, extra: Value| -> Value {
         let mut v = json!({
-            "kind": kind.label(),
+            "kind": name,
             "workspace": workspace,
             "base_url": base,
         });
@@ -143,131 +311,149 @@ pub async fn get(
         }
         v
     };
-    if kind == ResourceKind::Templates {
-        let lists = fetch::templates(client).await?;
-        emit_templates(out, format, envelope, &lists)?;
+    if let [kind] = kinds {
+        let section = (kind.fetch)(&ctx).await?;
+        match format {
+            OutputFormat::Json => write_json(out, &envelope(kind.name, section.json))?,
+            OutputFormat::Table | OutputFormat::Wide => out.write_all(section.table.as_bytes())?,
+        }
         out.flush()?;
         return Ok(());
     }
-    if kind.is_workload() {
-        // Shapes give the GPU counts; a workspace that cannot say still lists.
-        // One `/workspace` read gives both the route family and the shapes.
-        let info = client.workspace().await.ok();
-        let family = info
-            .as_ref()
-            .map(|i| crate::api::workloads::RouteFamily::from_features(i.features.as_ref()));
-        let fetched = fetch::fetch_in(client, kind, token, family).await?;
-        let shapes = info.map(|i| i.supported_shapes);
-        workloads::emit(out, format, &envelope, &fetched, shapes.as_ref(), now)?;
-        out.flush()?;
-        return Ok(());
-    }
-    match fetch::fetch(client, kind, token).await? {
-        Fetched::Status { info, resolver } => match format {
-            OutputFormat::Json => write_json(
-                out,
-                &envelope(json!({"status": info, "resolver": resolver})),
-            )?,
-            OutputFormat::Table | OutputFormat::Wide => {
-                out.write_all(status_text(&workspace, &base, &info, resolver.as_ref()).as_bytes())?
+    let results = futures::future::join_all(kinds.iter().map(|k| (k.fetch)(&ctx))).await;
+    let mut failed = Vec::new();
+    match format {
+        OutputFormat::Json => {
+            let mut doc = serde_json::Map::new();
+            for (kind, result) in kinds.iter().zip(results) {
+                let extra = match result {
+                    Ok(section) => section.json,
+                    Err(e) => {
+                        let v = json!({"error": sanitize(&e.to_string())});
+                        failed.push((kind.name, e));
+                        v
+                    }
+                };
+                doc.insert(kind.name.to_string(), envelope(kind.name, extra));
             }
-        },
-        Fetched::Members(list) => {
-            emit_list(out, format, envelope, &list, || {
-                members_table(&list.items, wide)
-            })?;
+            write_json(out, &Value::Object(doc))?;
         }
-        Fetched::Tokens { list, .. } => {
-            emit_list(out, format, envelope, &list, || {
-                tokens_table(&list.items, now, wide)
-            })?;
-        }
-        Fetched::Secrets(list) => {
-            emit_list(out, format, envelope, &list, || secrets_table(&list.items))?;
-        }
-        Fetched::Registries(list) => {
-            emit_list(out, format, envelope, &list, || {
-                registries_table(&list.items, wide)
-            })?;
-        }
-        Fetched::Templates(list) => {
-            let lists = TemplateLists {
-                list,
-                refused: Vec::new(),
-            };
-            emit_templates(out, format, envelope, &lists)?;
-        }
-        other => {
-            workloads::emit(out, format, &envelope, &other, None, now)?;
+        OutputFormat::Table | OutputFormat::Wide => {
+            for (i, (kind, result)) in kinds.iter().zip(results).enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                writeln!(out, "== {}", kind.name)?;
+                match result {
+                    Ok(section) => out.write_all(section.table.as_bytes())?,
+                    Err(e) => {
+                        writeln!(out, "(failed: {})", sanitize(&e.to_string()))?;
+                        failed.push((kind.name, e));
+                    }
+                }
+            }
         }
     }
     out.flush()?;
-    Ok(())
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(OutputError::Partial(failed))
+    }
+}
+
+/// A kind of the dashboard, through the sync task's fetch.
+async fn resource(c: &GetCtx<'_>, kind: ResourceKind) -> Result<Section, OutputError> {
+    let (now, wide) = (c.now_ms, c.wide);
+    Ok(match fetch::fetch(c.client, kind, c.token).await? {
+        Fetched::Status { info, resolver } => Section {
+            table: status_text(c.workspace, c.base, &info, resolver.as_ref()),
+            json: json!({"status": info, "resolver": resolver}),
+        },
+        Fetched::Members(list) => list_section(&list, || members_table(&list.items, wide)),
+        Fetched::Tokens { list, .. } => {
+            list_section(&list, || tokens_table(&list.items, now, wide))
+        }
+        Fetched::Secrets(list) => list_section(&list, || secrets_table(&list.items)),
+        Fetched::Registries(list) => list_section(&list, || registries_table(&list.items, wide)),
+        Fetched::Templates(list) => templates_of(
+            &TemplateLists {
+                list,
+                refused: Vec::new(),
+            },
+            wide,
+        )?,
+        // `fetch` compares with no earlier answer, so it never says this.
+        Fetched::Unchanged(_) => {
+            return Err(ApiError::Transport("the server sent no new data".into()).into());
+        }
+        other => {
+            return workloads::section(&other, None, now)?.ok_or_else(|| {
+                ApiError::Transport(format!("{} has no table", kind.label())).into()
+            });
+        }
+    })
+}
+
+/// A workload view. One `/workspace` read gives both the route family and
+/// the shapes (GPU counts); a workspace that cannot say still lists.
+async fn workload_section(c: &GetCtx<'_>, kind: ResourceKind) -> Result<Section, OutputError> {
+    let info = c.client.workspace().await.ok();
+    let family = info
+        .as_ref()
+        .map(|i| crate::api::workloads::RouteFamily::from_features(i.features.as_ref()));
+    let fetched = fetch::fetch_in(c.client, kind, c.token, family).await?;
+    let shapes = info.map(|i| i.supported_shapes);
+    workloads::section(&fetched, shapes.as_ref(), c.now_ms)?.ok_or_else(|| {
+        ApiError::Transport(format!("{} is not a workload view", kind.label())).into()
+    })
+}
+
+/// Templates keep the refused sides apart from the skipped items.
+async fn templates_section(c: &GetCtx<'_>) -> Result<Section, OutputError> {
+    let lists = fetch::templates(c.client).await?;
+    templates_of(&lists, c.wide)
 }
 
 /// Templates: JSON items carry `"namespace"`; a side the server refused
 /// (403/404) is named in `"unavailable"` (JSON) or a note under the table.
-fn emit_templates(
-    out: &mut dyn Write,
-    format: OutputFormat,
-    envelope: impl Fn(Value) -> Value,
-    lists: &TemplateLists,
-) -> Result<(), OutputError> {
+fn templates_of(lists: &TemplateLists, wide: bool) -> Result<Section, OutputError> {
     let entries = &lists.list.items;
     let skipped = lists.list.skipped.len();
-    match format {
-        OutputFormat::Json => {
-            let mut items = Vec::new();
-            for e in entries {
-                let mut v = serde_json::to_value(&e.template)?;
-                if let Value::Object(m) = &mut v {
-                    let ns = if e.public { "public" } else { "private" };
-                    m.insert("namespace".into(), Value::String(ns.into()));
-                }
-                items.push(v);
-            }
-            let unavailable: Vec<String> = lists
-                .refused
-                .iter()
-                .map(|r| sanitize(r).into_owned())
-                .collect();
-            write_json(
-                out,
-                &envelope(json!({"items": items, "skipped": skipped, "unavailable": unavailable})),
-            )
+    let mut items = Vec::new();
+    for e in entries {
+        let mut v = serde_json::to_value(&e.template)?;
+        if let Value::Object(m) = &mut v {
+            let ns = if e.public { "public" } else { "private" };
+            m.insert("namespace".into(), Value::String(ns.into()));
         }
-        OutputFormat::Table | OutputFormat::Wide => {
-            out.write_all(templates_table(entries, format == OutputFormat::Wide).as_bytes())?;
-            write_skipped(out, skipped)?;
-            for r in &lists.refused {
-                writeln!(
-                    out,
-                    "(not shown: {})",
-                    truncate(&sanitize(r), fit_width().saturating_sub(12))
-                )?;
-            }
-            Ok(())
-        }
+        items.push(v);
     }
+    let unavailable: Vec<String> = lists
+        .refused
+        .iter()
+        .map(|r| sanitize(r).into_owned())
+        .collect();
+    let mut table = templates_table(entries, wide);
+    table.push_str(&skipped_text(skipped));
+    for r in &lists.refused {
+        table.push_str(&format!(
+            "(not shown: {})\n",
+            truncate(&sanitize(r), fit_width().saturating_sub(12))
+        ));
+    }
+    Ok(Section {
+        json: json!({"items": items, "skipped": skipped, "unavailable": unavailable}),
+        table,
+    })
 }
 
-fn emit_list<T: Serialize>(
-    out: &mut dyn Write,
-    format: OutputFormat,
-    envelope: impl Fn(Value) -> Value,
-    list: &Listed<T>,
-    table: impl FnOnce() -> String,
-) -> Result<(), OutputError> {
-    match format {
-        OutputFormat::Json => write_json(
-            out,
-            &envelope(json!({"items": list.items, "skipped": list.skipped.len()})),
-        ),
-        OutputFormat::Table | OutputFormat::Wide => {
-            out.write_all(table().as_bytes())?;
-            write_skipped(out, list.skipped.len())?;
-            Ok(())
-        }
+fn list_section<T: Serialize>(list: &Listed<T>, table: impl FnOnce() -> String) -> Section {
+    let mut text = table();
+    text.push_str(&skipped_text(list.skipped.len()));
+    Section {
+        json: json!({"items": list.items, "skipped": list.skipped.len()}),
+        table: text,
     }
 }
 
@@ -283,17 +469,11 @@ fn write_json(out: &mut dyn Write, v: &Value) -> Result<(), OutputError> {
     Ok(())
 }
 
-fn write_skipped(out: &mut dyn Write, n: usize) -> io::Result<()> {
+fn skipped_text(n: usize) -> String {
     match n {
-        0 => Ok(()),
-        1 => writeln!(
-            out,
-            "(1 item the server sent could not be read and was skipped)"
-        ),
-        n => writeln!(
-            out,
-            "({n} items the server sent could not be read and were skipped)"
-        ),
+        0 => String::new(),
+        1 => "(1 item the server sent could not be read and was skipped)\n".into(),
+        n => format!("({n} items the server sent could not be read and were skipped)\n"),
     }
 }
 
@@ -957,7 +1137,8 @@ mod tests {
             let (client, token) = (client.clone(), token.clone());
             async move {
                 let mut out = Vec::new();
-                let r = get(&client, ResourceKind::Templates, format, &token, &mut out).await;
+                let kinds = get_kinds(&["templates"]).unwrap();
+                let r = get(&client, &kinds, format, &token, &mut out).await;
                 r.map(|()| String::from_utf8(out).unwrap())
             }
         };

@@ -233,6 +233,10 @@ pub enum Fetched {
         list: Listed<PodView>,
     },
     Nodes(Listed<NodeGroupNodes>),
+    /// The poll's answer was byte for byte the last one the sync task
+    /// passed on for this kind (same workspace): a successful fetch that
+    /// changes no data (nothing was decoded; nothing to store or diff).
+    Unchanged(ResourceKind),
 }
 
 impl Fetched {
@@ -248,6 +252,7 @@ impl Fetched {
             Fetched::Jobs(_) => ResourceKind::Jobs,
             Fetched::Pods { .. } => ResourceKind::Pods,
             Fetched::Nodes(_) => ResourceKind::Nodes,
+            Fetched::Unchanged(kind) => *kind,
         }
     }
 }

@@ -302,6 +302,123 @@ fn info_masks_the_token() {
     assert!(out.contains("log file:"), "{out}");
 }
 
+/// Every kind `get all` prints: the dashboard's six and the four workload views.
+const EVERY_KIND: [&str; 10] = [
+    "status",
+    "members",
+    "tokens",
+    "secrets",
+    "registries",
+    "templates",
+    "endpoints",
+    "jobs",
+    "pods",
+    "nodes",
+];
+
+/// `get all -o json`: one document keyed by kind, each value the same
+/// document `get KIND -o json` prints; `get KIND KIND` keeps the order asked
+/// and prints a kind named twice once.
+#[test]
+fn get_all_prints_one_document_keyed_by_kind() {
+    let emu = Emu::start();
+    let (url, token) = (emu.base_url(), emu.token());
+    let o = emu.run(&url, &token, &["get", "all", "-o", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_no_token(&o, &token);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let doc = v.as_object().unwrap();
+    assert_eq!(
+        doc.keys().collect::<Vec<_>>().len(),
+        EVERY_KIND.len(),
+        "{v}"
+    );
+    for kind in EVERY_KIND {
+        let one = emu.run(&url, &token, &["get", kind, "-o", "json"]);
+        let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+        assert_eq!(doc[kind]["kind"], kind);
+        if kind == "status" {
+            assert_eq!(doc[kind]["status"]["workspace_name"], "demo");
+        } else {
+            let names = |v: &serde_json::Value| {
+                v["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(&doc[kind]), names(&one), "{kind}");
+        }
+    }
+
+    let o = emu.run(
+        &url,
+        &token,
+        &["get", "secrets", "members", "secrets", "-o", "json"],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 2, "{v}");
+    assert!(v["secrets"]["items"].as_array().unwrap().len() > 1);
+    assert!(v["members"]["items"].is_array());
+}
+
+/// `get KIND KIND` as tables: one table per kind under `== kind`, in the
+/// order asked, each the table `get KIND` prints.
+#[test]
+fn get_several_kinds_prints_one_table_per_kind() {
+    let emu = Emu::start();
+    let (url, token) = (emu.base_url(), emu.token());
+    let o = emu.run(&url, &token, &["get", "templates", "secrets"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let templates = text(&emu.run(&url, &token, &["get", "templates"]).stdout);
+    let secrets = text(&emu.run(&url, &token, &["get", "secrets"]).stdout);
+    assert_eq!(
+        out,
+        format!("== templates\n{templates}\n== secrets\n{secrets}"),
+        "{out}"
+    );
+}
+
+/// One kind failing does not hide the others: they are printed, the failed
+/// one says so, and the exit status and one stderr line report it.
+#[test]
+fn one_failing_kind_is_reported_and_the_others_printed() {
+    let emu = Emu::start();
+    let (url, token) = (emu.base_url(), emu.token());
+    emu.handle()
+        .set_faults(&format!("status=500,only={}", lepdash::api::paths::SECRETS))
+        .unwrap();
+    let o = emu.run(&url, &token, &["get", "members", "secrets", "-o", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!v["members"]["items"].as_array().unwrap().is_empty(), "{v}");
+    assert!(
+        v["secrets"]["error"].as_str().unwrap().contains("500"),
+        "{v}"
+    );
+    assert!(v["secrets"].get("items").is_none(), "{v}");
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("lepdash: ") && err.contains("secrets"),
+        "{err}"
+    );
+
+    let o = emu.run(&url, &token, &["get", "members", "secrets"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    let members = text(&emu.run(&url, &token, &["get", "members"]).stdout);
+    assert!(
+        out.starts_with(&format!("== members\n{members}\n")),
+        "{out}"
+    );
+    assert!(out.contains("== secrets\n(failed: "), "{out}");
+}
+
 /// Issue 13: `info` shows the effective settings with their source, and an
 /// `--interval` below the floor is a warning, not a silent clamp.
 #[test]

@@ -36,7 +36,8 @@ async fn viewer(h: &EmulatorHandle) -> Client {
         h.origin(),
         paths::CONTROL_TOKENS.replace("{ws}", "demo")
     );
-    let resp = reqwest::Client::new()
+    let resp = lepdash::api::tls::plain_http_client()
+        .unwrap()
         .post(url)
         .json(&json!({"member": "hannah.kim@example.com", "expires_in": 3600}))
         .send()
@@ -242,7 +243,8 @@ async fn new_family_serves_endpoints_and_devpods() {
         Some(EndpointState::NotReady)
     );
     assert!(vlm.metadata.lepton_metadata.is_some());
-    let body: Value = reqwest::Client::new()
+    let body: Value = lepdash::api::tls::plain_http_client()
+        .unwrap()
         .get(format!(
             "{}{}",
             paths::workspace_base(&h.origin(), "labs"),
@@ -465,7 +467,7 @@ async fn jobs_pages_filters_and_details() {
     ));
 
     // Raw shapes: wrapper when paged, bare array otherwise; bad params are 400.
-    let http = reqwest::Client::new();
+    let http = lepdash::api::tls::plain_http_client().unwrap();
     let get = |q: &str| {
         http.get(format!(
             "{}{}{q}",
@@ -696,7 +698,8 @@ async fn auth_and_faults_cover_the_workload_routes() {
     assert!(c.jobs(&JobQuery::default()).await.is_ok());
 
     // A known path with the wrong method: 405 with a {code, message} body.
-    let resp = reqwest::Client::new()
+    let resp = lepdash::api::tls::plain_http_client()
+        .unwrap()
         .put(format!(
             "{}{}",
             paths::workspace_base(&h.origin(), "demo"),
@@ -732,7 +735,8 @@ async fn workspace_counts_and_integer_fields_on_the_wire() {
             c.jobs(&JobQuery::default()).await.unwrap().jobs.items.len() as u64,
             info.workloads.num_jobs
         );
-        let body: Value = reqwest::Client::new()
+        let body: Value = lepdash::api::tls::plain_http_client()
+            .unwrap()
             .get(format!(
                 "{}{}",
                 paths::workspace_base(&h.origin(), ws),

@@ -1152,3 +1152,37 @@ mod properties {
         }
     }
 }
+
+/// An unchanged poll is a successful fetch: the error and its back-off are
+/// cleared and the data is fresh again, while rows, selection and view stay
+/// exactly as built.
+#[test]
+fn an_unchanged_poll_freshens_the_data_without_touching_the_rows() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    update(&mut m, key('j'));
+    let rows = visible_names(&m);
+    let selected = selected_name(&m);
+    update(
+        &mut m,
+        fetch_err(
+            ResourceKind::Secrets,
+            ApiError::Timeout(Duration::from_secs(30)),
+            5,
+            Some(10),
+        ),
+    );
+    assert!(m.secrets.error.is_some());
+    update(
+        &mut m,
+        sample::ok_msg(Fetched::Unchanged(ResourceKind::Secrets), sample::at(12)),
+    );
+    assert!(m.secrets.error.is_none());
+    assert!(m.secrets.next_attempt.is_none());
+    assert_eq!(m.secrets.fetched_at, Some(sample::at(12)));
+    assert!(!m.secrets.in_flight);
+    assert!(!m.secrets.is_stale(sample::at(13), Duration::from_secs(60)));
+    assert_eq!(m.secrets.data.as_ref().map(Vec::len), Some(9));
+    assert_eq!(visible_names(&m), rows);
+    assert_eq!(selected_name(&m), selected);
+}

@@ -271,6 +271,15 @@ async fn seeded_data_arrives_and_visible_and_status_poll_faster_than_hidden() {
                 Fetched::Jobs(l) => l.jobs.items.len(),
                 Fetched::Pods { list, .. } => list.items.len(),
                 Fetched::Nodes(l) => l.items.len(),
+                // A repeated poll of unchanged data: only after a first answer.
+                Fetched::Unchanged(k) => {
+                    assert_eq!(k, kind);
+                    assert!(
+                        data.contains_key(kind),
+                        "{kind:?} unchanged before any data"
+                    );
+                    continue;
+                }
             };
             data.insert(*kind, n);
         }
@@ -686,10 +695,14 @@ async fn failed_mutation_is_never_retried_but_the_list_is_checked() {
         .await;
     let Err(e) = result else { panic!("{result:?}") };
     assert!(e.outcome_unknown(), "{e}");
-    let Ok(Fetched::Registries(list)) = h.fetch_of(ResourceKind::Registries).await.result else {
-        panic!("the ResourceKind::Registries fetch failed")
-    };
-    assert!(list.items.iter().any(|r| r.name() == id), "not applied");
+    match h.fetch_of(ResourceKind::Registries).await.result {
+        Ok(Fetched::Registries(list)) => {
+            assert!(list.items.iter().any(|r| r.name() == id), "not applied");
+        }
+        // Byte for byte the list above, which has it: not applied either.
+        Ok(Fetched::Unchanged(ResourceKind::Registries)) => {}
+        other => panic!("the ResourceKind::Registries fetch failed: {other:?}"),
+    }
     h.collect_for(300 * MS).await;
     assert_eq!(emu.request_count("DELETE", &path), 1, "sent exactly once");
     h.sync.shutdown().await;
@@ -703,6 +716,51 @@ async fn the_event_times_are_wall_clock() {
     let before = SystemTime::now();
     let Fetch { at, .. } = h.fetch_of(ResourceKind::Status).await;
     assert!(at >= before && at <= SystemTime::now());
+    h.sync.shutdown().await;
+    emu.shutdown().await;
+}
+
+/// A poll whose answer is byte for byte the last one is passed on as
+/// `Fetched::Unchanged` (nothing decoded); a change on the server makes the
+/// next answer whole again; an error in between does not forget the last
+/// good answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_polls_are_unchanged_and_changes_are_whole() {
+    let emu = emulator().await;
+    let mut h = Harness::start(vec![emu_target(&emu, "demo")], 0, fast(50 * MS, NEVER));
+    let Ok(Fetched::Secrets(first)) = h.fetch_of(ResourceKind::Secrets).await.result else {
+        panic!("the first secrets fetch failed")
+    };
+    assert!(!first.items.is_empty());
+    let again = h.fetch_of(ResourceKind::Secrets).await.result;
+    assert!(
+        matches!(again, Ok(Fetched::Unchanged(ResourceKind::Secrets))),
+        "{again:?}"
+    );
+
+    // A change on the server: the next poll carries the whole new list.
+    let (_, result) = h.mutate(1, put_secret("UNCHANGED_TEST_NEW", "v")).await;
+    assert!(result.is_ok(), "{result:?}");
+    let changed = loop {
+        match h.fetch_of(ResourceKind::Secrets).await.result {
+            Ok(Fetched::Secrets(list)) => break list,
+            Ok(Fetched::Unchanged(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(changed.items.len(), first.items.len() + 1);
+    assert!(changed.items.iter().any(|s| s.name == "UNCHANGED_TEST_NEW"));
+
+    // An error in between keeps the last good answer's fingerprint: the same
+    // list afterwards is unchanged (the reducer still has it).
+    emu.set_faults("status=500,only=/usersecrets").unwrap();
+    h.fetch_ending(ResourceKind::Secrets, false).await;
+    emu.set_faults("").unwrap();
+    let after = h.fetch_ending(ResourceKind::Secrets, true).await.result;
+    assert!(
+        matches!(after, Ok(Fetched::Unchanged(ResourceKind::Secrets))),
+        "{after:?}"
+    );
     h.sync.shutdown().await;
     emu.shutdown().await;
 }

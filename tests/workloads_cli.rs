@@ -121,12 +121,8 @@ fn tables_show_the_seeded_rows_on_both_families() {
             for w in want {
                 assert!(out.contains(w), "{ws} {kind}: no {w:?} in\n{out}");
             }
-            for line in out.lines() {
-                assert!(
-                    line.chars().count() <= 80,
-                    "{ws} {kind}: wide line {line:?}"
-                );
-            }
+            // Into a pipe every value is whole (a terminal fits its width).
+            assert!(!out.contains('…'), "{ws} {kind}: a value was cut\n{out}");
         }
     }
 }

@@ -122,7 +122,9 @@ impl Client {
             headers.insert(ORIGIN, v);
         }
         // Only the proxy `lepdash info` reports: reqwest's own lookup off.
-        let mut builder = reqwest::Client::builder().no_proxy();
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(super::tls::tls_config(base.scheme())?)
+            .no_proxy();
         if let Some(p) = super::proxy::proxy_for(trimmed, env) {
             // The error would echo the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(&p.url)

@@ -1,10 +1,12 @@
 //! The Lepton workspace API: wire types, paths, errors and the HTTP client.
 
+pub mod body;
 pub mod client;
 pub mod error;
 pub mod names;
 pub mod paths;
 pub mod proxy;
+pub mod tls;
 pub mod types;
 pub mod workloads;
 

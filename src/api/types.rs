@@ -710,11 +710,30 @@ impl<T> Default for Listed<T> {
 }
 
 impl<T: serde::de::DeserializeOwned> Listed<T> {
-    /// Decode a bare JSON array item by item.
+    /// Decode a bare JSON array item by item. Each item is decoded straight
+    /// from its own slice of `bytes` (no tree of the whole list is built:
+    /// for big lists that tree was the peak of the poll's memory).
     pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON: {e}"))?;
-        Self::from_value(value)
+        let raw: Vec<&serde_json::value::RawValue> = match serde_json::from_slice(bytes) {
+            Ok(raw) => raw,
+            // Not an array of JSON values: say what it is instead.
+            Err(_) => {
+                let value: serde_json::Value =
+                    serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON: {e}"))?;
+                return Self::from_value(value);
+            }
+        };
+        let mut out = Listed {
+            items: Vec::with_capacity(raw.len()),
+            skipped: Vec::new(),
+        };
+        for (i, item) in raw.into_iter().enumerate() {
+            match serde_json::from_str::<T>(item.get()) {
+                Ok(v) => out.items.push(v),
+                Err(e) => out.skipped.push(format!("item {i}: {e}")),
+            }
+        }
+        Ok(out)
     }
 
     /// Decode an already-parsed JSON value, which must be an array.

@@ -226,6 +226,22 @@ fn store<T: PartialEq>(
     true
 }
 
+/// A poll identical to the last one: as fresh as a new fetch (the error
+/// and its back-off cleared, `fetched_at` moved), with nothing to store,
+/// diff or rebuild. Returns whether anything visible changed.
+fn touch<T>(r: &mut Resource<T>, at: SystemTime) -> bool {
+    let was_error = r.error.is_some();
+    r.error = None;
+    r.error_at = None;
+    r.next_attempt = None;
+    r.fetched_at = Some(at);
+    if !r.changed_ids.is_empty() {
+        r.changed_ids.clear();
+        r.changed_at = None;
+    }
+    was_error
+}
+
 fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
     let kind = fetched.kind();
     let shapes_changed = match &fetched {
@@ -233,6 +249,10 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
         _ => false,
     };
     let changed = match fetched {
+        Fetched::Unchanged(kind) => {
+            // Nothing to rebuild: the rows are the ones already built.
+            return with_resource!(&mut model, kind, |r| touch(r, at));
+        }
         Fetched::Status { info, resolver } => {
             let resolver =
                 resolver.or_else(|| model.status.data.as_ref().and_then(|d| d.resolver.clone()));

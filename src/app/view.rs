@@ -480,8 +480,14 @@ pub struct ListView {
     order: Vec<u32>,
     /// Filtered `order`: what the table shows.
     visible: Vec<u32>,
-    /// Per item: folded text of all columns, `\x1f`-separated.
+    /// Per item: folded text of all columns, `\x1f`-separated. Built only
+    /// while a filter is in force (empty otherwise: most of the time no
+    /// filter is typed, and these copies were the biggest per-row cost
+    /// after the data itself).
     haystack: Vec<String>,
+    /// The time relative cells were read at (the last rebuild's `now_ms`),
+    /// so a haystack built later reads the same text.
+    hay_at: i64,
     /// Per column: widest cell over all items (not capped: `fit_columns`
     /// caps at the column's max and gives spare width back to cut columns).
     widths: Vec<u16>,
@@ -499,32 +505,47 @@ impl ListView {
     pub fn rebuild(&mut self, src: &Source<'_>, now_ms: i64) {
         let cols = src.columns();
         let n = src.len();
-        self.haystack.clear();
-        self.haystack.reserve(n);
+        self.haystack = Vec::new();
+        self.hay_at = now_ms;
         self.widths = cols
             .iter()
             .map(|c| c.min.max(format::width(c.title) as u16))
             .collect();
-        for i in 0..n {
-            let mut hay = String::new();
-            for (c, column) in cols.iter().enumerate() {
-                let text = src.cell(i, c, now_ms);
-                if column.kind == ColKind::Relative {
-                    self.widths[c] = self.widths[c].max(column.max);
-                } else {
-                    let w = format::width(&text).min(usize::from(u16::MAX)) as u16;
-                    if w > self.widths[c] {
-                        self.widths[c] = w;
-                    }
-                }
-                if !hay.is_empty() {
-                    hay.push('\x1f');
-                }
-                hay.extend(text.chars().map(format::fold));
+        for (c, column) in cols.iter().enumerate() {
+            if column.kind == ColKind::Relative {
+                self.widths[c] = self.widths[c].max(column.max);
+                continue;
             }
-            self.haystack.push(hay);
+            for i in 0..n {
+                let w = format::width(&src.cell(i, c, now_ms)).min(usize::from(u16::MAX)) as u16;
+                if w > self.widths[c] {
+                    self.widths[c] = w;
+                }
+            }
         }
         self.resort(src);
+    }
+
+    /// Build the folded text of every row, if it is not built yet.
+    fn ensure_haystack(&mut self, src: &Source<'_>) {
+        let n = src.len();
+        if self.haystack.len() == n {
+            return;
+        }
+        let cols = src.columns().len();
+        self.haystack = (0..n)
+            .map(|i| {
+                let mut hay = String::new();
+                for c in 0..cols {
+                    if c > 0 {
+                        hay.push('\x1f');
+                    }
+                    hay.extend(src.cell(i, c, self.hay_at).chars().map(format::fold));
+                }
+                hay.shrink_to_fit();
+                hay
+            })
+            .collect();
     }
 
     /// Recompute the order after the sort changed (and the filter after it).
@@ -566,6 +587,7 @@ impl ListView {
         let narrowing = !self.applied.is_empty() && folded.contains(self.applied.as_str());
         self.applied = folded;
         if narrowing {
+            self.ensure_haystack(src);
             let needle = self.applied.as_str();
             let hay = &self.haystack;
             self.visible
@@ -607,7 +629,10 @@ impl ListView {
     fn apply_filter(&mut self, src: &Source<'_>) {
         if self.applied.is_empty() {
             self.visible.clone_from(&self.order);
+            // No filter: the folded copies are not needed until one is typed.
+            self.haystack = Vec::new();
         } else {
+            self.ensure_haystack(src);
             let needle = self.applied.as_str();
             let hay = &self.haystack;
             self.visible = self

@@ -276,7 +276,9 @@ fn decorate_list(cfg: &FaultConfig, kind: ListKind, v: &mut Value) {
     }
     if cfg.big_lists > 0 {
         items.reserve(cfg.big_lists);
-        let now = super::state::now_ms();
+        // Whole hours: the generated rows read the same from poll to poll
+        // (a server's timestamps do not move on every request).
+        let now = super::state::now_ms() / 3_600_000 * 3_600_000;
         for i in 1..=cfg.big_lists {
             items.push(generated(kind, i, now));
         }

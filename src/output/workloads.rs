@@ -19,17 +19,15 @@
 //! Workloads pane, sorted by name, with the state's text (never colour).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use serde_json::{Value, json};
 
 use crate::api::types::Shape;
 use crate::api::workloads::{EndpointView, Job, PodView, RouteFamily};
 use crate::app::workloads::{self as wl, NodeGroupRow, Shapes};
-use crate::cli::OutputFormat;
 use crate::protocol::Fetched;
 
-use super::{OutputError, table_or_empty, write_json, write_skipped};
+use super::{OutputError, Section, skipped_text, table_or_empty};
 
 fn family_label(f: RouteFamily) -> &'static str {
     match f {
@@ -38,78 +36,53 @@ fn family_label(f: RouteFamily) -> &'static str {
     }
 }
 
-/// Print a fetched workload list; `false` when `fetched` is not a workload kind.
-pub(super) fn emit(
-    out: &mut dyn Write,
-    format: OutputFormat,
-    envelope: &dyn Fn(Value) -> Value,
+/// The section of a fetched workload list (JSON fields and table);
+/// `None` when `fetched` is not a workload kind.
+pub(super) fn section(
     fetched: &Fetched,
     shapes: Option<&BTreeMap<String, Shape>>,
     now_ms: i64,
-) -> Result<bool, OutputError> {
-    match fetched {
-        Fetched::Endpoints { family, list } => match format {
-            OutputFormat::Json => {
-                let items: Vec<Value> = list
-                    .items
-                    .iter()
-                    .map(|e| endpoint_json(e, shapes))
-                    .collect();
-                write_json(
-                    out,
-                    &envelope(
-                        json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()}),
-                    ),
-                )?;
-            }
-            OutputFormat::Table | OutputFormat::Wide => {
-                out.write_all(endpoints_table(&list.items, shapes, now_ms).as_bytes())?;
-                write_skipped(out, list.skipped.len())?;
-            }
-        },
-        Fetched::Jobs(list) => {
-            let jobs = &list.jobs.items;
-            match format {
-                OutputFormat::Json => {
-                    let mut items = Vec::with_capacity(jobs.len());
-                    for j in jobs {
-                        let mut v = serde_json::to_value(j)?;
-                        if let Value::Object(m) = &mut v {
-                            m.insert("class".into(), json!(j.state_class().as_str()));
-                        }
-                        items.push(v);
-                    }
-                    write_json(
-                        out,
-                        &envelope(
-                            json!({"items": items, "skipped": list.jobs.skipped.len(), "truncated": list.truncated}),
-                        ),
-                    )?;
-                }
-                OutputFormat::Table | OutputFormat::Wide => {
-                    out.write_all(jobs_table(jobs, shapes, now_ms).as_bytes())?;
-                    write_skipped(out, list.jobs.skipped.len())?;
-                    if list.truncated {
-                        writeln!(out, "(list cut at {} jobs)", jobs.len())?;
-                    }
-                }
+) -> Result<Option<Section>, OutputError> {
+    Ok(Some(match fetched {
+        Fetched::Endpoints { family, list } => {
+            let items: Vec<Value> = list
+                .items
+                .iter()
+                .map(|e| endpoint_json(e, shapes))
+                .collect();
+            Section {
+                json: json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()}),
+                table: endpoints_table(&list.items, shapes, now_ms)
+                    + &skipped_text(list.skipped.len()),
             }
         }
-        Fetched::Pods { family, list } => match format {
-            OutputFormat::Json => {
-                let items: Vec<Value> = list.items.iter().map(pod_json).collect();
-                write_json(
-                    out,
-                    &envelope(
-                        json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()}),
-                    ),
-                )?;
+        Fetched::Jobs(list) => {
+            let jobs = &list.jobs.items;
+            let mut items = Vec::with_capacity(jobs.len());
+            for j in jobs {
+                let mut v = serde_json::to_value(j)?;
+                if let Value::Object(m) = &mut v {
+                    m.insert("class".into(), json!(j.state_class().as_str()));
+                }
+                items.push(v);
             }
-            OutputFormat::Table | OutputFormat::Wide => {
-                out.write_all(pods_table(&list.items, shapes, now_ms).as_bytes())?;
-                write_skipped(out, list.skipped.len())?;
+            let mut table =
+                jobs_table(jobs, shapes, now_ms) + &skipped_text(list.jobs.skipped.len());
+            if list.truncated {
+                table.push_str(&format!("(list cut at {} jobs)\n", jobs.len()));
             }
-        },
+            Section {
+                json: json!({"items": items, "skipped": list.jobs.skipped.len(), "truncated": list.truncated}),
+                table,
+            }
+        }
+        Fetched::Pods { family, list } => {
+            let items: Vec<Value> = list.items.iter().map(pod_json).collect();
+            Section {
+                json: json!({"family": family_label(*family), "items": items, "skipped": list.skipped.len()}),
+                table: pods_table(&list.items, shapes, now_ms) + &skipped_text(list.skipped.len()),
+            }
+        }
         Fetched::Nodes(list) => {
             let rows: Vec<NodeGroupRow> = list
                 .items
@@ -117,34 +90,25 @@ pub(super) fn emit(
                 .cloned()
                 .map(NodeGroupRow::from_fetched)
                 .collect();
-            match format {
-                OutputFormat::Json => {
-                    let mut items = Vec::with_capacity(rows.len());
-                    for g in &rows {
-                        let (ok, bad, all) = g.node_counts();
-                        let (ga, gu, gt) = g.gpu_counts();
-                        items.push(json!({
-                            "group": g.group,
-                            "nodes": g.nodes,
-                            "error": g.error.as_deref().map(super::sanitize),
-                            "healthy": ok, "unhealthy": bad, "total": all,
-                            "gpu_available": ga, "gpu_used": gu, "gpu_total": gt,
-                        }));
-                    }
-                    write_json(
-                        out,
-                        &envelope(json!({"items": items, "skipped": list.skipped.len()})),
-                    )?;
-                }
-                OutputFormat::Table | OutputFormat::Wide => {
-                    out.write_all(nodes_table(&rows).as_bytes())?;
-                    write_skipped(out, list.skipped.len())?;
-                }
+            let mut items = Vec::with_capacity(rows.len());
+            for g in &rows {
+                let (ok, bad, all) = g.node_counts();
+                let (ga, gu, gt) = g.gpu_counts();
+                items.push(json!({
+                    "group": g.group,
+                    "nodes": g.nodes,
+                    "error": g.error.as_deref().map(super::sanitize),
+                    "healthy": ok, "unhealthy": bad, "total": all,
+                    "gpu_available": ga, "gpu_used": gu, "gpu_total": gt,
+                }));
+            }
+            Section {
+                json: json!({"items": items, "skipped": list.skipped.len()}),
+                table: nodes_table(&rows) + &skipped_text(list.skipped.len()),
             }
         }
-        _ => return Ok(false),
-    }
-    Ok(true)
+        _ => return Ok(None),
+    }))
 }
 
 fn endpoint_json(e: &EndpointView, shapes: Shapes<'_>) -> Value {

@@ -1,7 +1,15 @@
 //! The reads: one fetch per resource kind, shared by the sync task and the
 //! one-shot `lepdash get`, so both tolerate the same partial failures (the
 //! resolver of Status, one template side answering 403/404).
+//!
+//! The sync task polls with [`poll`]: the bodies are fingerprinted as they
+//! arrive and compared with the fingerprint of the last answer it passed on
+//! before anything is decoded, so a poll identical to the last one costs a
+//! hash of the bytes and nothing else ([`Fetched::Unchanged`]).
 
+use std::hash::Hasher;
+
+use crate::api::body::{Body, Read};
 use crate::api::types::{Listed, Template, TemplateNs};
 use crate::api::workloads::{JobQuery, RouteFamily};
 use crate::api::{ApiError, Client};
@@ -13,7 +21,9 @@ use super::workloads;
 /// One fetch of `kind`. `token` is the plaintext the client uses (to find its
 /// own record in the token list).
 pub async fn fetch(client: &Client, kind: ResourceKind, token: &str) -> Result<Fetched, ApiError> {
-    fetch_in(client, kind, token, None).await
+    poll(client, kind, token, None, None)
+        .await
+        .map(|p| p.fetched)
 }
 
 /// [`fetch`] with the route family of endpoints and pods when it is known
@@ -24,39 +34,140 @@ pub async fn fetch_in(
     token: &str,
     family: Option<RouteFamily>,
 ) -> Result<Fetched, ApiError> {
-    match kind {
+    poll(client, kind, token, None, family)
+        .await
+        .map(|p| p.fetched)
+}
+
+/// What one poll found: the data, or [`Fetched::Unchanged`] when every body
+/// was identical to the poll whose fingerprint was given; `fingerprint`
+/// identifies this answer for the next poll.
+#[derive(Debug)]
+pub struct Polled {
+    pub fetched: Fetched,
+    pub fingerprint: u64,
+}
+
+/// One poll of `kind`: like [`fetch_in`], but when the bodies' fingerprint
+/// equals `last` nothing is decoded and the answer is
+/// [`Fetched::Unchanged`]. The workload views (several requests each, jobs
+/// paged) are always decoded; their fingerprint is 0.
+pub async fn poll(
+    client: &Client,
+    kind: ResourceKind,
+    token: &str,
+    last: Option<u64>,
+    family: Option<RouteFamily>,
+) -> Result<Polled, ApiError> {
+    let one = |read: Read| async move {
+        let body = client.read(read).await?;
+        let fingerprint = body.fingerprint();
+        Ok::<_, ApiError>((body, fingerprint))
+    };
+    let unchanged = |fingerprint: u64| Polled {
+        fetched: Fetched::Unchanged(kind),
+        fingerprint,
+    };
+    let (fetched, fingerprint) = match kind {
         ResourceKind::Status => {
-            let (info, resolver) = tokio::join!(client.workspace(), client.resolver());
+            let (info, resolver) =
+                tokio::join!(client.read(Read::Workspace), client.read(Read::Resolver));
             let info = info?;
-            let resolver = match resolver {
+            let fp = combine(&[
+                info.fingerprint(),
+                resolver.as_ref().map(Body::fingerprint).unwrap_or(0),
+            ]);
+            if last == Some(fp) {
+                return Ok(unchanged(fp));
+            }
+            let info = info.decode()?;
+            let resolver = match resolver.and_then(|r| r.decode()) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     tracing::info!(error = %e, "resolver unavailable");
                     None
                 }
             };
-            Ok(Fetched::Status { info, resolver })
+            (Fetched::Status { info, resolver }, fp)
         }
-        ResourceKind::Members => client.members().await.map(Fetched::Members),
+        ResourceKind::Members | ResourceKind::Secrets | ResourceKind::Registries => {
+            let read = match kind {
+                ResourceKind::Members => Read::Members,
+                ResourceKind::Secrets => Read::Secrets,
+                _ => Read::Registries,
+            };
+            let (body, fp) = one(read).await?;
+            if last == Some(fp) {
+                return Ok(unchanged(fp));
+            }
+            let fetched = match kind {
+                ResourceKind::Members => Fetched::Members(body.decode_list()?),
+                ResourceKind::Secrets => Fetched::Secrets(body.decode_list()?),
+                _ => Fetched::Registries(body.decode_list()?),
+            };
+            (fetched, fp)
+        }
         ResourceKind::Tokens => {
-            let list = client.tokens().await?;
+            let (body, fp) = one(Read::Tokens).await?;
+            if last == Some(fp) {
+                return Ok(unchanged(fp));
+            }
+            let list: Listed<crate::api::types::Token> = body.decode_list()?;
             let own_id = list
                 .items
                 .iter()
                 .find(|t| t.matches_plaintext(token))
                 .map(|t| t.id.clone());
-            Ok(Fetched::Tokens { list, own_id })
+            (Fetched::Tokens { list, own_id }, fp)
         }
-        ResourceKind::Secrets => client.secrets().await.map(Fetched::Secrets),
-        ResourceKind::Registries => client.registries().await.map(Fetched::Registries),
-        ResourceKind::Templates => templates(client)
-            .await
-            .map(|t| Fetched::Templates(t.into_listed())),
-        ResourceKind::Endpoints => workloads::endpoints(client, family).await,
-        ResourceKind::Pods => workloads::pods(client, family).await,
-        ResourceKind::Jobs => client.jobs(&JobQuery::default()).await.map(Fetched::Jobs),
-        ResourceKind::Nodes => client.node_groups_with_nodes().await.map(Fetched::Nodes),
+        ResourceKind::Templates => {
+            let (public, private) = tokio::join!(
+                client.read(Read::Templates(TemplateNs::Public)),
+                client.read(Read::Templates(TemplateNs::Private))
+            );
+            // A refused side is part of the answer: it is fingerprinted by
+            // its status, so a side that comes back is a change.
+            let side = |r: &Result<Body, ApiError>| match r {
+                Ok(b) => Ok(b.fingerprint()),
+                Err(e @ (ApiError::Forbidden(_) | ApiError::NotFound(_))) => {
+                    Ok(u64::from(e.status().unwrap_or(0)))
+                }
+                Err(_) => Err(()),
+            };
+            let fp = match (side(&public), side(&private)) {
+                (Ok(a), Ok(b)) => Some(combine(&[a, b])),
+                _ => None,
+            };
+            if let Some(fp) = fp.filter(|fp| last == Some(*fp)) {
+                return Ok(unchanged(fp));
+            }
+            let lists = merge_templates(
+                public.and_then(|b| b.decode_list()),
+                private.and_then(|b| b.decode_list()),
+            )?;
+            (
+                Fetched::Templates(lists.into_listed()),
+                fp.unwrap_or_default(),
+            )
+        }
+        ResourceKind::Endpoints => (workloads::endpoints(client, family).await?, 0),
+        ResourceKind::Pods => (workloads::pods(client, family).await?, 0),
+        ResourceKind::Jobs => (Fetched::Jobs(client.jobs(&JobQuery::default()).await?), 0),
+        ResourceKind::Nodes => (Fetched::Nodes(client.node_groups_with_nodes().await?), 0),
+    };
+    Ok(Polled {
+        fetched,
+        fingerprint,
+    })
+}
+
+/// One fingerprint of several bodies.
+fn combine(parts: &[u64]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for p in parts {
+        h.write_u64(*p);
     }
+    h.finish()
 }
 
 /// Both template collections, public rows first.

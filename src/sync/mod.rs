@@ -11,7 +11,7 @@ pub mod fetch;
 pub mod schedule;
 pub mod workloads;
 
-pub use fetch::{fetch, fetch_in};
+pub use fetch::{Polled, fetch, fetch_in, poll};
 
 // The messages this task speaks live in `crate::protocol` (shared with the
 // reducer, which must not name this module); re-exported for the task's
@@ -99,7 +99,7 @@ pub fn spawn_with(
 struct FetchDone {
     kind: ResourceKind,
     generation: u64,
-    result: Result<Fetched, ApiError>,
+    result: Result<Polled, ApiError>,
 }
 
 /// A finished mutation.
@@ -118,6 +118,10 @@ struct Worker {
     /// Bumped on every workspace switch; older fetch results are dropped.
     generation: u64,
     schedule: Schedule,
+    /// Per kind: the fingerprint of the last answer passed on to the UI
+    /// (current workspace). A poll with the same one is
+    /// [`Fetched::Unchanged`] and is not decoded.
+    fingerprints: [Option<u64>; KINDS.len()],
     events: mpsc::Sender<SyncEvent>,
     fetches: JoinSet<FetchDone>,
     mutations: JoinSet<MutationDone>,
@@ -169,6 +173,7 @@ impl Worker {
             current,
             generation: 0,
             schedule: Schedule::new(opts.schedule, opts.visible, now()),
+            fingerprints: [None; KINDS.len()],
             events,
             fetches: JoinSet::new(),
             mutations: JoinSet::new(),
@@ -265,10 +270,11 @@ impl Worker {
             let client = client.clone();
             let token = self.targets[ws].config.token.clone();
             let family = self.family;
+            let last = self.fingerprints[kind.index()];
             tracing::debug!(kind = kind.label(), workspace = %self.targets[ws].id, "fetch");
             self.fetches.spawn(async move {
                 let result = match client {
-                    Ok(c) => fetch_in(&c, kind, token.expose_secret(), family).await,
+                    Ok(c) => poll(&c, kind, token.expose_secret(), last, family).await,
                     Err(e) => Err(e),
                 };
                 FetchDone {
@@ -293,17 +299,24 @@ impl Worker {
             },
         };
         let next = self.schedule.finish(done.kind, outcome, end);
-        if let Err(e) = &done.result {
-            tracing::warn!(kind = done.kind.label(), error = %e, "fetch failed");
-        }
-        if let Ok(Fetched::Status { info, .. }) = &done.result {
+        let result = match done.result {
+            Ok(polled) => {
+                self.fingerprints[done.kind.index()] = Some(polled.fingerprint);
+                Ok(polled.fetched)
+            }
+            Err(e) => {
+                tracing::warn!(kind = done.kind.label(), error = %e, "fetch failed");
+                Err(e)
+            }
+        };
+        if let Ok(Fetched::Status { info, .. }) = &result {
             self.family = Some(RouteFamily::from_features(info.features.as_ref()));
         }
         self.send(SyncEvent::Fetched {
             kind: done.kind,
             workspace: self.current,
             at: SystemTime::now(),
-            result: done.result,
+            result,
             next_attempt: next.map(wall),
         })
         .await
@@ -382,6 +395,7 @@ impl Worker {
                 self.current = i;
                 self.generation += 1;
                 self.family = None;
+                self.fingerprints = [None; KINDS.len()];
                 self.fetches.abort_all();
                 self.details.abort_all();
                 self.schedule.reset(t);

@@ -104,7 +104,8 @@ impl Emu {
             lepdash::api::paths::CONTROL_TOKENS.replace("{ws}", ws)
         );
         let v: serde_json::Value = self.rt.block_on(async {
-            let resp = reqwest::Client::new()
+            let resp = lepdash::api::tls::plain_http_client()
+                .unwrap()
                 .post(url)
                 .json(&serde_json::json!({"member": member, "expires_in": 30 * 86_400}))
                 .send()
