@@ -24,6 +24,8 @@ pub enum Action {
     PaneSecrets,
     PaneRegistries,
     PaneTemplates,
+    /// The fleet view: every workspace at a glance.
+    Fleet,
     NextPane,
     PrevPane,
     Down,
@@ -366,6 +368,14 @@ pub const BINDINGS: &[Binding] = &[
         &["6"],
         "Panes",
         "Templates pane",
+        None,
+    ),
+    b(
+        Action::Fleet,
+        "fleet",
+        &["w"],
+        "Panes",
+        "fleet: every workspace at a glance (Enter switches)",
         None,
     ),
     b(

@@ -10,8 +10,10 @@ use super::WorkspaceLabel;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Pane(ResourceKind),
-    /// `:ws` alone lists the workspaces; `:ws ID` switches.
+    /// `:ws` alone opens the fleet view; `:ws ID` switches.
     Workspace(Option<String>),
+    /// The fleet view: every workspace at a glance.
+    Fleet,
     Refresh,
     Pause,
     Mouse,
@@ -26,7 +28,12 @@ pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyL
         .iter()
         .map(|k| (k.label, "", format!("show the {} pane", k.title)));
     let others = [
-        ("ws", " ID", "switch workspace (by id)"),
+        (
+            "ws",
+            " ID",
+            "switch workspace (by id); alone: the fleet view",
+        ),
+        ("fleet", "", "every workspace at a glance"),
         ("refresh", "", "refresh the visible pane now"),
         ("pause", "", "pause / resume polling"),
         ("mouse", "", "mouse capture on/off"),
@@ -43,6 +50,7 @@ fn command_of(name: &str) -> Option<Command> {
     }
     Some(match name {
         "refresh" => Command::Refresh,
+        "fleet" => Command::Fleet,
         "pause" => Command::Pause,
         "mouse" => Command::Mouse,
         "help" => Command::Help,

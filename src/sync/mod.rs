@@ -8,6 +8,7 @@
 //! finished request. Nothing spins.
 
 pub mod fetch;
+pub mod fleet;
 pub mod schedule;
 
 pub use fetch::fetch;
@@ -323,6 +324,14 @@ impl Worker {
                 self.generation += 1;
                 self.fetches.abort_all();
                 self.schedule.reset(t);
+            }
+            SyncCmd::AddWorkspace { id, base_url } => {
+                if let Some(target) = self.targets.get(self.current) {
+                    let target = fleet::derived_target(target, &id, &base_url);
+                    tracing::info!(workspace = %id, "workspace added (current token, derived URL)");
+                    self.targets.push(target);
+                    self.clients.push(None);
+                }
             }
             SyncCmd::Shutdown => {}
         }
