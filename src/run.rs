@@ -78,7 +78,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
 
     // The sync task starts fetching while the terminal is being set up.
     let (events_tx, events_rx) = mpsc::channel(SYNC_EVENTS);
-    let targets = opts
+    let targets: Vec<SyncTarget> = opts
         .targets
         .iter()
         .map(|t| SyncTarget {
@@ -86,6 +86,12 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
             config: t.client_config(cfg.connect_timeout, cfg.request_timeout),
         })
         .collect();
+    let fleet = sync::fleet::spawn(
+        targets.clone(),
+        current,
+        sync::fleet::FleetOptions::new(cfg.fleet_interval),
+        events_tx.clone(),
+    );
     let sync = sync::spawn(
         targets,
         current,
@@ -99,12 +105,14 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         Err(e) => {
             drop(events_rx);
             stop_sync(sync).await;
+            fleet.join.abort();
             return Err(e.into());
         }
     };
     let bench = std::env::var_os(BENCH_FIRST_FRAME_ENV).map(PathBuf::from);
     let mut driver = Driver {
         sync: &sync,
+        fleet: &fleet,
         events_rx,
         signals,
         bench: bench.map(|path| Bench {
@@ -118,6 +126,8 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     // Restore before anything else can print.
     let left = term.leave();
     stop_sync(sync).await;
+    // Exiting never waits on the network: the fleet's requests are dropped.
+    fleet.join.abort();
     match &outcome {
         Ok(why) => tracing::info!(why, "dashboard ended"),
         Err(e) => tracing::error!(error = %e, "dashboard failed"),
@@ -189,6 +199,7 @@ impl Bench {
 
 struct Driver<'a> {
     sync: &'a SyncHandle,
+    fleet: &'a sync::fleet::FleetHandle,
     events_rx: mpsc::Receiver<SyncEvent>,
     signals: Signals,
     bench: Option<Bench>,
@@ -330,6 +341,11 @@ impl Driver<'_> {
     }
 
     fn send(&self, cmd: SyncCmd) {
+        if let Some(f) = sync::fleet::FleetCmd::of_sync(&cmd) {
+            // The fleet follows the dashboard's workspace; it may have
+            // ended with the UI, which is no error.
+            let _ = self.fleet.cmds.send(f);
+        }
         if self.sync.cmds.send(cmd).is_err() {
             // The loop notices the closed event channel on its next turn.
             tracing::warn!("the sync task is gone; command dropped");
