@@ -86,22 +86,36 @@ pub enum OutputFormat {
 /// `lepdash get` options.
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    #[arg(value_parser = kind_parser(), value_name = "WHAT")]
-    pub what: ResourceKind,
+    #[arg(value_parser = what_parser(), value_name = "WHAT")]
+    pub what: GetWhat,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
+/// What `lepdash get` prints: one resource kind, or the fleet (every known
+/// workspace, one row each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GetWhat {
+    Kind(ResourceKind),
+    Fleet,
+}
+
 /// `lepdash get KIND`: one of the resource kinds' labels (`status`,
-/// `members`, …), so a new kind is offered without a second list.
-fn kind_parser() -> impl TypedValueParser<Value = ResourceKind> {
-    PossibleValuesParser::new(ResourceKind::ALL.map(ResourceKind::label)).map(|label| {
-        ResourceKind::ALL
-            .into_iter()
-            .find(|k| k.label() == label)
-            // The parser above only accepts these labels.
-            .unwrap_or(ResourceKind::Status)
+/// `members`, …), so a new kind is offered without a second list; or `fleet`.
+fn what_parser() -> impl TypedValueParser<Value = GetWhat> {
+    let labels = ResourceKind::ALL.map(ResourceKind::label);
+    PossibleValuesParser::new(labels.into_iter().chain(["fleet"])).map(|label| {
+        if label == "fleet" {
+            return GetWhat::Fleet;
+        }
+        GetWhat::Kind(
+            ResourceKind::ALL
+                .into_iter()
+                .find(|k| k.label() == label)
+                // The parser above only accepts these labels.
+                .unwrap_or(ResourceKind::Status),
+        )
     })
 }
 
@@ -117,7 +131,7 @@ mod tests {
         assert!(matches!(
             c.command,
             Some(Command::Get(GetArgs {
-                what: ResourceKind::Secrets,
+                what: GetWhat::Kind(ResourceKind::Secrets),
                 output: OutputFormat::Json
             }))
         ));

@@ -37,6 +37,8 @@
 //!  "skipped":0}
 //! ```
 
+pub mod fleet;
+
 use std::io::{self, Write};
 use std::path::Path;
 
