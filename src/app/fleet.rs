@@ -491,7 +491,7 @@ pub fn on_key(
     page: usize,
 ) -> FleetKey {
     if view.filter_editing {
-        match keymap.dialog_action_for(key) {
+        match keymap.text_field_action(key) {
             Some(Action::Confirm) => view.filter_editing = false,
             Some(Action::Cancel) => {
                 view.filter_editing = false;

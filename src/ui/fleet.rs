@@ -24,13 +24,13 @@ struct Col {
 const COLS: [Col; 10] = [
     Col {
         title: "WORKSPACE",
-        width: 22,
+        width: 18,
         min_screen: 0,
         right: false,
     },
     Col {
         title: "ACTIVATION",
-        width: 13,
+        width: 10,
         min_screen: 0,
         right: false,
     },
@@ -43,12 +43,12 @@ const COLS: [Col; 10] = [
     Col {
         title: "TIER",
         width: 10,
-        min_screen: 110,
+        min_screen: 150,
         right: false,
     },
     Col {
         title: "REACH",
-        width: 18,
+        width: 17,
         min_screen: 0,
         right: false,
     },
@@ -71,7 +71,7 @@ const COLS: [Col; 10] = [
         right: true,
     },
     Col {
-        title: "TOK≤10d",
+        title: "TOK<10d",
         width: 7,
         min_screen: 120,
         right: true,
@@ -144,7 +144,7 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     ratatui::widgets::Clear.render(area, buf);
     buf.set_style(area, ctx.theme.base);
     blk.render(area, buf);
-    if inner.height < 3 || inner.width < 20 {
+    if inner.height < 4 || inner.width < 20 {
         return;
     }
     let g = &ctx.glyphs;
@@ -213,8 +213,14 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         inner.width.saturating_sub(1),
     );
 
-    // Rows.
-    let body = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 2);
+    // Rows; the line above the hints spells out the selected row.
+    let detail_y = foot_y.saturating_sub(1);
+    let body = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(3),
+    );
     if rows.is_empty() {
         let text = if fv.filter.is_empty() {
             "no workspace known".to_string()
@@ -231,6 +237,31 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         .selected
         .and_then(|s| rows.iter().position(|r| r.index == s))
         .unwrap_or(0);
+    if let Some(r) = rows.get(sel) {
+        let what = format!(
+            "{} ({}): {}",
+            r.name,
+            r.id,
+            if r.attention.is_empty() {
+                "nothing needs attention".to_string()
+            } else {
+                r.attention_text()
+            }
+        );
+        let what = format::truncate(
+            &what,
+            usize::from(inner.width.saturating_sub(2)),
+            g.ellipsis,
+        );
+        put(
+            buf,
+            inner.x + 1,
+            detail_y,
+            &what,
+            urgency_style(ctx, r.urgency),
+            inner.width.saturating_sub(1),
+        );
+    }
     let height = usize::from(body.height);
     let offset = (sel + 1).saturating_sub(height);
     for (k, r) in rows.iter().enumerate().skip(offset).take(height) {
