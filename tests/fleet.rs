@@ -418,8 +418,12 @@ fn keys_move_filter_sort_and_enter_switches() {
     assert_eq!(names, sorted);
     update(&mut m, key('S'));
     assert!(m.fleet.reverse);
+    update(&mut m, key('/'));
+    update(&mut m, key('x'));
+    update(&mut m, code(KeyCode::Enter));
     update(&mut m, code(KeyCode::Esc));
     assert!(m.fleet.open, "Esc first clears the filter");
+    assert!(m.fleet.filter.is_empty());
     update(&mut m, code(KeyCode::Esc));
     assert!(!m.fleet.open);
     // A pane key leaves the fleet for the pane.
@@ -563,4 +567,27 @@ fn a_label_that_ages_redraws_only_when_it_changes() {
     assert!(!m.is_dirty(), "a second later nothing on screen changed");
     update(&mut m, Msg::Tick(at(301) + Duration::from_secs(600)));
     assert!(m.is_dirty(), "ages moved on");
+}
+
+#[test]
+fn after_a_switch_the_palette_reopens_the_fleet_and_esc_closes_it() {
+    let mut m = fleet_model(140, 40);
+    open(&mut m);
+    update(&mut m, key('/'));
+    for c in "paused".chars() {
+        update(&mut m, key(c));
+    }
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, code(KeyCode::Enter));
+    assert_eq!(m.workspace_id(), "paused");
+    assert!(!m.fleet.open);
+    assert!(m.fleet.filter.is_empty(), "a switch clears the fleet's filter");
+    update(&mut m, key(':'));
+    update(&mut m, key('w'));
+    update(&mut m, key('s'));
+    update(&mut m, code(KeyCode::Enter));
+    assert!(m.fleet.open, "{:?}", m.overlay);
+    assert!(m.overlay.is_none(), "{:?}", m.overlay);
+    update(&mut m, code(KeyCode::Esc));
+    assert!(!m.fleet.open);
 }

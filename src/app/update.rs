@@ -187,6 +187,8 @@ fn on_fleet_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool 
         super::fleet::FleetKey::Ignored => false,
         super::fleet::FleetKey::Switch(i) => {
             model.fleet.open = false;
+            model.fleet.filter.clear();
+            model.fleet.filter_editing = false;
             switch_workspace(model, i, fx);
             true
         }
