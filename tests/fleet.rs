@@ -14,7 +14,7 @@ use crossterm::event::KeyCode;
 use lepdash::api::types::{
     ActivationState, Listed, QuotaAmount, ResourceQuota, Token, WorkspaceState,
 };
-use lepdash::api::{ApiError, ServerMessage};
+use lepdash::api::ApiError;
 use lepdash::app::fleet::Reach;
 use lepdash::app::{Effect, Model, ModelInit, Msg, WorkspaceLabel, update};
 use lepdash::protocol::{Fetched, ResourceKind, SyncCmd, SyncEvent};

@@ -190,7 +190,7 @@ impl FleetRow {
 
 /// A number from a server, usable in arithmetic: finite and not negative.
 fn sane(v: f64) -> Option<f64> {
-    (v.is_finite() && v >= 0.0 && v < 1e12).then_some(v)
+    (v.is_finite() && (0.0..1e12).contains(&v)).then_some(v)
 }
 
 /// The row of workspace `index` from its data at `now`.
@@ -338,7 +338,7 @@ pub fn row(
             format!("no permission to list {}", kind.label()),
         ));
     }
-    attention.sort_by(|a, b| b.0.cmp(&a.0));
+    attention.sort_by_key(|a| std::cmp::Reverse(a.0));
     let urgency = attention.first().map(|a| a.0).unwrap_or(Urgency::None);
     FleetRow {
         index,

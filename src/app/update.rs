@@ -736,9 +736,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
                 }
                 // An id no credential source lists: try the current token at
                 // the URL derived from the current one, as `lep` derives it.
-                let Some(cur) = model.workspace() else {
-                    return None;
-                };
+                let cur = model.workspace()?;
                 let base_url = derive_base(&cur.base_url, &id);
                 let from = cur.id.clone();
                 let i = model.workspaces.len();
