@@ -40,6 +40,9 @@ pub struct DashboardOptions {
 /// Env var naming a file to which the time of the first frame showing data
 /// is appended (for `scripts/bench.sh`).
 pub const BENCH_FIRST_FRAME_ENV: &str = "LEPDASH_BENCH_FIRST_FRAME";
+/// Env var naming a file to which the time when every fleet row is filled
+/// (answered or failed, lists in) is appended (for `scripts/bench-fleet.sh`).
+pub const BENCH_FLEET_FILLED_ENV: &str = "LEPDASH_BENCH_FLEET_FILLED";
 
 /// Capacity of the sync → UI channel; the sync task waits when it is full.
 const SYNC_EVENTS: usize = 256;
@@ -110,9 +113,11 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         }
     };
     let bench = std::env::var_os(BENCH_FIRST_FRAME_ENV).map(PathBuf::from);
+    let fleet_bench = std::env::var_os(BENCH_FLEET_FILLED_ENV).map(PathBuf::from);
     let mut driver = Driver {
         sync: &sync,
         fleet: &fleet,
+        fleet_bench: fleet_bench.map(|p| (p, started)),
         events_rx,
         signals,
         bench: bench.map(|path| Bench {
@@ -154,6 +159,30 @@ fn label(t: &WorkspaceTarget) -> WorkspaceLabel {
         display_name: t.display_name.clone(),
         base_url: t.base_url.clone(),
         token_expires_at: t.token_expires_at,
+    }
+}
+
+/// Every fleet row has its answer: Status answered with its lists, or
+/// failed.
+fn fleet_filled(model: &Model) -> bool {
+    use crate::app::fleet::Reach;
+    model.fleet_rows_all().iter().all(|r| match r.reach {
+        Reach::Waiting => false,
+        Reach::Ok => r.members.is_some() && r.secrets.is_some() && r.tokens_expiring.is_some(),
+        _ => true,
+    })
+}
+
+/// Append a line to a bench file (a failure is logged, never fatal).
+fn append(path: &std::path::Path, line: &str) {
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(line.as_bytes()));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "cannot write a bench figure");
     }
 }
 
@@ -200,6 +229,7 @@ impl Bench {
 struct Driver<'a> {
     sync: &'a SyncHandle,
     fleet: &'a sync::fleet::FleetHandle,
+    fleet_bench: Option<(PathBuf, Instant)>,
     events_rx: mpsc::Receiver<SyncEvent>,
     signals: Signals,
     bench: Option<Bench>,
@@ -245,6 +275,17 @@ impl Driver<'_> {
             }
             if model.should_quit() {
                 return Ok("quit");
+            }
+            if let Some((path, started)) = &self.fleet_bench {
+                if fleet_filled(model) {
+                    let line = format!(
+                        "fleet_filled_ms={:.3} workspaces={}\n",
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        model.workspaces.len()
+                    );
+                    append(path, &line);
+                    self.fleet_bench = None;
+                }
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));
