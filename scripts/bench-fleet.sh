@@ -41,13 +41,14 @@ cleanup() {
   [ -n "$script_pid" ] && kill "$script_pid" 2>/dev/null || true
   [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -n "${KEEP_LOG:-}" ] && cat "$tmp/emulator.log"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 # Seed data: N workspaces cycling through the demo ones' situations.
 mkdir -p "$tmp/data"
-cp assets/demo/templates_public.json assets/demo/templates_private.json "$tmp/data/" 2>/dev/null || true
+cp assets/demo/templates_public.json "$tmp/data/"
 python3 - "$N" "$tmp/data" <<'EOF'
 import json, sys
 n, out = int(sys.argv[1]), sys.argv[2]
@@ -71,10 +72,14 @@ EOF
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$BIN" emulator --listen "127.0.0.1:$port" --token "$TOKEN" --data "$tmp/data" >"$tmp/emulator.log" 2>&1 &
 emu_pid=$!
+healthy=""
 for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$port/_emulator/health" >/dev/null 2>&1 && break
+  curl -fsS "http://127.0.0.1:$port/_emulator/health" >/dev/null 2>&1 && { healthy=1; break; }
   sleep 0.05
 done
+if [ -z "$healthy" ]; then
+  echo "the emulator did not start:"; cat "$tmp/emulator.log"; exit 1
+fi
 ORIGIN=http://127.0.0.1:$port
 
 # The login record, as `lep login` writes it (keys sorted), current ws001.
@@ -130,6 +135,12 @@ else
   echo "== the fleet rows were not all filled within 10 s"
 fi
 pid=$(cat "$tmp/pid")
+# Lists are asked only after a workspace's Status answered: count them.
+curl -fsS "$ORIGIN/_emulator/requests" | python3 -c '
+import json, sys
+rs = json.load(sys.stdin)["requests"]
+ok = {r["workspace"] for r in rs if r["path"] == "/users" and r["method"] == "GET"}
+print(f"workspaces answered with their lists by then: {len(ok)} of '"$N"'")'
 
 count() {
   curl -fsS "$ORIGIN/_emulator/requests" | python3 -c '

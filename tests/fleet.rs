@@ -11,10 +11,10 @@ mod sample;
 use std::time::{Duration, SystemTime};
 
 use crossterm::event::KeyCode;
+use lepdash::api::ApiError;
 use lepdash::api::types::{
     ActivationState, Listed, QuotaAmount, ResourceQuota, Token, WorkspaceState,
 };
-use lepdash::api::ApiError;
 use lepdash::app::fleet::Reach;
 use lepdash::app::{Effect, Model, ModelInit, Msg, WorkspaceLabel, update};
 use lepdash::protocol::{Fetched, ResourceKind, SyncCmd, SyncEvent};
@@ -581,7 +581,10 @@ fn after_a_switch_the_palette_reopens_the_fleet_and_esc_closes_it() {
     update(&mut m, code(KeyCode::Enter));
     assert_eq!(m.workspace_id(), "paused");
     assert!(!m.fleet.open);
-    assert!(m.fleet.filter.is_empty(), "a switch clears the fleet's filter");
+    assert!(
+        m.fleet.filter.is_empty(),
+        "a switch clears the fleet's filter"
+    );
     update(&mut m, key(':'));
     update(&mut m, key('w'));
     update(&mut m, key('s'));

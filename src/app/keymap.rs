@@ -375,7 +375,7 @@ pub const BINDINGS: &[Binding] = &[
         "fleet",
         &["w"],
         "Panes",
-        "fleet: every workspace at a glance (Enter switches)",
+        "fleet: all workspaces",
         None,
     ),
     b(
