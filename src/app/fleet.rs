@@ -261,7 +261,7 @@ pub fn row(
     let tokens_expiring = d.tokens.as_ref().map(|ts| {
         ts.iter()
             .filter_map(|t| t.expires_at)
-            .filter(|&e| e > now_ms && e - now_ms < EXPIRY_WINDOW_DAYS * DAY_MS)
+            .filter(|&e| e > now_ms && e.saturating_sub(now_ms) < EXPIRY_WINDOW_DAYS * DAY_MS)
             .count()
     });
     let gpu = d.info.as_ref().and_then(|i| {

@@ -100,6 +100,8 @@ pub enum FleetCmd {
         id: String,
         base_url: String,
     },
+    /// `p`: no automatic polls while paused (like the dashboard's).
+    SetPaused(bool),
     Shutdown,
 }
 
@@ -112,6 +114,7 @@ impl FleetCmd {
                 id: id.clone(),
                 base_url: base_url.clone(),
             }),
+            SyncCmd::SetPaused(p) => Some(FleetCmd::SetPaused(*p)),
             SyncCmd::Shutdown => Some(FleetCmd::Shutdown),
             _ => None,
         }
@@ -165,6 +168,7 @@ pub fn spawn(
         permits: Arc::new(Semaphore::new(opts.concurrency.max(1))),
         events,
         tasks: JoinSet::new(),
+        paused: false,
     };
     for t in targets {
         worker.add(t);
@@ -198,6 +202,7 @@ struct Fleet {
     permits: Arc<Semaphore>,
     events: mpsc::Sender<SyncEvent>,
     tasks: JoinSet<Done>,
+    paused: bool,
 }
 
 fn now() -> Instant {
@@ -215,6 +220,7 @@ impl Fleet {
         };
         let mut schedule = Schedule::new(cfg, ResourceKind::Status, now());
         schedule.restrict(&FLEET_KINDS);
+        schedule.set_paused(self.paused);
         self.members.push(Member {
             target,
             client: None,
@@ -253,6 +259,12 @@ impl Fleet {
                 cmd = cmds.recv() => match cmd {
                     None | Some(FleetCmd::Shutdown) => break,
                     Some(FleetCmd::SetCurrent(i)) => self.set_current(i),
+                    Some(FleetCmd::SetPaused(p)) => {
+                        self.paused = p;
+                        for m in &mut self.members {
+                            m.schedule.set_paused(p);
+                        }
+                    }
                     Some(FleetCmd::Add { id, base_url }) => {
                         let from = self.members.get(self.current).map(|m| m.target.clone());
                         if let Some(from) = from {
@@ -395,6 +407,10 @@ mod tests {
         assert!(matches!(
             FleetCmd::of_sync(&SyncCmd::SwitchWorkspace(3)),
             Some(FleetCmd::SetCurrent(3))
+        ));
+        assert!(matches!(
+            FleetCmd::of_sync(&SyncCmd::SetPaused(true)),
+            Some(FleetCmd::SetPaused(true))
         ));
         assert!(FleetCmd::of_sync(&SyncCmd::RefreshAll).is_none());
     }
