@@ -164,7 +164,7 @@ pub fn open_log_file(dir: &Path) -> Result<(PathBuf, File), LoggingError> {
     Ok((path, file))
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

@@ -6,6 +6,7 @@
 //! sync events. `app` never imports `ui` nor the HTTP client.
 
 pub mod banner;
+pub mod changes;
 mod details;
 pub mod fleet;
 pub mod format;

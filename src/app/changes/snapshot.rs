@@ -1,0 +1,120 @@
+//! The last successful poll of each resource of one workspace, saved by the
+//! driver (`crate::history`) so the next start can tell what changed while
+//! lepdash was not running.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::TemplateEntry;
+use crate::api::types::{Member, Registry, Resolver, Secret, Template, Token, WorkspaceInfo};
+
+/// Version of the snapshot format; another version is ignored on read.
+pub const SNAPSHOT_SCHEMA: u32 = 1;
+
+/// The status pane's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusSnap {
+    pub info: WorkspaceInfo,
+    #[serde(default)]
+    pub resolver: Option<Resolver>,
+}
+
+/// The token list and which token lepdash used.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TokenSnap {
+    pub list: Vec<Token>,
+    #[serde(default)]
+    pub own_id: Option<String>,
+}
+
+/// One workspace's last poll of each resource (`None`: never fetched).
+/// Never holds a secret value: the list types carry none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema: u32,
+    pub workspace: String,
+    /// Model time when it was taken (epoch ms); the "old" time for token
+    /// expiry on the first poll after a start.
+    pub saved_at_ms: i64,
+    #[serde(default)]
+    pub status: Option<StatusSnap>,
+    #[serde(default)]
+    pub members: Option<Vec<Member>>,
+    #[serde(default)]
+    pub tokens: Option<TokenSnap>,
+    #[serde(default)]
+    pub secrets: Option<Vec<Secret>>,
+    #[serde(default)]
+    pub registries: Option<Vec<Registry>>,
+    #[serde(default, with = "templates_serde")]
+    pub templates: Option<Vec<TemplateEntry>>,
+}
+
+impl Snapshot {
+    /// An empty snapshot of `workspace`.
+    pub fn new(workspace: &str, saved_at_ms: i64) -> Self {
+        Snapshot {
+            schema: SNAPSHOT_SCHEMA,
+            workspace: workspace.to_string(),
+            saved_at_ms,
+            status: None,
+            members: None,
+            tokens: None,
+            secrets: None,
+            registries: None,
+            templates: None,
+        }
+    }
+
+    /// Whether nothing was ever fetched.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.members.is_none()
+            && self.tokens.is_none()
+            && self.secrets.is_none()
+            && self.registries.is_none()
+            && self.templates.is_none()
+    }
+}
+
+#[derive(Serialize)]
+struct TemplateOut<'a> {
+    public: bool,
+    template: &'a Template,
+}
+
+#[derive(Deserialize)]
+struct TemplateIn {
+    public: bool,
+    template: Template,
+}
+
+mod templates_serde {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(
+        v: &Option<Vec<TemplateEntry>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            None => s.serialize_none(),
+            Some(list) => s.collect_seq(list.iter().map(|t| TemplateOut {
+                public: t.public,
+                template: &t.template,
+            })),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<TemplateEntry>>, D::Error> {
+        let v = Option::<Vec<TemplateIn>>::deserialize(d)?;
+        Ok(v.map(|list| {
+            list.into_iter()
+                .map(|t| TemplateEntry {
+                    public: t.public,
+                    template: t.template,
+                })
+                .collect()
+        }))
+    }
+}

@@ -1,0 +1,338 @@
+//! The files behind "what changed": the activity file (the last 10,000
+//! events) and, per workspace, the snapshot of the last poll of each
+//! resource (for "while you were away").
+//!
+//! They live in the user's state directory (Linux:
+//! `~/.local/state/lepdash/`; elsewhere the local data directory), or in
+//! `LEPDASH_STATE_DIR`. The directory is created 0700 (the helper the log
+//! file uses), files are written 0600 and atomically (a temporary file in
+//! the same directory, synced, then renamed over the old one).
+//!
+//! The files are treated as hostile on read: only regular files (never a
+//! symlink, FIFO or device), at most [`MAX_ACTIVITY_BYTES`] /
+//! [`MAX_SNAPSHOT_BYTES`], every string re-sanitized. A file that cannot be
+//! used is a warning and a fresh start, never an error that stops lepdash.
+//!
+//! ```text
+//! STATE_DIR/activity.jsonl          one event per line, oldest first
+//! STATE_DIR/snapshots/<ws>.json     one Snapshot document per workspace
+//! ```
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::app::changes::{ACTIVITY_CAP, ActivityLog, Event, Snapshot, snapshot::SNAPSHOT_SCHEMA};
+use crate::logging::create_private_dir;
+
+/// The environment variable that overrides the state directory.
+pub const STATE_DIR_ENV: &str = "LEPDASH_STATE_DIR";
+/// The activity file's name.
+pub const ACTIVITY_FILE: &str = "activity.jsonl";
+/// The directory of the per-workspace snapshots.
+pub const SNAPSHOT_DIR: &str = "snapshots";
+/// A larger activity file is not read (10,000 events are a few MiB).
+pub const MAX_ACTIVITY_BYTES: u64 = 32 * 1024 * 1024;
+/// A larger snapshot is not read.
+pub const MAX_SNAPSHOT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("cannot create the state directory {}: {source}", path.display())]
+    Dir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode {what}: {detail}")]
+    Encode { what: &'static str, detail: String },
+}
+
+/// What a read produced, and the warnings to show (one line each, no file
+/// content in them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded<T> {
+    pub value: T,
+    pub warnings: Vec<String>,
+}
+
+/// The state directory: `LEPDASH_STATE_DIR`, else the user's state
+/// directory, else the local data directory.
+pub fn state_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    if let Some(dir) = env(STATE_DIR_ENV).filter(|d| !d.trim().is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "lepdash")?;
+    Some(
+        dirs.state_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dirs.data_local_dir().to_path_buf()),
+    )
+}
+
+/// The activity file and the snapshots of one state directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    dir: PathBuf,
+}
+
+impl History {
+    /// The files under `dir` (nothing is touched until a load or save).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        History { dir: dir.into() }
+    }
+
+    /// The files under [`state_dir`], if there is one.
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<Self> {
+        state_dir(env).map(History::new)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn activity_path(&self) -> PathBuf {
+        self.dir.join(ACTIVITY_FILE)
+    }
+
+    /// Where the snapshot of `workspace` is kept.
+    pub fn snapshot_path(&self, workspace: &str) -> PathBuf {
+        self.dir
+            .join(SNAPSHOT_DIR)
+            .join(format!("{}.json", file_stem(workspace)))
+    }
+
+    /// Read the activity log (newest [`ACTIVITY_CAP`] events). Unreadable
+    /// lines are skipped and counted in one warning; an unusable file is
+    /// a warning and an empty log.
+    pub fn load_activity(&self) -> Loaded<ActivityLog> {
+        let path = self.activity_path();
+        let mut warnings = Vec::new();
+        let bytes = match read_hostile(&path, MAX_ACTIVITY_BYTES) {
+            Ok(Some(b)) => b,
+            Ok(None) => return loaded(ActivityLog::new(), warnings),
+            Err(why) => {
+                warnings.push(fresh_start("activity file", &path, &why));
+                return loaded(ActivityLog::new(), warnings);
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            warnings.push(fresh_start("activity file", &path, "not UTF-8 text"));
+            return loaded(ActivityLog::new(), warnings);
+        };
+        let mut events = Vec::new();
+        let mut bad = 0usize;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            match serde_json::from_str::<Event>(line) {
+                Ok(e) => events.push(e.sanitized()),
+                Err(_) => bad += 1,
+            }
+        }
+        if bad > 0 {
+            warnings.push(format!(
+                "the activity file {} had {bad} unreadable line(s); they were skipped",
+                path.display()
+            ));
+        }
+        let log = ActivityLog::from_newest_first(events.into_iter().rev(), ACTIVITY_CAP);
+        loaded(log, warnings)
+    }
+
+    /// Write the activity log (oldest first, at most [`ACTIVITY_CAP`]
+    /// events and [`MAX_ACTIVITY_BYTES`]), atomically, 0600.
+    pub fn save_activity(&self, log: &ActivityLog) -> Result<(), HistoryError> {
+        let mut lines: Vec<String> = Vec::with_capacity(log.len().min(ACTIVITY_CAP));
+        let mut total = 0u64;
+        for e in log.iter().take(ACTIVITY_CAP) {
+            let line = serde_json::to_string(e).map_err(|e| HistoryError::Encode {
+                what: "an event",
+                detail: e.to_string(),
+            })?;
+            total += line.len() as u64 + 1;
+            if total > MAX_ACTIVITY_BYTES {
+                break; // the oldest do not fit: drop them, keep the file readable
+            }
+            lines.push(line);
+        }
+        let mut out = String::with_capacity(total.min(MAX_ACTIVITY_BYTES) as usize);
+        for line in lines.iter().rev() {
+            out.push_str(line);
+            out.push('\n');
+        }
+        write_atomic(&self.dir, &self.activity_path(), out.as_bytes())
+    }
+
+    /// Read the snapshot of `workspace`, if there is a usable one.
+    pub fn load_snapshot(&self, workspace: &str) -> Loaded<Option<Snapshot>> {
+        let path = self.snapshot_path(workspace);
+        let mut warnings = Vec::new();
+        let bytes = match read_hostile(&path, MAX_SNAPSHOT_BYTES) {
+            Ok(Some(b)) => b,
+            Ok(None) => return loaded(None, warnings),
+            Err(why) => {
+                warnings.push(fresh_start("snapshot", &path, &why));
+                return loaded(None, warnings);
+            }
+        };
+        match serde_json::from_slice::<Snapshot>(&bytes) {
+            Ok(s) if s.schema != SNAPSHOT_SCHEMA => {
+                warnings.push(fresh_start(
+                    "snapshot",
+                    &path,
+                    &format!("format version {} is not {SNAPSHOT_SCHEMA}", s.schema),
+                ));
+                loaded(None, warnings)
+            }
+            Ok(s) if s.workspace != workspace => {
+                warnings.push(fresh_start(
+                    "snapshot",
+                    &path,
+                    "it belongs to another workspace",
+                ));
+                loaded(None, warnings)
+            }
+            Ok(s) => loaded(Some(s), warnings),
+            Err(e) => {
+                // serde's message names a line/column and an expectation,
+                // never the file's content.
+                warnings.push(fresh_start("snapshot", &path, &format!("unreadable: {e}")));
+                loaded(None, warnings)
+            }
+        }
+    }
+
+    /// Write the snapshot of `snap.workspace`, atomically, 0600.
+    pub fn save_snapshot(&self, snap: &Snapshot) -> Result<(), HistoryError> {
+        let bytes = serde_json::to_vec(snap).map_err(|e| HistoryError::Encode {
+            what: "a snapshot",
+            detail: e.to_string(),
+        })?;
+        let dir = self.dir.join(SNAPSHOT_DIR);
+        create_private_dir(&self.dir).map_err(|source| HistoryError::Dir {
+            path: self.dir.clone(),
+            source,
+        })?;
+        write_atomic(&dir, &self.snapshot_path(&snap.workspace), &bytes)
+    }
+}
+
+fn loaded<T>(value: T, warnings: Vec<String>) -> Loaded<T> {
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    Loaded { value, warnings }
+}
+
+fn fresh_start(what: &str, path: &Path, why: &str) -> String {
+    format!(
+        "the {what} {} was not used ({why}); starting fresh",
+        path.display()
+    )
+}
+
+/// A file name for a workspace id: the id itself when it is a plain name,
+/// else `ws-` and a hex form (ids come from the login record and the
+/// command line, so `../x` must not leave the directory).
+pub fn file_stem(workspace: &str) -> String {
+    let plain = !workspace.is_empty()
+        && workspace.len() <= 64
+        && !workspace.starts_with('.')
+        && workspace
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    if plain {
+        return workspace.to_string();
+    }
+    let bytes = workspace.as_bytes();
+    if bytes.len() <= 32 {
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("ws-{hex}")
+    } else {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("ws-h{h:016x}")
+    }
+}
+
+/// Read at most `cap` bytes of a regular file. `Ok(None)`: no file.
+/// `Err(why)`: not a regular file, too large, unreadable.
+fn read_hostile(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot inspect it: {}", e.kind())),
+    };
+    // Checked before opening: opening a FIFO would block, a symlink could
+    // point anywhere.
+    if !meta.file_type().is_file() {
+        return Err("not a regular file".to_string());
+    }
+    if meta.len() > cap {
+        return Err(format!("larger than {} MiB", cap / (1024 * 1024)));
+    }
+    let file = File::open(path).map_err(|e| format!("cannot open it: {}", e.kind()))?;
+    // Re-checked on the open file (it could have been swapped meanwhile).
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot inspect it: {}", e.kind()))?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(cap)).unwrap_or(0));
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read it: {}", e.kind()))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("larger than {} MiB", cap / (1024 * 1024)));
+    }
+    Ok(Some(bytes))
+}
+
+/// Write `bytes` to `path` (in `dir`) atomically: a new 0600 temporary file
+/// in the same directory, synced, renamed over `path`. A symlink at `path`
+/// is replaced, never followed.
+fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), HistoryError> {
+    create_private_dir(dir).map_err(|source| HistoryError::Dir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let write_err = |source| HistoryError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    // A leftover of a crashed run (or anything else there) goes first;
+    // `create_new` below refuses to reuse whatever is at that name.
+    let _ = std::fs::remove_file(&tmp);
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let result = (|| {
+        let mut file = opts.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(write_err(e));
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! `lepdash watch` output: one event per line, as JSON or as text.
+//!
+//! Pure formatting; the subcommand (polling, flushing, signals) is wired in
+//! `cli.rs`/`main.rs`. A JSON line is
+//! `{"schema":1,"time":"2026-12-01T06:09:48Z","workspace":…,"resource":…,
+//! "event":…,"id":…,"name":…,"yours":…,"origin":"live"|"while_away",
+//! "fields":[{"field":…,"old":…,"new":…}]}` plus `"own":true` for events
+//! about lepdash's own token. Strings are escaped so the line is pure
+//! ASCII-safe for terminals: besides JSON's own escapes, DEL, C1 controls,
+//! bidi controls and the line/paragraph separators become `\uXXXX`.
+
+use serde::Serialize;
+
+use crate::app::changes::{Event, EventKind, clean, is_bidi, resource_of_label};
+
+/// Version of the JSON line format.
+pub const WATCH_SCHEMA: u32 = 1;
+
+/// The output format of `watch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchFormat {
+    Jsonl,
+    Text,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    schema: u32,
+    time: String,
+    workspace: &'a str,
+    resource: &'a str,
+    event: &'a str,
+    id: &'a str,
+    name: &'a str,
+    yours: bool,
+    origin: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    own: bool,
+    fields: &'a [crate::app::changes::FieldChange],
+}
+
+/// `2026-12-01T06:09:48Z` of epoch milliseconds (UTC, whole seconds).
+pub fn rfc3339(ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(ts) => ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        Err(_) => "-".to_string(),
+    }
+}
+
+/// One event as one JSON line (no trailing newline).
+pub fn json_line(e: &Event) -> String {
+    let line = Line {
+        schema: WATCH_SCHEMA,
+        time: rfc3339(e.time_ms),
+        workspace: &e.workspace,
+        resource: e.resource.label(),
+        event: e.kind.as_str(),
+        id: &e.id,
+        name: &e.name,
+        yours: e.yours,
+        origin: e.origin.as_str(),
+        own: e.own,
+        fields: &e.fields,
+    };
+    // Serializing plain strings, bools and numbers into a String cannot
+    // fail; the fallback keeps the line valid JSON all the same.
+    let raw = serde_json::to_string(&line)
+        .unwrap_or_else(|_| format!("{{\"schema\":{WATCH_SCHEMA},\"error\":\"unprintable\"}}"));
+    escape_controls(&raw)
+}
+
+/// Replace DEL, C1 controls, bidi controls and U+2028/U+2029 in serialized
+/// JSON with `\uXXXX`. They can only occur inside JSON strings (the
+/// structure is ASCII), where the escape means the same character.
+pub fn escape_controls(json: &str) -> String {
+    if !json.chars().any(needs_escape) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || is_bidi(c)
+}
+
+/// One event as one line of text:
+/// `2026-12-01T06:09:48Z demo secrets added HF_TOKEN`, then the fields
+/// (`role: user → admin; status: invited → active`) and the marks
+/// `[yours]`, `[lepdash's token]`, `[while away]`. Every part is sanitized.
+pub fn text_line(e: &Event) -> String {
+    let mut out = format!(
+        "{} {} {} {} {}",
+        rfc3339(e.time_ms),
+        clean(&e.workspace),
+        e.resource.label(),
+        e.kind.as_str(),
+        clean(&e.name),
+    );
+    if !e.id.is_empty() && e.id != e.name {
+        out.push_str(&format!(" ({})", clean(&e.id)));
+    }
+    let fields = fields_text(e);
+    if !fields.is_empty() {
+        out.push_str(" — ");
+        out.push_str(&fields);
+    }
+    if e.own {
+        out.push_str(" [lepdash's token]");
+    }
+    if e.yours {
+        out.push_str(" [yours]");
+    }
+    if e.origin == crate::app::changes::Origin::WhileAway {
+        out.push_str(" [while away]");
+    }
+    out
+}
+
+/// The fields as `field: old → new` joined by `; ` (sanitized; an empty
+/// side shows as `-`).
+pub fn fields_text(e: &Event) -> String {
+    let side = |s: &str| {
+        if s.is_empty() {
+            "-".to_string()
+        } else {
+            clean(s)
+        }
+    };
+    e.fields
+        .iter()
+        .map(|f| format!("{}: {} → {}", clean(&f.field), side(&f.old), side(&f.new)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One event in the given format.
+pub fn format_event(e: &Event, format: WatchFormat) -> String {
+    match format {
+        WatchFormat::Jsonl => json_line(e),
+        WatchFormat::Text => text_line(e),
+    }
+}
+
+/// What `--kinds KIND,…` selects: resource kinds (`secrets`, `tokens`, …)
+/// and/or event kinds (`invite_accepted`, `stale`, …). Empty: everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindFilter {
+    resources: Vec<&'static str>,
+    events: Vec<EventKind>,
+}
+
+impl KindFilter {
+    /// Parse a comma-separated list; an unknown name is the error text
+    /// (`unknown kind "x" (use status, members, …)`).
+    pub fn parse(text: &str) -> Result<KindFilter, String> {
+        let mut f = KindFilter::default();
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let lower = word.to_ascii_lowercase();
+            if let Some(k) = resource_of_label(&lower) {
+                f.resources.push(k.label());
+            } else if let Some(e) = EventKind::parse(&lower) {
+                f.events.push(e);
+            } else {
+                let resources: Vec<&str> = crate::app::changes::resource_labels().collect();
+                return Err(format!(
+                    "unknown kind {:?} (use {}, or an event: {})",
+                    clean(word),
+                    resources.join(", "),
+                    EventKind::ALL.map(EventKind::as_str).join(", ")
+                ));
+            }
+        }
+        Ok(f)
+    }
+
+    /// Whether `e` passes: its resource is listed (or none are) and its
+    /// event kind is listed (or none are).
+    pub fn allows(&self, e: &Event) -> bool {
+        (self.resources.is_empty() || self.resources.contains(&e.resource.label()))
+            && (self.events.is_empty() || self.events.contains(&e.kind))
+    }
+}
