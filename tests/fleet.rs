@@ -594,3 +594,48 @@ fn after_a_switch_the_palette_reopens_the_fleet_and_esc_closes_it() {
     update(&mut m, code(KeyCode::Esc));
     assert!(!m.fleet.open);
 }
+
+#[test]
+fn fleet_changes_become_change_engine_events() {
+    use lepdash::app::changes::EventKind;
+    let mut init: ModelInit = sample::init();
+    init.workspaces = fleet_labels();
+    let mut m = Model::new(init);
+    let st = |a| status(WorkspaceState::Normal, a, (0.0, 1.0));
+    update(
+        &mut m,
+        fleet_msg(
+            2,
+            ResourceKind::Status,
+            at(0),
+            Ok(st(ActivationState::Pending)),
+        ),
+    );
+    assert!(m.fleet.events.is_empty(), "a first answer is no change");
+    update(
+        &mut m,
+        fleet_msg(
+            2,
+            ResourceKind::Status,
+            at(60),
+            Ok(st(ActivationState::Active)),
+        ),
+    );
+    update(
+        &mut m,
+        fleet_msg(2, ResourceKind::Status, at(120), Err(connect_err())),
+    );
+    let kinds: Vec<(String, EventKind)> = m
+        .fleet
+        .events
+        .iter()
+        .map(|e| (e.workspace.clone(), e.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("pending".to_string(), EventKind::ActivationChanged),
+            ("pending".to_string(), EventKind::Stale)
+        ]
+    );
+}

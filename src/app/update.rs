@@ -164,7 +164,25 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
             if workspace == model.current || workspace >= model.workspaces.len() {
                 return false;
             }
+            let before = model.fleet.data_mut(workspace).clone();
             let changed = model.fleet.data_mut(workspace).apply(kind, at, result);
+            if changed {
+                let yours = super::changes::Yours::new();
+                let ctx = super::changes::Ctx {
+                    now_ms: super::format::ms_of(at),
+                    workspace: &model.workspaces[workspace].id,
+                    origin: super::changes::Origin::Live,
+                    yours: &yours,
+                };
+                let events =
+                    super::changes::fleet::diff_fleet(&ctx, &before, &model.fleet.data[workspace]);
+                for e in events {
+                    if model.fleet.events.len() >= super::fleet::FLEET_EVENTS_CAP {
+                        model.fleet.events.pop_front();
+                    }
+                    model.fleet.events.push_back(e);
+                }
+            }
             changed && model.fleet.open
         }
     }
