@@ -100,7 +100,8 @@ pub enum ApiError {
     Redirect { status: u16, target: String },
     #[error("the response is larger than the limit of {}", crate::text::human_bytes(*limit as u64))]
     TooLarge { limit: usize },
-    #[error("cannot connect to {url}: {detail}")]
+    /// The cause comes before the URL, so a cut line keeps it.
+    #[error("cannot connect ({detail}) to {url}")]
     Connect { url: String, detail: String },
     #[error("undecodable response: {0}")]
     Decode(String),
@@ -252,6 +253,16 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connect_errors_name_the_cause_before_the_url() {
+        let e = ApiError::Connect {
+            url: "http://127.0.0.1:9/api/v2/workspaces/demo/workspace".into(),
+            detail: "connection refused".into(),
+        };
+        let s = e.to_string();
+        assert!(s.find("refused") < s.find("http://"), "{s}");
+    }
 
     #[test]
     fn statuses_map_to_variants() {

@@ -113,7 +113,7 @@ pub async fn get_fleet(
                 &json!({"kind": "fleet", "all_answered": all_answered, "workspaces": items}),
             )?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             let n = |v: Option<usize>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
             let table: Vec<Vec<String>> = rows
                 .iter()
