@@ -40,10 +40,13 @@ impl ServerMessage {
             text::cut_chars(&masked, max).into_owned()
         };
         if let Ok(b) = serde_json::from_slice::<ErrorBody>(body) {
-            if !b.code.is_empty() || !b.message.is_empty() {
+            // Blank is empty: a code of spaces is no code.
+            let code = clean(&b.code, MAX_CODE_TEXT);
+            let message = clean(&b.message, MAX_ERROR_TEXT);
+            if !code.is_empty() || !message.is_empty() {
                 return ServerMessage {
-                    code: (!b.code.is_empty()).then(|| clean(&b.code, MAX_CODE_TEXT)),
-                    message: clean(&b.message, MAX_ERROR_TEXT),
+                    code: (!code.is_empty()).then_some(code),
+                    message,
                 };
             }
         }

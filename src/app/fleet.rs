@@ -80,7 +80,8 @@ impl FleetData {
                         self.tokens = Some(list.items);
                         self.own_token = own_id;
                     }
-                    Fetched::Registries(_) | Fetched::Templates(_) => {}
+                    // Lists the fleet does not poll.
+                    _ => {}
                 }
             }
             Err(e) if kind == ResourceKind::Status => {

@@ -10,6 +10,8 @@ use super::WorkspaceLabel;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Pane(ResourceKind),
+    /// The Workloads pane at its last view.
+    Workloads,
     /// `:ws` alone opens the fleet view; `:ws ID` switches.
     Workspace(Option<String>),
     /// The fleet view: every workspace at a glance.
@@ -24,9 +26,21 @@ pub enum Command {
 /// Command names, their argument hint and help, in suggestion order: one
 /// per pane (from the kind table), then the others.
 pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyLock::new(|| {
-    let panes = KINDS
-        .iter()
-        .map(|k| (k.label, "", format!("show the {} pane", k.title)));
+    let panes = KINDS.iter().flat_map(|k| {
+        let pane = (!k.workload_view).then(|| (k.label, "", format!("show the {} pane", k.title)));
+        // The Workloads pane before its first view, then each view.
+        let group = (k.kind == crate::protocol::WORKLOAD_VIEWS[0]).then(|| {
+            (
+                "workloads",
+                "",
+                "show the Workloads pane (endpoints, jobs, pods, nodes)".to_string(),
+            )
+        });
+        let view = k
+            .workload_view
+            .then(|| (k.label, "", format!("show the Workloads pane: {}", k.title)));
+        pane.into_iter().chain(group).chain(view)
+    });
     let others = [
         (
             "ws",
@@ -49,6 +63,7 @@ fn command_of(name: &str) -> Option<Command> {
         return Some(Command::Pane(k.kind));
     }
     Some(match name {
+        "workloads" => Command::Workloads,
         "refresh" => Command::Refresh,
         "fleet" => Command::Fleet,
         "pause" => Command::Pause,

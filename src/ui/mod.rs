@@ -8,6 +8,7 @@ pub mod list;
 pub mod status;
 pub mod theme;
 pub mod widgets;
+pub mod workloads;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -45,6 +46,7 @@ fn draw(frame: &mut Frame, model: &Model) {
     header::banner(buf, &ctx, screen.banner, &screen.banner_lines);
     match model.pane {
         ResourceKind::Status => status::render(buf, &ctx, screen.body),
+        kind if kind.is_workload() => workloads::render(buf, &ctx, kind, screen.body),
         kind => list::render(buf, &ctx, kind, screen.body),
     }
     if model.fleet.open {
