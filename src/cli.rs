@@ -110,7 +110,8 @@ pub enum OutputFormat {
 /// `lepdash get` options.
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    /// What to print: one or more kinds, or `all` (fetched together, in one process).
+    /// What to print: one or more kinds, or `all` (fetched together, in one
+    /// process); or `fleet` on its own (every known workspace, one row each).
     #[arg(value_parser = kind_parser(), value_name = "WHAT", num_args = 1.., required = true)]
     pub what: Vec<String>,
     /// Output format.
@@ -118,14 +119,17 @@ pub struct GetArgs {
     pub output: OutputFormat,
 }
 
-/// `lepdash get KIND…`: the names of [`crate::output::GET_KINDS`] and
-/// `all`, so a new kind is offered without a second list.
+/// `lepdash get fleet`: every known workspace, printed on its own.
+pub const GET_FLEET: &str = "fleet";
+
+/// `lepdash get KIND…`: the names of [`crate::output::GET_KINDS`], `all`
+/// and `fleet`, so a new kind is offered without a second list.
 fn kind_parser() -> PossibleValuesParser {
     PossibleValuesParser::new(
         crate::output::GET_KINDS
             .iter()
             .map(|k| k.name)
-            .chain([crate::output::GET_ALL]),
+            .chain([crate::output::GET_ALL, GET_FLEET]),
     )
 }
 
@@ -150,5 +154,10 @@ mod tests {
         assert_eq!(args.what, ["secrets", "all", "members"]);
         assert!(Cli::try_parse_from(["lepdash", "get"]).is_err());
         assert!(Cli::try_parse_from(["lepdash", "get", "secrets", "nope"]).is_err());
+        let c = Cli::try_parse_from(["lepdash", "get", "fleet"]).unwrap();
+        let Some(Command::Get(args)) = c.command else {
+            panic!("not get")
+        };
+        assert_eq!(args.what, [GET_FLEET]);
     }
 }

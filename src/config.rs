@@ -70,6 +70,9 @@ pub struct Config {
     pub interval: Duration,
     /// Poll interval of panes not on screen (default 60s, never below `interval`).
     pub hidden_interval: Duration,
+    /// Poll interval of the workspaces not on screen (fleet view; default
+    /// 60s, floor 1s).
+    pub fleet_interval: Duration,
     pub theme: ThemeName,
     /// Key overrides only: action name → key specs (`"ctrl-c"`, `"j"`,
     /// `"down"`, `"shift-tab"`, `"?"`). Each entry replaces the action's
@@ -90,6 +93,7 @@ impl Default for Config {
         Config {
             interval: Duration::from_secs(5),
             hidden_interval: Duration::from_secs(60),
+            fleet_interval: Duration::from_secs(60),
             theme: ThemeName::Dark,
             keys: BTreeMap::new(),
             mouse: false,
@@ -259,6 +263,11 @@ pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
             "hidden_interval" => {
                 if let Some(d) = w.duration(line, name, v, c.hidden_interval) {
                     c.hidden_interval = d;
+                }
+            }
+            "fleet_interval" => {
+                if let Some(d) = w.duration(line, name, v, c.fleet_interval) {
+                    c.fleet_interval = d.max(MIN_INTERVAL);
                 }
             }
             "connect_timeout" => {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use lepdash::api::Client;
-use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global};
+use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global, OutputFormat};
 use lepdash::{config, credentials, emulator, logging, output};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -320,6 +320,13 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         say(&format!("lepdash: warning: {w}"));
     }
     let target = &resolved.current;
+    if args.what.iter().any(|w| w == lepdash::cli::GET_FLEET) {
+        if args.what.len() > 1 {
+            eprintln!("lepdash: `fleet` is printed on its own — run `lepdash get fleet`");
+            return ExitCode::FAILURE;
+        }
+        return get_fleet(&resolved, &loaded.config, args.output);
+    }
     let kinds = match output::get_kinds(&args.what) {
         Ok(k) => k,
         Err(word) => {
@@ -359,6 +366,52 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         Err(e) => {
             tracing::warn!(error = %e, "get failed");
             fail_api(&e, e.hint(), &target.token)
+        }
+    }
+}
+
+/// `lepdash get fleet`: every known workspace, one row each; fails (after
+/// printing every row) when one did not answer.
+fn get_fleet(
+    resolved: &credentials::Resolved,
+    cfg: &config::Config,
+    format: OutputFormat,
+) -> ExitCode {
+    let targets: Vec<output::fleet::FleetTarget> = std::iter::once(&resolved.current)
+        .chain(&resolved.others)
+        .map(|t| output::fleet::FleetTarget {
+            target: lepdash::sync::SyncTarget {
+                id: t.id.clone(),
+                config: t.client_config(cfg.connect_timeout, cfg.request_timeout),
+            },
+            label: lepdash::app::WorkspaceLabel {
+                id: t.id.clone(),
+                display_name: t.display_name.clone(),
+                base_url: t.base_url.clone(),
+                token_expires_at: t.token_expires_at,
+            },
+        })
+        .collect();
+    let rt = match runtime(true) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match rt.block_on(output::fleet::get_fleet(&targets, format, &mut out)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!(
+                "lepdash: not every workspace answered — see the REACH column (or \"reachability\" in JSON)"
+            );
+            ExitCode::from(2)
+        }
+        Err(output::OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("lepdash: {e}");
+            ExitCode::FAILURE
         }
     }
 }

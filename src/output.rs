@@ -47,6 +47,7 @@
 //!  "skipped":0}
 //! ```
 
+pub mod fleet;
 mod workloads;
 
 use std::io::{self, Write};

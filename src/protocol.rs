@@ -458,6 +458,13 @@ pub enum SyncCmd {
     },
     /// Switch to another workspace by index in the list the sync task got.
     SwitchWorkspace(usize),
+    /// A workspace no credential source lists (`:ws ID`): reach it with the
+    /// current workspace's token at `base_url` (derived from the current
+    /// URL). It takes the next index of the list.
+    AddWorkspace {
+        id: String,
+        base_url: String,
+    },
     /// Fetch the replicas and events of one workload (its details are
     /// open); answered with [`SyncEvent::WorkloadDetail`]. Not retried.
     FetchWorkloadDetail(WorkloadRef),
@@ -481,6 +488,14 @@ pub enum SyncEvent {
         at: SystemTime,
         result: Result<Fetched, ApiError>,
         next_attempt: Option<SystemTime>,
+    },
+    /// A background fetch of a workspace not on screen ended (the fleet
+    /// view's rows; see `sync::fleet`).
+    FleetFetched {
+        workspace: usize,
+        kind: ResourceKind,
+        at: SystemTime,
+        result: Result<Fetched, ApiError>,
     },
     /// The replicas and events of one workload
     /// ([`SyncCmd::FetchWorkloadDetail`]).

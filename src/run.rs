@@ -40,6 +40,9 @@ pub struct DashboardOptions {
 /// Env var naming a file to which the time of the first frame showing data
 /// is appended (for `scripts/bench.sh`).
 pub const BENCH_FIRST_FRAME_ENV: &str = "LEPDASH_BENCH_FIRST_FRAME";
+/// Env var naming a file to which the time when every fleet row is filled
+/// (answered or failed, lists in) is appended (for `scripts/bench-fleet.sh`).
+pub const BENCH_FLEET_FILLED_ENV: &str = "LEPDASH_BENCH_FLEET_FILLED";
 
 /// Capacity of the sync → UI channel; the sync task waits when it is full.
 const SYNC_EVENTS: usize = 256;
@@ -78,7 +81,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
 
     // The sync task starts fetching while the terminal is being set up.
     let (events_tx, events_rx) = mpsc::channel(SYNC_EVENTS);
-    let targets = opts
+    let targets: Vec<SyncTarget> = opts
         .targets
         .iter()
         .map(|t| SyncTarget {
@@ -89,6 +92,12 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
             },
         })
         .collect();
+    let fleet = sync::fleet::spawn(
+        targets.clone(),
+        current,
+        sync::fleet::FleetOptions::new(cfg.fleet_interval),
+        events_tx.clone(),
+    );
     let sync = sync::spawn(
         targets,
         current,
@@ -102,12 +111,16 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         Err(e) => {
             drop(events_rx);
             stop_sync(sync).await;
+            fleet.join.abort();
             return Err(e.into());
         }
     };
     let bench = std::env::var_os(BENCH_FIRST_FRAME_ENV).map(PathBuf::from);
+    let fleet_bench = std::env::var_os(BENCH_FLEET_FILLED_ENV).map(PathBuf::from);
     let mut driver = Driver {
         sync: &sync,
+        fleet: &fleet,
+        fleet_bench: fleet_bench.map(|p| (p, started)),
         events_rx,
         signals,
         bench: bench.map(|path| Bench {
@@ -121,6 +134,8 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     // Restore before anything else can print.
     let left = term.leave();
     stop_sync(sync).await;
+    // Exiting never waits on the network: the fleet's requests are dropped.
+    fleet.join.abort();
     match &outcome {
         Ok(why) => tracing::info!(why, "dashboard ended"),
         Err(e) => tracing::error!(error = %e, "dashboard failed"),
@@ -147,6 +162,30 @@ fn label(t: &WorkspaceTarget) -> WorkspaceLabel {
         display_name: t.display_name.clone(),
         base_url: t.base_url.clone(),
         token_expires_at: t.token_expires_at,
+    }
+}
+
+/// Every fleet row has its answer: Status answered with its lists, or
+/// failed.
+fn fleet_filled(model: &Model) -> bool {
+    use crate::app::fleet::Reach;
+    model.fleet_rows_all().iter().all(|r| match r.reach {
+        Reach::Waiting => false,
+        Reach::Ok => r.members.is_some() && r.secrets.is_some() && r.tokens_expiring.is_some(),
+        _ => true,
+    })
+}
+
+/// Append a line to a bench file (a failure is logged, never fatal).
+fn append(path: &std::path::Path, line: &str) {
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(line.as_bytes()));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "cannot write a bench figure");
     }
 }
 
@@ -192,6 +231,8 @@ impl Bench {
 
 struct Driver<'a> {
     sync: &'a SyncHandle,
+    fleet: &'a sync::fleet::FleetHandle,
+    fleet_bench: Option<(PathBuf, Instant)>,
     events_rx: mpsc::Receiver<SyncEvent>,
     signals: Signals,
     bench: Option<Bench>,
@@ -237,6 +278,17 @@ impl Driver<'_> {
             }
             if model.should_quit() {
                 return Ok("quit");
+            }
+            if let Some((path, started)) = &self.fleet_bench {
+                if fleet_filled(model) {
+                    let line = format!(
+                        "fleet_filled_ms={:.3} workspaces={}\n",
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        model.workspaces.len()
+                    );
+                    append(path, &line);
+                    self.fleet_bench = None;
+                }
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));
@@ -333,6 +385,11 @@ impl Driver<'_> {
     }
 
     fn send(&self, cmd: SyncCmd) {
+        if let Some(f) = sync::fleet::FleetCmd::of_sync(&cmd) {
+            // The fleet follows the dashboard's workspace; it may have
+            // ended with the UI, which is no error.
+            let _ = self.fleet.cmds.send(f);
+        }
         if self.sync.cmds.send(cmd).is_err() {
             // The loop notices the closed event channel on its next turn.
             tracing::warn!("the sync task is gone; command dropped");

@@ -136,7 +136,7 @@ async fn resolver_and_workspace_info() {
     assert_eq!(body["workspace_name"], "demo");
 
     let names: Vec<_> = h.workspaces().into_iter().map(|w| w.id).collect();
-    assert_eq!(names, ["demo", "early", "labs"]);
+    assert_eq!(names, ["demo", "early", "labs", "pending", "paused"]);
     h.shutdown().await;
 }
 

@@ -127,12 +127,62 @@ fn other_usable_entries_are_offered() {
     let r = f.resolve(&no_flags(), None).unwrap();
     let mut ids: Vec<_> = r.others.iter().map(|t| t.id.as_str()).collect();
     ids.sort();
-    // nulltok has no token; ws1 is current.
-    assert_eq!(ids, ["legacy9", "ws2"]);
+    // Every entry but the current one (ws1), also nulltok without a token.
+    assert_eq!(ids, ["legacy9", "nulltok", "ws2"]);
     let ws2 = r.others.iter().find(|t| t.id == "ws2").unwrap();
     assert_eq!(ws2.token.expose_secret(), "nvapi-ws2:with:colons");
     assert_eq!(ws2.base_url, "http://127.0.0.1:8080/api/v2/workspaces/ws2");
     assert_eq!(ws2.origin, None);
+    // nulltok is tried with the current token at its URL, which is on the
+    // current workspace's origin.
+    let nulltok = r.others.iter().find(|t| t.id == "nulltok").unwrap();
+    assert_eq!(nulltok.token.expose_secret(), tok(&r));
+    assert_eq!(
+        nulltok.base_url,
+        "https://gateway.dgxc-lepton.nvidia.com/api/v2/workspaces/nulltok"
+    );
+    assert_eq!(nulltok.token_expires_at, None);
+}
+
+#[test]
+fn a_tokenless_entry_on_another_origin_gets_the_derived_url_not_its_own() {
+    // The current token never goes to another host: the entry is tried at
+    // the URL derived from the current one.
+    let record = format!(
+        "current_workspace: ws1\nworkspaces:\n  ws1:\n    auth_token: nvapi-ws1-secret-token-AB\n    display_name: null\n    id: ws1\n    token_expires_at: {FAR}\n    url: http://127.0.0.1:8080/api/v2/workspaces/ws1\n    workspace_origin_url: null\n  far:\n    auth_token: null\n    display_name: null\n    id: far\n    token_expires_at: null\n    url: https://elsewhere.example.com/api/v2/workspaces/far\n    workspace_origin_url: null\n"
+    );
+    let f = Fixture::new(Some(&record));
+    let r = f.resolve(&no_flags(), None).unwrap();
+    let far = r.others.iter().find(|t| t.id == "far").unwrap();
+    assert_eq!(far.base_url, "http://127.0.0.1:8080/api/v2/workspaces/far");
+}
+
+#[test]
+fn environment_credentials_still_list_every_record_entry() {
+    let f = Fixture::new(Some(&lep_record(FAR)))
+        .set("LEPTON_WORKSPACE_ID", "ws2")
+        .set("LEPTON_WORKSPACE_TOKEN", "nvapi-from-env-XY");
+    let r = f.resolve(&no_flags(), None).unwrap();
+    assert_eq!(r.source, CredentialSource::Env);
+    let mut ids: Vec<_> = r.others.iter().map(|t| t.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["legacy9", "nulltok", "ws1"]);
+    // ws1 keeps its own token from the record.
+    let ws1 = r.others.iter().find(|t| t.id == "ws1").unwrap();
+    assert_eq!(ws1.token.expose_secret(), "nvapi-ws1-secret-token-AB");
+}
+
+#[test]
+fn derived_urls_follow_the_current_origin() {
+    use lepdash::credentials::derive_base;
+    assert_eq!(
+        derive_base("http://127.0.0.1:8080/api/v2/workspaces/demo", "early"),
+        "http://127.0.0.1:8080/api/v2/workspaces/early"
+    );
+    assert_eq!(
+        derive_base("http://127.0.0.1:8080/custom/path", "early"),
+        "https://gateway.dgxc-lepton.nvidia.com/api/v2/workspaces/early"
+    );
 }
 
 #[test]

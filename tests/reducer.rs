@@ -562,11 +562,15 @@ fn palette_switches_workspace_and_resets_its_data() {
 fn palette_errors_and_commands() {
     let mut m = loaded();
     update(&mut m, key(':'));
-    typed(&mut m, "ws nope");
+    // An id no source lists is tried (see tests/fleet.rs); one that cannot
+    // be a workspace id is refused in the palette.
+    typed(&mut m, "ws no/pe");
     let fx = update(&mut m, code(KeyCode::Enter));
     assert!(fx.is_empty());
     match &m.overlay {
-        Some(Overlay::Palette { error: Some(e), .. }) => assert!(e.contains("no workspace `nope`")),
+        Some(Overlay::Palette { error: Some(e), .. }) => {
+            assert!(e.contains("is not a workspace id"), "{e}")
+        }
         other => panic!("palette should stay open with an error: {other:?}"),
     }
     update(&mut m, code(KeyCode::Esc));

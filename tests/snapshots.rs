@@ -356,7 +356,7 @@ fn command_palette() {
     snap_both("palette_ws", |w, h| {
         let mut m = sample::loaded_model(w, h);
         update(&mut m, key(':'));
-        typed(&mut m, "ws nope");
+        typed(&mut m, "ws no/pe");
         update(&mut m, code(KeyCode::Enter));
         m
     });

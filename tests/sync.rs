@@ -220,7 +220,9 @@ impl InFlight {
                 self.open.insert(*kind, false);
                 *self.completed.entry(*kind).or_default() += 1;
             }
-            SyncEvent::Mutated { .. } | SyncEvent::WorkloadDetail { .. } => {}
+            SyncEvent::Mutated { .. }
+            | SyncEvent::FleetFetched { .. }
+            | SyncEvent::WorkloadDetail { .. } => {}
         }
     }
 
@@ -497,9 +499,22 @@ async fn switching_to_early_drops_demo_answers_and_shows_its_activation() {
     }
     emu.clear_faults();
     h.cmd(SyncCmd::SwitchWorkspace(1));
+    // The channel is ordered: an answer of demo that the task sent before it
+    // took the switch in may still be queued (under load the 1.5 s latency
+    // can run out before the switch is read). The task takes the switch in
+    // before it starts early's first fetch, so from early's first
+    // `FetchStarted` on, no answer of demo may come through.
+    let mut switched = false;
     let mut fetched = BTreeSet::new();
     while fetched.len() < 6 {
         let ev = h.until("early's six resources", |_| true).await;
+        if let SyncEvent::FetchStarted { workspace, .. } = ev {
+            if workspace == 1 {
+                switched = true;
+            } else {
+                assert!(!switched, "a demo fetch started after the switch");
+            }
+        }
         if let SyncEvent::Fetched {
             kind,
             workspace,
@@ -507,6 +522,10 @@ async fn switching_to_early_drops_demo_answers_and_shows_its_activation() {
             ..
         } = ev
         {
+            if !switched {
+                assert_eq!(workspace, 0, "early answered before it was asked");
+                continue;
+            }
             assert_eq!(
                 workspace, 1,
                 "an answer of demo came through after the switch"

@@ -24,6 +24,8 @@ pub enum Action {
     PaneSecrets,
     PaneRegistries,
     PaneTemplates,
+    /// The fleet view: every workspace at a glance.
+    Fleet,
     /// The Workloads pane (its last view).
     PaneWorkloads,
     /// Inside the Workloads pane: the next / previous view.
@@ -395,6 +397,14 @@ pub const BINDINGS: &[Binding] = &[
         &["6"],
         "Panes",
         "Templates pane",
+        None,
+    ),
+    b(
+        Action::Fleet,
+        "fleet",
+        &["w"],
+        "Panes",
+        "fleet: all workspaces",
         None,
     ),
     b(

@@ -12,8 +12,10 @@ pub enum Command {
     Pane(ResourceKind),
     /// The Workloads pane at its last view.
     Workloads,
-    /// `:ws` alone lists the workspaces; `:ws ID` switches.
+    /// `:ws` alone opens the fleet view; `:ws ID` switches.
     Workspace(Option<String>),
+    /// The fleet view: every workspace at a glance.
+    Fleet,
     Refresh,
     Pause,
     Mouse,
@@ -40,7 +42,12 @@ pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyL
         pane.into_iter().chain(group).chain(view)
     });
     let others = [
-        ("ws", " ID", "switch workspace (by id)"),
+        (
+            "ws",
+            " ID",
+            "switch workspace (by id); alone: the fleet view",
+        ),
+        ("fleet", "", "every workspace at a glance"),
         ("refresh", "", "refresh the visible pane now"),
         ("pause", "", "pause / resume polling"),
         ("mouse", "", "mouse capture on/off"),
@@ -58,6 +65,7 @@ fn command_of(name: &str) -> Option<Command> {
     Some(match name {
         "workloads" => Command::Workloads,
         "refresh" => Command::Refresh,
+        "fleet" => Command::Fleet,
         "pause" => Command::Pause,
         "mouse" => Command::Mouse,
         "help" => Command::Help,

@@ -169,6 +169,89 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
         } => {
             workspace == model.current && details::workload_detail_arrived(model, &target, &result)
         }
+        SyncEvent::FleetFetched {
+            workspace,
+            kind,
+            at,
+            result,
+        } => {
+            // The current workspace's row comes from the dashboard's own
+            // resources; a late fleet answer for it is dropped.
+            if workspace == model.current || workspace >= model.workspaces.len() {
+                return false;
+            }
+            let before = model.fleet.data_mut(workspace).clone();
+            let changed = model.fleet.data_mut(workspace).apply(kind, at, result);
+            if changed {
+                let yours = super::changes::Yours::new();
+                let ctx = super::changes::Ctx {
+                    now_ms: super::format::ms_of(at),
+                    workspace: &model.workspaces[workspace].id,
+                    origin: super::changes::Origin::Live,
+                    yours: &yours,
+                };
+                let events =
+                    super::changes::fleet::diff_fleet(&ctx, &before, &model.fleet.data[workspace]);
+                for e in events {
+                    if model.fleet.events.len() >= super::fleet::FLEET_EVENTS_CAP {
+                        model.fleet.events.pop_front();
+                    }
+                    model.fleet.events.push_back(e);
+                }
+            }
+            changed && model.fleet.open
+        }
+    }
+}
+
+// ------------------------------------------------------------------ fleet
+
+/// Open the fleet view on the current workspace's row.
+fn open_fleet(model: &mut Model) {
+    model.fleet.open = true;
+    model.fleet.selected = Some(model.current);
+    model.filter_editing = false;
+}
+
+fn on_fleet_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    let shown: Vec<usize> = model.fleet_rows().iter().map(|r| r.index).collect();
+    let page = usize::from(model.size.1.saturating_sub(6));
+    match super::fleet::on_key(&mut model.fleet, &model.keymap, &key, &shown, page) {
+        super::fleet::FleetKey::Handled => true,
+        super::fleet::FleetKey::Ignored => false,
+        super::fleet::FleetKey::Switch(i) => {
+            model.fleet.open = false;
+            model.fleet.filter.clear();
+            model.fleet.filter_editing = false;
+            switch_workspace(model, i, fx);
+            true
+        }
+        super::fleet::FleetKey::Pass(action) => {
+            // Pane keys leave the fleet for that pane; the rest (help,
+            // palette, quit, pause, refresh) work over it.
+            if matches!(
+                action,
+                Action::PaneStatus
+                    | Action::PaneMembers
+                    | Action::PaneTokens
+                    | Action::PaneSecrets
+                    | Action::PaneRegistries
+                    | Action::PaneTemplates
+                    | Action::PaneWorkloads
+                    | Action::NextPane
+                    | Action::PrevPane
+            ) {
+                model.fleet.open = false;
+            }
+            if matches!(
+                action,
+                Action::NewItem | Action::Edit | Action::Delete | Action::Copy
+            ) {
+                return false;
+            }
+            do_action(model, action, fx);
+            true
+        }
     }
 }
 
@@ -180,6 +263,20 @@ fn apply_error(
     next_attempt: Option<SystemTime>,
 ) -> bool {
     if e.status() == Some(401) {
+        if !model.token_rejected {
+            if let Some(from) = model.fleet.borrowed.get(&model.current) {
+                let text = format!(
+                    "workspace {} refused the token of {from} at {}: it needs its own token (`lep login -c ID:TOKEN -u URL`)",
+                    model.workspace_id(),
+                    model.workspace().map(|w| w.base_url.as_str()).unwrap_or("")
+                );
+                model.toast = Some(super::Toast {
+                    text,
+                    level: ToastLevel::Error,
+                    until: None,
+                });
+            }
+        }
         model.token_rejected = true;
     }
     let changed = with_resource!(&mut model, kind, |r| {
@@ -446,6 +543,9 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         on_overlay_key(model, key, fx);
         return true;
     }
+    if model.fleet.open {
+        return on_fleet_key(model, key, fx);
+    }
     if model.filter_editing {
         on_filter_key(model, key);
         return true;
@@ -571,6 +671,7 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::PaneSecrets => set_pane(model, ResourceKind::Secrets, fx),
         Action::PaneRegistries => set_pane(model, ResourceKind::Registries, fx),
         Action::PaneTemplates => set_pane(model, ResourceKind::Templates, fx),
+        Action::Fleet => open_fleet(model),
         Action::PaneWorkloads => set_pane(model, model.workload_view, fx),
         Action::NextView => cycle_view(model, 1, fx),
         Action::PrevView => cycle_view(model, -1, fx),
@@ -800,36 +901,68 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
         Command::Mouse => toggle_mouse(model, fx),
         Command::Help => return Some(Overlay::Help { scroll: 0 }),
         Command::Quit => quit(model, fx),
-        Command::Workspace(None) => {
-            let list: Vec<String> = model
-                .workspaces
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    if i == model.current {
-                        format!("{} (current)", w.id)
-                    } else {
-                        w.id.clone()
-                    }
-                })
-                .collect();
-            model.toast(
-                ToastLevel::Info,
-                format!("workspaces: {}; switch with :ws ID", list.join(", ")),
-            );
-        }
+        Command::Fleet | Command::Workspace(None) => open_fleet(model),
         Command::Workspace(Some(id)) => match model.workspaces.iter().position(|w| w.id == id) {
             Some(i) => switch_workspace(model, i, fx),
             None => {
-                let known: Vec<&str> = model.workspaces.iter().map(|w| w.id.as_str()).collect();
-                return Some(Overlay::Palette {
-                    input: LineInput::new(&line),
-                    error: Some(format!("no workspace `{id}`; known: {}", known.join(", "))),
+                if let Err(e) = check_workspace_id(&id) {
+                    return Some(Overlay::Palette {
+                        input: LineInput::new(&line),
+                        error: Some(e),
+                    });
+                }
+                // An id no credential source lists: try the current token at
+                // the URL derived from the current one, as `lep` derives it.
+                let cur = model.workspace()?;
+                let base_url = derive_base(&cur.base_url, &id);
+                let from = cur.id.clone();
+                let i = model.workspaces.len();
+                model.workspaces.push(super::WorkspaceLabel {
+                    id: id.clone(),
+                    display_name: None,
+                    base_url: base_url.clone(),
+                    token_expires_at: None,
                 });
+                model.fleet.borrowed.insert(i, from.clone());
+                fx.push(Effect::Sync(SyncCmd::AddWorkspace {
+                    id: id.clone(),
+                    base_url: base_url.clone(),
+                }));
+                switch_workspace(model, i, fx);
+                model.toast(
+                    ToastLevel::Info,
+                    format!("{id} is in no login record: trying the token of {from} at {base_url}"),
+                );
             }
         },
     }
     None
+}
+
+/// The base URL of workspace `id` on the current one's gateway:
+/// `<origin>/api/v2/workspaces/<id>` (the public gateway when the current URL
+/// has another shape).
+fn derive_base(current_base: &str, id: &str) -> String {
+    let origin = crate::api::paths::split_base(current_base)
+        .map(|(origin, _)| origin)
+        .unwrap_or_else(|| crate::api::paths::GATEWAY_ORIGIN.to_string());
+    crate::api::paths::workspace_base(&origin, id)
+}
+
+fn check_workspace_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a workspace id (letters, digits, - and _)",
+            crate::text::sanitize(id)
+        ))
+    }
 }
 
 /// Switch to workspace `i`: forget every per-workspace datum, then ask the

@@ -90,6 +90,36 @@ impl WorkspaceTarget {
     }
 }
 
+/// The base URL of workspace `id` on the gateway of `current_base`, derived
+/// as `lep` derives URLs from ids: `<origin>/api/v2/workspaces/<id>`. A
+/// current URL that is not of that shape falls back to the public gateway.
+pub fn derive_base(current_base: &str, id: &str) -> String {
+    let origin = paths::split_base(current_base)
+        .map(|(origin, _)| origin)
+        .unwrap_or_else(|| paths::GATEWAY_ORIGIN.to_string());
+    paths::workspace_base(&origin, id)
+}
+
+/// An entry without a token of its own, reached with the current token: at
+/// its recorded URL when that is on the current origin, else at the URL
+/// derived from the current one (the token never goes to another host).
+fn borrowed_target(current: &WorkspaceTarget, e: &Entry) -> WorkspaceTarget {
+    let origin_of = |u: &str| paths::split_base(u).map(|(o, _)| o);
+    let base_url = e
+        .url
+        .clone()
+        .filter(|u| origin_of(u).is_some() && origin_of(u) == origin_of(&current.base_url))
+        .unwrap_or_else(|| derive_base(&current.base_url, &e.id));
+    WorkspaceTarget {
+        id: e.id.clone(),
+        display_name: e.display_name.clone(),
+        base_url,
+        token: current.token.clone(),
+        origin: current.origin.clone(),
+        token_expires_at: None,
+    }
+}
+
 /// Mask a token like `lep` does: `nv****23`.
 pub fn mask_token(token: &str) -> String {
     let chars: Vec<char> = token.chars().collect();
@@ -132,7 +162,8 @@ impl fmt::Display for CredentialSource {
 pub struct Resolved {
     /// The workspace to open.
     pub current: WorkspaceTarget,
-    /// Other entries of the login record that have a token, for `:ws`.
+    /// Every other entry of the login record (`:ws`, the fleet view); one
+    /// without a token of its own carries the current token.
     pub others: Vec<WorkspaceTarget>,
     /// Where the token of `current` came from.
     pub source: CredentialSource,
@@ -305,12 +336,16 @@ pub fn resolve(
         origin,
         token_expires_at,
     };
+    // Every other entry of the record, whatever the current token's source:
+    // an entry without a token (or one whose token is null) is tried with
+    // the current token at its URL when that URL is on the current origin,
+    // else at the URL derived from the current one.
     let others = record
         .map(|r| {
             r.entries
                 .iter()
                 .filter(|e| !e.matches(&current.id))
-                .filter_map(Entry::target)
+                .map(|e| e.target().unwrap_or_else(|| borrowed_target(&current, e)))
                 .collect()
         })
         .unwrap_or_default();

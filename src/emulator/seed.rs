@@ -6,7 +6,7 @@
 //!
 //! | file | shape |
 //! |---|---|
-//! | `workspaces.json` (required) | `[{id, display_name, early_access, activation_state, activation_updated_days_ago, owner: <admin email>, info: WorkspaceInfo}]` |
+//! | `workspaces.json` (required) | `[{id, display_name, early_access, activation_state, activation_updated_days_ago, owner: <admin email>, admin_token_expires_in_days?, info: WorkspaceInfo}]` |
 //! | `members.json` | `{"<ws>": [Member + created_days_ago, last_active_hours_ago]}` |
 //! | `tokens.json` | `{"<ws>": [Token (created_by = member email) + created_days_ago, expires_in_days]}` |
 //! | `secrets.json` | `{"<ws>": [Secret + optional value]}` (a random value when absent) |
@@ -106,6 +106,10 @@ struct SeedWorkspace {
     activation_updated_days_ago: Option<f64>,
     /// Email of the member who owns the emulator's admin token.
     owner: String,
+    /// The admin token's record in this workspace expires in this many days
+    /// (default: far away), so one workspace can show an expiring token.
+    #[serde(default)]
+    admin_token_expires_in_days: Option<f64>,
     #[serde(default)]
     info: WorkspaceInfo,
 }
@@ -196,6 +200,7 @@ pub(crate) fn build_store(
     let mut out = Vec::with_capacity(seeds.len());
     for seed in seeds {
         let id = seed.id.clone();
+        let admin_days = seed.admin_token_expires_in_days;
         if id.is_empty()
             || !id
                 .chars()
@@ -281,7 +286,13 @@ pub(crate) fn build_store(
                 masked_value: mask(admin_plain),
                 scopes: vec!["all".into()],
                 created_at: Some(now),
-                expires_at: Some(now + ADMIN_TOKEN_DAYS * DAY_MS),
+                expires_at: Some(match admin_days {
+                    // A finite, bounded number of days (seed files are input).
+                    Some(d) if d.is_finite() && d.abs() < 36_500.0 => {
+                        now + (d * DAY_MS as f64) as i64
+                    }
+                    _ => now + ADMIN_TOKEN_DAYS * DAY_MS,
+                }),
                 created_by: Some(owner_email.clone()),
             },
             plaintext: admin_token.clone(),
@@ -420,7 +431,7 @@ mod tests {
         let token = SecretString::from(gen_token());
         let store = build_store(&SeedFiles::embedded(), &token, 1_800_000_000_000).unwrap();
         let ids: Vec<_> = store.workspaces.iter().map(|w| w.id.as_str()).collect();
-        assert_eq!(ids, ["demo", "early", "labs"]);
+        assert_eq!(ids, ["demo", "early", "labs", "pending", "paused"]);
         let demo = &store.workspaces[0];
         assert_eq!(demo.members.len(), 12);
         assert_eq!(
@@ -438,5 +449,20 @@ mod tests {
             store.workspaces[1].activation,
             ActivationState::NotActivated
         );
+        // The fleet's states: pending activation, paused with an admin
+        // token expiring in 3 days.
+        let now = 1_800_000_000_000;
+        assert_eq!(store.workspaces[3].activation, ActivationState::Pending);
+        let paused = &store.workspaces[4];
+        assert_eq!(
+            paused.info.workspace_state,
+            crate::api::types::WorkspaceState::Paused
+        );
+        let admin = paused
+            .tokens
+            .iter()
+            .find(|t| t.record.name == ADMIN_TOKEN_NAME)
+            .and_then(|t| t.record.expires_at);
+        assert_eq!(admin, Some(now + 3 * DAY_MS));
     }
 }

@@ -8,6 +8,7 @@
 //! finished request. Nothing spins.
 
 pub mod fetch;
+pub mod fleet;
 pub mod schedule;
 pub mod workloads;
 
@@ -399,6 +400,14 @@ impl Worker {
                 self.fetches.abort_all();
                 self.details.abort_all();
                 self.schedule.reset(t);
+            }
+            SyncCmd::AddWorkspace { id, base_url } => {
+                if let Some(target) = self.targets.get(self.current) {
+                    let target = fleet::derived_target(target, &id, &base_url);
+                    tracing::info!(workspace = %id, "workspace added (current token, derived URL)");
+                    self.targets.push(target);
+                    self.clients.push(None);
+                }
             }
             SyncCmd::Shutdown => {}
         }

@@ -101,6 +101,8 @@ struct Slot {
     not_before: Option<Instant>,
     /// When that 429 arrived.
     limited_at: Option<Instant>,
+    /// Never polled (see [`Schedule::restrict`]).
+    disabled: bool,
 }
 
 /// `at + d`, or `at` pushed as far as it goes (never a panic).
@@ -179,8 +181,20 @@ impl Schedule {
     /// Forget everything (another workspace): all due at `now`. Nothing is in
     /// flight afterwards; the caller abandons the old requests.
     pub fn reset(&mut self, now: Instant) {
+        let disabled = self.slots.map(|s| s.disabled);
         self.slots = [Slot::default(); ResourceKind::ALL.len()];
+        for (slot, d) in self.slots.iter_mut().zip(disabled) {
+            slot.disabled = d;
+        }
         self.epoch_start = now;
+    }
+
+    /// Poll only `kinds` (the fleet view polls a few kinds of each
+    /// workspace): the others are never due.
+    pub fn restrict(&mut self, kinds: &[ResourceKind]) {
+        for kind in ResourceKind::ALL {
+            self.slots[idx(kind)].disabled = !kinds.contains(&kind);
+        }
     }
 
     /// Change the interval of Status and the visible pane (raised to the floor).
@@ -230,7 +244,7 @@ impl Schedule {
     /// with nothing asked for.
     pub fn due_at(&self, kind: ResourceKind) -> Option<Instant> {
         let slot = &self.slots[idx(kind)];
-        if slot.in_flight {
+        if slot.in_flight || slot.disabled {
             return None;
         }
         let at = if let Some(asked) = slot.wanted {

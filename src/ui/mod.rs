@@ -1,6 +1,7 @@
 //! Rendering: `render(frame, &Model)` only reads the model and draws.
 //! Header and banner, one module per kind of pane, shared widgets, theme.
 
+pub mod fleet;
 pub mod form;
 pub mod header;
 pub mod list;
@@ -47,6 +48,16 @@ fn draw(frame: &mut Frame, model: &Model) {
         ResourceKind::Status => status::render(buf, &ctx, screen.body),
         kind if kind.is_workload() => workloads::render(buf, &ctx, kind, screen.body),
         kind => list::render(buf, &ctx, kind, screen.body),
+    }
+    if model.fleet.open {
+        // Over the banner and the pane, like a dialog.
+        let over = Rect::new(
+            area.x,
+            screen.banner.y,
+            area.width,
+            screen.footer.y.saturating_sub(screen.banner.y),
+        );
+        fleet::render(buf, &ctx, over);
     }
     header::footer(buf, &ctx, screen.footer);
     match &model.overlay {

@@ -21,6 +21,7 @@
 //! values, so no event can hold one.
 
 pub mod detect;
+pub mod fleet;
 pub mod log;
 pub mod snapshot;
 mod tracked;
