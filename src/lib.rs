@@ -12,6 +12,7 @@ pub mod duration;
 pub mod emulator;
 pub mod history;
 pub mod logging;
+pub mod notify;
 pub mod output;
 pub mod protocol;
 pub mod run;

@@ -26,6 +26,8 @@ pub enum Action {
     PaneTemplates,
     NextPane,
     PrevPane,
+    /// The activity log (what changed), issue 10.
+    Activity,
     Down,
     Up,
     Top,
@@ -368,6 +370,15 @@ pub const BINDINGS: &[Binding] = &[
         "Templates pane",
         None,
     ),
+    b(
+        Action::Activity,
+        "activity",
+        &["a"],
+        "Panes",
+        "activity log: what changed, newest first",
+        Some("activity"),
+    )
+    .prio(6),
     b(
         Action::NextPane,
         "next_pane",

@@ -5,6 +5,7 @@
 //! them. No I/O and no clock reads here: time comes only from `Msg::Tick` and
 //! sync events. `app` never imports `ui` nor the HTTP client.
 
+pub mod activity;
 pub mod banner;
 pub mod changes;
 mod details;
@@ -82,6 +83,9 @@ pub enum Msg {
     Sync(SyncEvent),
     /// Answer to `Effect::Copy`: how it was delivered, or the error.
     Copied(Result<String, String>),
+    /// Answer to `Effect::LoadSnapshot`: the snapshot saved by an earlier
+    /// run for that workspace, if any.
+    SnapshotLoaded(Option<Box<changes::Snapshot>>),
 }
 
 /// What the driver must do.
@@ -92,6 +96,15 @@ pub enum Effect {
     /// Copy via OSC 52; the driver answers with `Msg::Copied`.
     Copy(SecretString),
     SetMouseCapture(bool),
+    /// A terminal notification (OSC 9 / OSC 777, bell as fallback) of an
+    /// event whose kind the settings list; names only, never a value.
+    Notify(String),
+    /// Save the snapshot of a workspace being left (the next start compares
+    /// with it), and the activity log.
+    SaveSnapshot(Box<changes::Snapshot>),
+    /// Load the saved snapshot of the workspace switched to; the driver
+    /// answers with `Msg::SnapshotLoaded`.
+    LoadSnapshot(String),
     Quit,
 }
 
@@ -233,6 +246,8 @@ pub struct Model {
     pub next_mutation_id: u64,
     /// What the last `Effect::Copy` held (for the confirmation toast).
     pub copy_label: Option<String>,
+    /// What changed: the activity log and view, markers, attention.
+    pub activity: activity::Activity,
 
     dirty: bool,
     quit: bool,
@@ -349,6 +364,7 @@ impl Model {
             pending: BTreeMap::new(),
             next_mutation_id: 1,
             copy_label: None,
+            activity: activity::Activity::default(),
             dirty: true,
             quit: false,
             time_sig: 0,
@@ -375,6 +391,7 @@ impl Model {
         self.registries = Resource::default();
         self.templates = Resource::default();
         self.views = Default::default();
+        self.activity.forget_workspace();
     }
 
     /// Something on screen changed since the last `clear_dirty`.
@@ -512,6 +529,21 @@ impl Model {
         with_resource!(&self, kind, |r| r.is_changed(id, self.now))
     }
 
+    /// The lasting marker of row `id` of `kind` (new / changed since the
+    /// pane was last looked at), or the short flash of a fresh change.
+    pub fn row_mark(&self, kind: ResourceKind, id: &str) -> Option<activity::Mark> {
+        if let Some(u) = self.activity.unseen[kind.index()].get(id) {
+            return Some(u.mark);
+        }
+        self.is_changed(kind, id).then_some(activity::Mark::Changed)
+    }
+
+    /// Whether the visible pane is on screen (not hidden by the activity
+    /// view or an overlay).
+    pub fn pane_on_screen(&self) -> bool {
+        !self.activity.open && self.overlay.is_none()
+    }
+
     fn marks_active(&self, kind: ResourceKind) -> bool {
         with_resource!(&self, kind, |r| r.marks_active(self.now))
     }
@@ -587,6 +619,8 @@ impl Model {
         self.banners().hash(&mut h);
         self.toast.hash(&mut h);
         self.marks_active(self.pane).hash(&mut h);
+        self.activity.unseen_count(self.pane).hash(&mut h);
+        activity::attention(self).hash(&mut h);
         let st = self.resource_state(self.pane);
         if st.error.is_some() {
             st.next_attempt

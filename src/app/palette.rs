@@ -10,6 +10,8 @@ use super::WorkspaceLabel;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Pane(ResourceKind),
+    /// `:activity`: the activity log.
+    Activity,
     /// `:ws` alone lists the workspaces; `:ws ID` switches.
     Workspace(Option<String>),
     Refresh,
@@ -26,6 +28,7 @@ pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyL
         .iter()
         .map(|k| (k.label, "", format!("show the {} pane", k.title)));
     let others = [
+        ("activity", "", "what changed (the activity log)"),
         ("ws", " ID", "switch workspace (by id)"),
         ("refresh", "", "refresh the visible pane now"),
         ("pause", "", "pause / resume polling"),
@@ -42,6 +45,7 @@ fn command_of(name: &str) -> Option<Command> {
         return Some(Command::Pane(k.kind));
     }
     Some(match name {
+        "activity" => Command::Activity,
         "refresh" => Command::Refresh,
         "pause" => Command::Pause,
         "mouse" => Command::Mouse,

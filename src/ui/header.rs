@@ -61,6 +61,27 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     if m.is_stale(m.pane) || m.is_stale(ResourceKind::Status) {
         markers.push(("STALE".into(), t.badge_warn));
     }
+    // What needs the user (issue 10), lasting while true; words, not colour.
+    for a in crate::app::activity::attention(m) {
+        let style = if a.urgent {
+            t.badge_error
+        } else {
+            t.badge_warn
+        };
+        markers.push((format!("! {}", a.text.to_uppercase()), style));
+    }
+    // Drop attention markers from the right when the line is too narrow
+    // (the banner says the same at length).
+    while markers.len() > 1
+        && markers
+            .iter()
+            .map(|(s, _)| format::width(s) as u16 + 3)
+            .sum::<u16>()
+            > width / 2
+        && markers.last().is_some_and(|(s, _)| s.starts_with('!'))
+    {
+        markers.pop();
+    }
     let right_w: u16 = markers
         .iter()
         .map(|(s, _)| format::width(s) as u16 + 3)
@@ -87,6 +108,17 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         let frames = ctx.glyphs.spinner;
         let i = (format::secs_between(std::time::UNIX_EPOCH, m.now) as usize) % frames.len();
         updated = format!("{updated} {}", frames[i]);
+    }
+    // While lepdash was not running: one line until the activity view is
+    // opened (in place of the "updated" label, which comes back then).
+    let mut updated_style = t.muted;
+    if let Some(summary) = crate::app::activity::away_summary(m) {
+        let key = m
+            .keymap
+            .first_key(Action::Activity)
+            .unwrap_or_else(|| ":activity".into());
+        updated = format!("{summary} ({key})");
+        updated_style = t.changed;
     }
     let fixed = format::width(&badge) + format::width(&updated) + 4;
     let avail = usize::from(width.saturating_sub(right_w + 1));
@@ -123,7 +155,7 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         }
     }
     spans.push(Span::raw("  "));
-    spans.push(Span::styled(updated, t.muted));
+    spans.push(Span::styled(updated, updated_style));
     put_line(
         buf,
         area.x,
@@ -142,7 +174,7 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
 pub fn tabs(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let m = ctx.model;
     for tab in layout::tabs(m, area.width) {
-        let style = if tab.kind == m.pane {
+        let style = if tab.kind == m.pane && !m.activity.open {
             ctx.theme.tab_active
         } else {
             ctx.theme.tab
@@ -196,6 +228,16 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     }
     // A dialog shows its own keys.
     if matches!(m.overlay, Some(Overlay::Dialog(_))) {
+        return;
+    }
+    if m.activity.open {
+        put_line(
+            buf,
+            area.x,
+            area.y,
+            &super::activity::footer_hints(ctx),
+            area.width,
+        );
         return;
     }
     let has_rows = !m.view(m.pane).visible().is_empty();
