@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use lepdash::api::Client;
-use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global};
+use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global, WatchArgs};
 use lepdash::{config, credentials, emulator, logging, output};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Get(args)) => get(&cli.global, args, &env),
         Some(Command::Info) => info(&cli.global, &env),
+        Some(Command::Watch(args)) => watch(&cli.global, args, &env),
         Some(Command::Demo) => dashboard(&cli.global, true, &env),
         None => dashboard(&cli.global, false, &env),
     }
@@ -48,6 +49,7 @@ async fn serve_emulator(args: EmulatorArgs) -> color_eyre::Result<()> {
         admin_token: args.token,
         faults: args.fault,
         demo_activity: false,
+        activity_every: args.activity,
     })
     .await?;
     let token = handle.admin_token().expose_secret().to_string();
@@ -188,6 +190,89 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
     }
 }
 
+/// `lepdash watch [-o jsonl|text] [--kinds K,…] [--interval DUR] [--once]`:
+/// one event per line until SIGTERM, Ctrl-C or a closed pipe (all clean
+/// exits); a failed poll is a `stale` event, never an exit.
+fn watch(global: &Global, args: WatchArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    use lepdash::watch::{KindFilter, WatchFormat, WatchOptions};
+    let kinds = match KindFilter::parse(args.kinds.as_deref().unwrap_or("")) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("lepdash: --kinds: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _log = match logging::init(global.log_level.as_deref(), env) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!("lepdash: warning: logging is off: {e}");
+            None
+        }
+    };
+    let mut loaded = config::load(global.config.as_deref(), env);
+    loaded.config.apply_flags(global);
+    for w in &loaded.warnings {
+        eprintln!("lepdash: warning: {w}");
+    }
+    let stdin_token = match token_from_stdin(global) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("lepdash: {msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let resolved = match credentials::resolve(global, env, stdin_token) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "no credentials");
+            eprintln!("lepdash: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for w in &resolved.warnings {
+        eprintln!("lepdash: warning: {w}");
+    }
+    let target = &resolved.current;
+    let cfg = &loaded.config;
+    let client = match Client::new(target.client_config(cfg.connect_timeout, cfg.request_timeout)) {
+        Ok(c) => c,
+        Err(e) => return fail_api(&e, e.hint(), &target.token),
+    };
+    let history = lepdash::history::History::from_env(env);
+    let opts = WatchOptions {
+        workspace: target.id.clone(),
+        format: match args.output {
+            lepdash::cli::WatchOutput::Jsonl => WatchFormat::Jsonl,
+            lepdash::cli::WatchOutput::Text => WatchFormat::Text,
+        },
+        kinds,
+        interval: cfg.interval,
+        once: args.once,
+    };
+    tracing::info!(workspace = %target.id, once = opts.once, "watch");
+    let rt = match runtime(false) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = rt.block_on(lepdash::watch::run(
+        &client,
+        target.token.expose_secret(),
+        &opts,
+        history.as_ref(),
+        &mut out,
+        wait_for_signal(),
+    ));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lepdash: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Print `lepdash: <reason> — <hint>` (one line, token masked) and fail.
 fn fail_api(e: &dyn std::fmt::Display, hint: &str, token: &SecretString) -> ExitCode {
     // ApiError hints are worded for the dashboard, which retries by itself;
@@ -316,6 +401,7 @@ async fn start_demo() -> color_eyre::Result<(
     use lepdash::emulator::{EmulatorOptions, start};
     let handle = start(EmulatorOptions {
         demo_activity: true,
+        activity_every: Some(lepdash::emulator::DEMO_PACE),
         ..Default::default()
     })
     .await?;

@@ -409,24 +409,7 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
     s.templates = model.templates.data.clone();
     // Parts not fetched this run keep what the previous run saw.
     if let Some(away) = &model.activity.away {
-        if s.status.is_none() {
-            s.status = away.status.clone();
-        }
-        if s.members.is_none() {
-            s.members = away.members.clone();
-        }
-        if s.tokens.is_none() {
-            s.tokens = away.tokens.clone();
-        }
-        if s.secrets.is_none() {
-            s.secrets = away.secrets.clone();
-        }
-        if s.registries.is_none() {
-            s.registries = away.registries.clone();
-        }
-        if s.templates.is_none() {
-            s.templates = away.templates.clone();
-        }
+        s.fill_from(away);
     }
     s
 }
