@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime};
 
-use crate::api::types::{ActivationState, WorkspaceState};
+use crate::api::types::ActivationState;
 use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
@@ -415,8 +415,9 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
 }
 
 /// What needs the user now, most urgent first: lepdash's own token
-/// expiring or expired, the workspace not activated, pending or paused,
-/// data that is stale.
+/// expiring or expired, the workspace not activated or pending, data out of
+/// sight that is stale. (A paused workspace and the visible pane's stale
+/// data have their own lasting header marks: the state badge and STALE.)
 pub fn attention(model: &Model) -> Vec<Attention> {
     let mut out = Vec::new();
     let now = model.now_ms();
@@ -451,12 +452,6 @@ pub fn attention(model: &Model) -> Vec<Attention> {
                 urgent: false,
             }),
             _ => {}
-        }
-        if d.info.workspace_state == WorkspaceState::Paused {
-            out.push(Attention {
-                text: "paused".into(),
-                urgent: true,
-            });
         }
     }
     // The header's STALE marker covers the visible pane and the status;

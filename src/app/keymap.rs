@@ -376,9 +376,8 @@ pub const BINDINGS: &[Binding] = &[
         &["a"],
         "Panes",
         "activity log: what changed, newest first",
-        Some("activity"),
-    )
-    .prio(6),
+        None,
+    ),
     b(
         Action::NextPane,
         "next_pane",

@@ -70,22 +70,12 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         };
         markers.push((format!("! {}", a.text.to_uppercase()), style));
     }
-    // Drop attention markers from the right when the line is too narrow
-    // (the banner says the same at length).
-    while markers.len() > 1
-        && markers
+    let markers_w = |markers: &[(String, Style)]| -> u16 {
+        markers
             .iter()
             .map(|(s, _)| format::width(s) as u16 + 3)
-            .sum::<u16>()
-            > width / 2
-        && markers.last().is_some_and(|(s, _)| s.starts_with('!'))
-    {
-        markers.pop();
-    }
-    let right_w: u16 = markers
-        .iter()
-        .map(|(s, _)| format::width(s) as u16 + 3)
-        .sum();
+            .sum()
+    };
 
     // Left: name (id), state badge, tier, updated label and spinner.
     let id = m.workspace_id();
@@ -121,6 +111,15 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         updated_style = t.changed;
     }
     let fixed = format::width(&badge) + format::width(&updated) + 4;
+    // Attention markers go (from the right) before the workspace id would
+    // be cut: the banner says the same at length.
+    while markers.last().is_some_and(|(s, _)| s.starts_with('!'))
+        && usize::from(width.saturating_sub(markers_w(&markers) + 1))
+            < fixed + format::width(m.workspace_id()) + 1
+    {
+        markers.pop();
+    }
+    let right_w = markers_w(&markers);
     let avail = usize::from(width.saturating_sub(right_w + 1));
     let tier_w = tier.as_ref().map(|s| format::width(s) + 3).unwrap_or(0);
     let show_tier = fixed + tier_w + format::width(&ident).min(16) < avail;

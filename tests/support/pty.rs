@@ -43,6 +43,7 @@ impl Emu {
                 admin_token: Some(TOKEN.to_string()),
                 faults: None,
                 demo_activity: false,
+                ..Default::default()
             }))
             .unwrap();
         assert_eq!(handle.admin_token().expose_secret(), TOKEN);
@@ -84,6 +85,7 @@ impl Emu {
                 admin_token: Some(TOKEN.to_string()),
                 faults: None,
                 demo_activity: false,
+                ..Default::default()
             }))
             .expect("restart on the same port");
         assert_eq!(handle.addr(), self.addr);
@@ -277,6 +279,7 @@ impl App {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("LEPDASH_CONFIG", home.join("config/config.toml"));
         cmd.env("LEPDASH_LOG_DIR", home.join("logs"));
+        cmd.env("LEPDASH_STATE_DIR", home.join("state"));
         cmd.env("LEPDASH_LOG", "debug");
         // No clipboard tools, no SSH: nothing outside the test is touched.
         for (k, v) in env {
