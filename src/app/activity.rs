@@ -363,13 +363,24 @@ fn finish_yours(model: &mut Model, kind: ResourceKind) {
     }
 }
 
+/// Whether a pane's refresh is failing (the health the events follow). Not
+/// the age of its data: hidden panes are polled slower than the visible
+/// one, so age alone would flap; not a missing permission or an endpoint
+/// the workspace lacks either (those are answers, not failures).
+pub fn failing(model: &Model, kind: ResourceKind) -> bool {
+    matches!(
+        model.problem(kind),
+        Some(super::Problem::Failed | super::Problem::TokenRejected)
+    )
+}
+
 /// Stale / recovered events for every pane whose health flipped.
 pub fn health_events(model: &mut Model) -> Vec<Event> {
     let mut out = Vec::new();
     let workspace = model.workspace_id().to_string();
     let now_ms = model.now_ms();
     for kind in ResourceKind::ALL {
-        let is = model.is_stale(kind);
+        let is = failing(model, kind);
         let was = model.activity.stale[kind.index()];
         if is == was {
             continue;
@@ -415,8 +426,8 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
 }
 
 /// What needs the user now, most urgent first: lepdash's own token
-/// expiring or expired, the workspace not activated or pending, data out of
-/// sight that is stale. (A paused workspace and the visible pane's stale
+/// expiring or expired, the workspace not activated or pending, panes out
+/// of sight whose refresh fails. (A paused workspace and the visible pane's stale
 /// data have their own lasting header marks: the state badge and STALE.)
 pub fn attention(model: &Model) -> Vec<Attention> {
     let mut out = Vec::new();
@@ -457,7 +468,7 @@ pub fn attention(model: &Model) -> Vec<Attention> {
     // The header's STALE marker covers the visible pane and the status;
     // this one the panes out of sight.
     let shown = model.is_stale(model.pane) || model.is_stale(ResourceKind::Status);
-    if !shown && ResourceKind::ALL.into_iter().any(|k| model.is_stale(k)) {
+    if !shown && ResourceKind::ALL.into_iter().any(|k| failing(model, k)) {
         out.push(Attention {
             text: "stale".into(),
             urgent: false,

@@ -755,6 +755,11 @@ fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
 
 fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
     match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if model.activity.open => {
+            let down = ev.kind == MouseEventKind::ScrollDown;
+            model.activity.move_by(if down { 3 } else { -3 });
+            true
+        }
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             let down = ev.kind == MouseEventKind::ScrollDown;
             let action = if down { Action::Down } else { Action::Up };
@@ -791,6 +796,10 @@ fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
                     set_pane(model, tab.kind, fx);
                     return true;
                 }
+                return false;
+            }
+            // The activity view's rows are not the pane's.
+            if model.activity.open {
                 return false;
             }
             let pl = layout::pane_layout(model, model.pane, screen.body);
