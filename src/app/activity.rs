@@ -468,7 +468,13 @@ pub fn attention(model: &Model) -> Vec<Attention> {
     // The header's STALE marker covers the visible pane and the status;
     // this one the panes out of sight.
     let shown = model.is_stale(model.pane) || model.is_stale(ResourceKind::Status);
-    if !shown && ResourceKind::ALL.into_iter().any(|k| failing(model, k)) {
+    let out_of_sight = |k: ResourceKind| {
+        k != model.pane
+            && k != ResourceKind::Status
+            && failing(model, k)
+            && model.resource_state(k).has_data
+    };
+    if !shown && ResourceKind::ALL.into_iter().any(out_of_sight) {
         out.push(Attention {
             text: "stale".into(),
             urgent: false,

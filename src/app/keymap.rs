@@ -375,7 +375,7 @@ pub const BINDINGS: &[Binding] = &[
         "activity",
         &["a"],
         "Panes",
-        "activity log: what changed, newest first",
+        "what changed (activity log)",
         None,
     ),
     b(
