@@ -101,7 +101,6 @@ fn lepdash(emu: &Emu, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) 
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("LEPDASH_CONFIG", home.join("config/config.toml"))
         .env("LEPDASH_LOG_DIR", home.join("logs"))
-        .env("LEPDASH_STATE_DIR", home.join("state"))
         .current_dir(&home)
         .stdin(if stdin.is_some() {
             Stdio::piped()
@@ -354,7 +353,8 @@ fn no_canary_leaks_from_a_whole_session() {
     app.wait_exit_ok();
     transcript.extend(app.raw());
     drop(app);
-    let activity_file = home.join("state/activity.jsonl");
+    // The default state dir under HOME (no LEPDASH_STATE_DIR here).
+    let activity_file = home.join(".local/state/lepdash/activity.jsonl");
     let activity_text = std::fs::read_to_string(&activity_file).expect("the activity log is saved");
     assert!(
         activity_text.contains("HYGIENE_ACTIVITY_SECRET"),

@@ -279,7 +279,6 @@ impl App {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("LEPDASH_CONFIG", home.join("config/config.toml"));
         cmd.env("LEPDASH_LOG_DIR", home.join("logs"));
-        cmd.env("LEPDASH_STATE_DIR", home.join("state"));
         cmd.env("LEPDASH_LOG", "debug");
         // No clipboard tools, no SSH: nothing outside the test is touched.
         for (k, v) in env {
