@@ -32,7 +32,7 @@ shift || true
 all_targets=(
     list_member list_token list_secret list_registry list_template
     workspace_info resolver created_token server_message api_error
-    login_record config
+    login_record config text
 )
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
@@ -40,6 +40,7 @@ targets=("$@")
 dict_for() {
     case $1 in
     login_record) echo yaml ;;
+    text) echo json ;;
     config) echo toml ;;
     *) echo json ;;
     esac

@@ -94,8 +94,14 @@ pub struct EmulatorArgs {
     /// Directory with seed JSON files (default: the embedded demo data).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Make T an admin token valid for every workspace served.
-    #[arg(long, value_name = "T")]
+    /// Make T an admin token valid for every workspace served. A flag shows in
+    /// `ps`: prefer LEPDASH_EMULATOR_TOKEN or --token-stdin.
+    #[arg(
+        long,
+        value_name = "T",
+        env = "LEPDASH_EMULATOR_TOKEN",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
     /// Fault injection spec, e.g. `latency=200ms,error-rate=0.2,hang=30s,only=/usersecrets`.
     #[arg(long, value_name = "SPEC")]

@@ -7,6 +7,13 @@
 //! `SSH_CONNECTION`/`SSH_TTY`) where one is installed, since it reaches the
 //! clipboard of the machine lepdash runs on, which is only the user's when
 //! local. The copied text is never logged.
+//!
+//! What is copied is exactly what the screen shows: text with a line break,
+//! a control or a bidi character (which the screen shows as a space or `?`)
+//! is refused with the reason, since pasting it into a shell could run more
+//! than was seen. The native tool gets a minimal environment (never the
+//! token variables), and the text is written to it from a helper thread, so
+//! a tool that never reads cannot block the caller past the timeout.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +29,16 @@ pub const MAX_COPY_BYTES: usize = 74_994;
 
 /// How long a native clipboard tool may take before OSC 52 is used instead.
 const NATIVE_TIMEOUT: Duration = Duration::from_secs(2);
+/// The only variables a native clipboard tool gets.
+const NATIVE_ENV: [&str; 7] = [
+    "PATH",
+    "HOME",
+    "LANG",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "XAUTHORITY",
+    "XDG_RUNTIME_DIR",
+];
 /// GNU screen passes DCS strings of limited size: split into chunks this long.
 const SCREEN_CHUNK: usize = 76;
 
@@ -63,6 +80,10 @@ impl Delivery {
 pub enum ClipboardError {
     #[error("too large to copy: {len} bytes (the limit is {max} bytes)")]
     TooLarge { len: usize, max: usize },
+    #[error(
+        "not copied: the text contains a line break, control or bidi character the screen shows as a space or `?` (pasting it into a shell could run more than you see)"
+    )]
+    Unsafe,
     #[error("cannot write to the terminal: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -134,6 +155,9 @@ pub fn copy<W: Write>(
             len: text.len(),
             max: MAX_COPY_BYTES,
         });
+    }
+    if crate::text::sanitize(text) != text {
+        return Err(ClipboardError::Unsafe);
     }
     if !is_remote(env) {
         for tool in native_tools(env) {
@@ -231,23 +255,27 @@ fn run_native(
     cmd.args(tool.args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // Pass the display variables lepdash decided on.
-    for k in [
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-        "XAUTHORITY",
-        "XDG_RUNTIME_DIR",
-    ] {
+        .stderr(Stdio::null())
+        // A minimal environment: never the token variables.
+        .env_clear();
+    for k in NATIVE_ENV {
         if let Some(v) = env(k) {
             cmd.env(k, v);
         }
     }
+    let start = Instant::now();
     let mut child = cmd.spawn()?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(text.as_bytes())?;
+        // From a helper thread: a tool that never reads fills the pipe and
+        // would block here before the timeout starts. When the tool is
+        // killed below, the write fails and the thread ends.
+        let bytes = text.as_bytes().to_vec();
+        std::thread::Builder::new()
+            .name("clipboard-write".into())
+            .spawn(move || {
+                let _ = stdin.write_all(&bytes);
+            })?;
     }
-    let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait()? {
             return if status.success() {
@@ -375,7 +403,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sink = dir.path().join("sink.txt");
         let script = dir.path().join("xclip");
-        std::fs::write(&script, format!("#!/bin/sh\ncat > '{}'\n", sink.display())).unwrap();
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\n/bin/cat > '{}'\n", sink.display()),
+        )
+        .unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
         let p = dir.path().display().to_string();
         let mut out = Vec::new();
@@ -388,6 +420,71 @@ mod tests {
         assert_eq!(d, Delivery::Native("xclip"));
         assert!(out.is_empty(), "nothing written to the terminal");
         assert_eq!(std::fs::read_to_string(&sink).unwrap(), "copied text");
+    }
+
+    #[test]
+    fn text_the_screen_shows_differently_is_refused() {
+        let mut out = Vec::new();
+        for bad in [
+            "name\necho pwned",
+            "a\x1b]0;x\x07",
+            "x\u{202e}y",
+            "tab\there",
+        ] {
+            assert!(
+                matches!(
+                    copy(&mut out, bad, &env_of(&[])),
+                    Err(ClipboardError::Unsafe)
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(out.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_native_tool_gets_a_minimal_environment_and_cannot_block() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let sink = dir.path().join("env.txt");
+        let script = dir.path().join("xclip");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\n/usr/bin/env > '{}'\n/bin/cat > /dev/null\n",
+                sink.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let p = dir.path().display().to_string();
+        let mut out = Vec::new();
+        let d = copy(
+            &mut out,
+            "text",
+            &env_of(&[
+                ("DISPLAY", ":0"),
+                ("PATH", p.as_str()),
+                ("LEPTON_WORKSPACE_TOKEN", "nvapi-secret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(d, Delivery::Native("xclip"));
+        let seen = std::fs::read_to_string(&sink).unwrap();
+        assert!(!seen.contains("LEPTON"), "{seen}");
+        assert!(!seen.contains("nvapi"), "{seen}");
+        // A tool that never reads: the copy still returns (OSC 52 after the
+        // timeout) instead of blocking on a full pipe.
+        std::fs::write(&script, "#!/bin/sh\nexec /bin/sleep 30\n").unwrap();
+        let big = "a".repeat(MAX_COPY_BYTES);
+        let d = copy(
+            &mut out,
+            &big,
+            &env_of(&[("DISPLAY", ":0"), ("PATH", p.as_str())]),
+        )
+        .unwrap();
+        assert_eq!(d, Delivery::Osc52);
     }
 
     #[test]

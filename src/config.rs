@@ -14,9 +14,15 @@ use std::time::Duration;
 use toml::de::{DeTable, DeValue};
 
 use crate::cli::{Global, parse_duration};
+use crate::local_file::read_regular;
 
 /// The documented default settings file.
 pub const DEFAULT_CONFIG_TOML: &str = include_str!("../assets/config.toml");
+
+/// The settings file is read only up to this size.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+/// `max_response_mib` accepts 1 to this many MiB.
+pub const MAX_RESPONSE_MIB: i64 = 4096;
 
 /// The shortest poll interval accepted.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
@@ -75,6 +81,8 @@ pub struct Config {
     pub read_only: bool,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// The largest API answer read, in bytes (`max_response_mib`).
+    pub max_response: usize,
     /// Event kinds that raise a terminal notification (issue 10); empty
     /// (the default) means none.
     pub notify: Vec<crate::app::changes::EventKind>,
@@ -92,6 +100,7 @@ impl Default for Config {
             read_only: false,
             connect_timeout: crate::api::client::DEFAULT_CONNECT_TIMEOUT,
             request_timeout: crate::api::client::DEFAULT_REQUEST_TIMEOUT,
+            max_response: crate::api::client::DEFAULT_MAX_BODY,
             notify: Vec::new(),
         }
     }
@@ -136,26 +145,25 @@ pub fn load(explicit: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Lo
     let mut warnings = Vec::new();
     let mut config = Config::default();
     if let Some(p) = &path {
-        match std::fs::read(p) {
+        // The path is outside text too (an environment variable).
+        let shown = crate::text::sanitize(&p.display().to_string()).into_owned();
+        match read_regular(p, MAX_CONFIG_BYTES) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
-                    let (c, w) = parse(&text, &p.display().to_string());
+                    let (c, w) = parse(&text, &shown);
                     config = c;
                     warnings.extend(w);
                 }
                 Err(_) => warnings.push(format!(
-                    "{}: the settings file is not UTF-8 text; using the defaults",
-                    p.display()
+                    "{shown}: the settings file is not UTF-8 text; using the defaults"
                 )),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => warnings.push(format!(
-                "{}: settings file not found; using the defaults",
-                p.display()
+            Err(e) if e.is_not_found() && explicit.is_none() => {}
+            Err(e) if e.is_not_found() => warnings.push(format!(
+                "{shown}: settings file not found; using the defaults"
             )),
             Err(e) => warnings.push(format!(
-                "{}: cannot read the settings file ({e}); using the defaults",
-                p.display()
+                "{shown}: cannot read the settings file: {e}; using the defaults"
             )),
         }
     }
@@ -241,7 +249,20 @@ pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
                 Some(keys) => c.keys = w.keys(keys),
                 None => w.bad(line, name, v, "a table ([keys])", "no overrides"),
             },
-            other => w.push_at(line, format!("unknown key `{other}` (ignored)")),
+            "max_response_mib" => match v {
+                DeValue::Integer(i) => match i.as_str().parse::<i64>() {
+                    Ok(n) if (1..=MAX_RESPONSE_MIB).contains(&n) && i.radix() == 10 => {
+                        // In range 1..=4096, so the product fits any usize of 32 bits or more.
+                        c.max_response = usize::try_from(n).unwrap_or(1) * 1024 * 1024;
+                    }
+                    _ => w.bad(line, name, v, "a whole number of MiB from 1 to 4096", "32"),
+                },
+                _ => w.bad(line, name, v, "a whole number of MiB from 1 to 4096", "32"),
+            },
+            other => {
+                let other = crate::text::cut_chars(other, 60).into_owned();
+                w.push_at(line, format!("unknown key `{other}` (ignored)"))
+            }
         }
     }
     if c.hidden_interval < c.interval {
@@ -279,6 +300,10 @@ impl Warnings<'_> {
     }
 
     fn push_at(&mut self, line: usize, msg: String) {
+        // Keys and values are text from the file: sanitized, and cut so a
+        // huge key stays a short line.
+        let msg = crate::text::sanitize(&msg).into_owned();
+        let msg = crate::text::cut_chars(&msg, 300);
         self.list.push(format!("{}:{line}: {msg}", self.source));
     }
 

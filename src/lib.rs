@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod duration;
 pub mod emulator;
 pub mod history;
+pub mod local_file;
 pub mod logging;
 pub mod notify;
 pub mod output;

@@ -3,9 +3,19 @@
 //! The log lives in the user's state directory (Linux:
 //! `~/.local/state/lepdash/lepdash.log`; elsewhere the cache directory), or in
 //! `LEPDASH_LOG_DIR`. The directory is created with mode 0700 and the file
-//! with 0600; a file over 10 MiB is moved to `lepdash.log.1` at start.
+//! with 0600; a file over 10 MiB is moved to `lepdash.log.1`, at start and
+//! while running, so the log never holds more than about twice that.
 //! Writing happens on a background thread (tracing-appender non-blocking);
 //! keep the [`LogGuard`] alive until exit so the last lines are flushed.
+//!
+//! Hostile text: every record is escaped before it reaches the file
+//! (control, bidi and format characters become `\n`, `\u{1b}`, …), so a
+//! server's text can neither drive the terminal of whoever `tail`s the log
+//! nor forge a line, and a record is cut to [`MAX_RECORD`] characters.
+//! The file is opened without following a symbolic link (a link planted in a
+//! shared directory is refused, never written through), a file with other
+//! hard links is refused, and permissions are tightened only on a file in a
+//! private directory of the same owner.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -18,6 +28,9 @@ use tracing_subscriber::util::SubscriberInitExt;
 pub const LOG_FILE: &str = "lepdash.log";
 /// Rotate (once, to `.1`) when the file is larger than this at start.
 pub const ROTATE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A log record is cut to this many characters.
+pub const MAX_RECORD: usize = 4096;
 
 /// Keeps the background writer alive; drop it last.
 pub struct LogGuard {
@@ -55,6 +68,8 @@ pub enum LoggingError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the log file {} is {what}; lepdash does not write through it", path.display())]
+    Unsafe { path: PathBuf, what: &'static str },
     #[error("invalid log level {level:?}: {detail} (use error, warn, info, debug or trace)")]
     Level { level: String, detail: String },
     #[error("logging was already set up")]
@@ -90,10 +105,18 @@ pub fn filter_for(level: Option<&str>) -> Result<EnvFilter, LoggingError> {
         .unwrap_or("info");
     let directive = match level.to_ascii_lowercase().as_str() {
         l @ ("off" | "error" | "warn" | "info" | "debug" | "trace") => format!("warn,lepdash={l}"),
+        // A bare word that is not a level would parse as a target name and
+        // silently turn lepdash's own logging off.
+        _ if !level.contains(['=', ',']) => {
+            return Err(LoggingError::Level {
+                level: crate::text::sanitize(level).into_owned(),
+                detail: "not a level".into(),
+            });
+        }
         _ => level.to_string(),
     };
     EnvFilter::try_new(&directive).map_err(|e| LoggingError::Level {
-        level: level.to_string(),
+        level: crate::text::sanitize(level).into_owned(),
         detail: e.to_string(),
     })
 }
@@ -107,9 +130,15 @@ pub fn init(
     let filter = filter_for(level)?;
     let dir = log_dir(env).ok_or(LoggingError::NoDir)?;
     let (path, file) = open_log_file(&dir)?;
-    let (writer, worker) = tracing_appender::non_blocking(file);
+    let rotating = RotatingFile {
+        dir: dir.clone(),
+        file,
+        written: 0,
+        limit: ROTATE_BYTES,
+    };
+    let (writer, worker) = tracing_appender::non_blocking(rotating);
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(writer)
+        .with_writer(EscapingWriter(writer))
         .with_ansi(false)
         .with_target(true);
     tracing_subscriber::registry()
@@ -136,32 +165,152 @@ pub fn open_log_file(dir: &Path) -> Result<(PathBuf, File), LoggingError> {
         source,
     })?;
     let path = dir.join(LOG_FILE);
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() > ROTATE_BYTES) {
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() > ROTATE_BYTES) {
         // Best effort: if the rename fails we keep appending to the big file.
         let _ = std::fs::rename(&path, dir.join(format!("{LOG_FILE}.1")));
+    }
+    let file = open_no_follow(&path)?;
+    Ok((path, file))
+}
+
+/// Open `path` for appending without following a symbolic link; refuse
+/// anything but a regular file with one link. Tighten the permissions of a
+/// file found too open only in a private directory of the file's owner.
+fn open_no_follow(path: &Path) -> Result<File, LoggingError> {
+    let file_err = |source| LoggingError::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(LoggingError::Unsafe {
+            path: path.to_path_buf(),
+            what: "a symbolic link",
+        });
     }
     let mut opts = OpenOptions::new();
     opts.create(true).append(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        opts.mode(0o600).custom_flags(NOFOLLOW);
     }
-    let file = opts.open(&path).map_err(|source| LoggingError::File {
-        path: path.clone(),
-        source,
+    let file = opts.open(path).map_err(|e| {
+        // ELOOP: the path became a symbolic link after the look.
+        if e.raw_os_error() == Some(ELOOP) {
+            LoggingError::Unsafe {
+                path: path.to_path_buf(),
+                what: "a symbolic link",
+            }
+        } else {
+            file_err(e)
+        }
     })?;
+    let meta = file.metadata().map_err(file_err)?;
+    if !meta.is_file() {
+        return Err(LoggingError::Unsafe {
+            path: path.to_path_buf(),
+            what: "not a regular file",
+        });
+    }
     #[cfg(unix)]
     {
-        // A file created earlier with looser permissions is tightened.
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = file.metadata() {
-            if meta.permissions().mode() & 0o077 != 0 {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        if meta.nlink() > 1 {
+            return Err(LoggingError::Unsafe {
+                path: path.to_path_buf(),
+                what: "linked from elsewhere (more than one hard link)",
+            });
+        }
+        if meta.permissions().mode() & 0o077 != 0 {
+            let private_dir = path
+                .parent()
+                .and_then(|d| std::fs::metadata(d).ok())
+                .is_some_and(|d| d.uid() == meta.uid() && d.permissions().mode() & 0o022 == 0);
+            if private_dir {
                 let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
             }
         }
     }
-    Ok((path, file))
+    Ok(file)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const NOFOLLOW: i32 = 0o400000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const NOFOLLOW: i32 = 0x0100;
+const ELOOP: i32 = if cfg!(any(target_os = "linux", target_os = "android")) {
+    40
+} else {
+    62
+};
+
+/// The log file, moved to `.1` whenever it grows past `limit` while running.
+struct RotatingFile {
+    dir: PathBuf,
+    file: File,
+    written: u64,
+    limit: u64,
+}
+
+impl std::io::Write for RotatingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.written == 0 {
+            self.written = self.file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
+        }
+        if self.written.saturating_add(buf.len() as u64) > self.limit {
+            let path = self.dir.join(LOG_FILE);
+            if std::fs::rename(&path, self.dir.join(format!("{LOG_FILE}.1"))).is_ok() {
+                if let Ok(f) = open_no_follow(&path) {
+                    self.file = f;
+                    self.written = 1;
+                }
+            }
+        }
+        let n = self.file.write(buf)?;
+        self.written = self.written.saturating_add(n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Escapes every record on its way to the file (see the module doc).
+struct EscapingWriter<W>(W);
+
+impl<'a, W: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::MakeWriter<'a>
+    for EscapingWriter<W>
+{
+    type Writer = Escaped<W::Writer>;
+    fn make_writer(&'a self) -> Self::Writer {
+        Escaped(self.0.make_writer())
+    }
+}
+
+/// One record's writer: the formatter writes a whole record, ending in a
+/// newline, in one call.
+struct Escaped<W>(W);
+
+impl<W: std::io::Write> std::io::Write for Escaped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write_all(escape_record(buf).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// One formatted record, escaped and cut, ending in exactly one newline.
+pub fn escape_record(buf: &[u8]) -> String {
+    let text = String::from_utf8_lossy(buf);
+    let body = text.strip_suffix('\n').unwrap_or(&text);
+    let escaped = crate::text::escape(body);
+    let mut line = crate::text::cut_chars(&escaped, MAX_RECORD).into_owned();
+    line.push('\n');
+    line
 }
 
 pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -191,6 +340,74 @@ mod tests {
             filter_for(Some("lepdash=[")),
             Err(LoggingError::Level { .. })
         ));
+    }
+
+    #[test]
+    fn a_bare_word_is_not_a_level() {
+        assert!(matches!(
+            filter_for(Some("bogus")),
+            Err(LoggingError::Level { .. })
+        ));
+    }
+
+    #[test]
+    fn records_are_escaped_and_cut() {
+        let r =
+            escape_record(b"msg error=\x1b]0;pwned\x07 fake\n2026 INFO forged line \xe2\x80\xae\n");
+        assert_eq!(r.matches('\n').count(), 1, "{r}");
+        assert!(
+            !r.contains('\x1b') && !r.contains('\x07') && !r.contains('\u{202e}'),
+            "{r}"
+        );
+        assert!(r.contains("\\u{1b}]0;pwned"), "{r}");
+        let big = "x".repeat(100_000);
+        assert!(escape_record(big.as_bytes()).len() < MAX_RECORD + 100);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_is_refused_and_its_target_untouched() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let shared = tmp.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::os::unix::fs::symlink(&victim, shared.join(LOG_FILE)).unwrap();
+        let e = open_log_file(&shared).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        let mode = std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+        // A hard link is refused as well.
+        std::fs::remove_file(shared.join(LOG_FILE)).unwrap();
+        std::fs::hard_link(&victim, shared.join(LOG_FILE)).unwrap();
+        assert!(open_log_file(&shared).is_err());
+        let mode = std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+    }
+
+    #[test]
+    fn the_log_rotates_while_running() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, file) = open_log_file(tmp.path()).unwrap();
+        let mut w = RotatingFile {
+            dir: tmp.path().to_path_buf(),
+            file,
+            written: 0,
+            limit: 1000,
+        };
+        for _ in 0..100 {
+            w.write_all(&[b'x'; 99]).unwrap();
+            w.write_all(b"\n").unwrap();
+        }
+        let cur = std::fs::metadata(tmp.path().join(LOG_FILE)).unwrap().len();
+        let old = std::fs::metadata(tmp.path().join(format!("{LOG_FILE}.1")))
+            .unwrap()
+            .len();
+        assert!(cur <= 1000 && old <= 1000, "{cur} {old}");
     }
 
     #[test]

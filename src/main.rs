@@ -1,35 +1,70 @@
 #![forbid(unsafe_code)]
 //! The thin entry: parse the command line, set up error reports and logging,
-//! dispatch the subcommand. Failures of `get` are one line on stderr
-//! (`lepdash: <reason> — <hint>`) and exit status 1.
+//! dispatch the subcommand. A user's mistake or a failure of `get` is one
+//! line on stderr (`lepdash: <what went wrong> — <what to do>`), sanitized
+//! (outside text cannot drive the terminal) and cut, and exit status 1.
+//! Reports with a backtrace are for bugs only, coloured only when stderr is
+//! a terminal.
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use lepdash::api::Client;
 use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global, WatchArgs};
 use lepdash::{config, credentials, emulator, logging, output};
 use secrecy::{ExposeSecret, SecretString};
 
+/// A line on stderr is cut to this many characters.
+const MAX_LINE: usize = 2000;
+
+/// Print one line on stderr: sanitized, newlines folded, cut.
+fn say(line: &str) {
+    let clean = lepdash::text::sanitize(line);
+    eprintln!("{}", lepdash::text::cut_chars(&clean, MAX_LINE));
+}
+
+/// A user's mistake: `lepdash: <what> — <what to do>`, exit status 1.
+fn user_error(what: &str, todo: &str) -> ExitCode {
+    if todo.is_empty() {
+        say(&format!("lepdash: {what}"));
+    } else {
+        say(&format!("lepdash: {what} — {todo}"));
+    }
+    ExitCode::FAILURE
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    if let Err(e) = color_eyre::install() {
-        eprintln!("lepdash: warning: error reports are plain: {e}");
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let theme = if std::io::stderr().is_terminal() {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    if let Err(e) = color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .install()
+    {
+        say(&format!("lepdash: warning: error reports are plain: {e}"));
     }
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Some(Command::Emulator(args)) => {
+            let token = match emulator_token(&cli.global, &matches, &args) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
             let rt = match runtime(true) {
                 Ok(rt) => rt,
                 Err(code) => return code,
             };
-            match rt.block_on(serve_emulator(args)) {
+            match rt.block_on(serve_emulator(args, token)) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("lepdash: {e:?}");
-                    ExitCode::FAILURE
-                }
+                Err(e) => emulator_error(&e),
             }
         }
         Some(Command::Get(args)) => get(&cli.global, args, &env),
@@ -40,38 +75,153 @@ fn main() -> ExitCode {
     }
 }
 
+/// The emulator's admin token: `--token-stdin` (one line of standard
+/// input), else `--token` / `LEPDASH_EMULATOR_TOKEN` (clap reads both),
+/// else `None` (a random one is generated). The global flags the emulator
+/// does not use are refused, not silently ignored.
+fn emulator_token(
+    global: &Global,
+    matches: &clap::ArgMatches,
+    args: &EmulatorArgs,
+) -> Result<Option<String>, ExitCode> {
+    let from_command_line = |id: &str| {
+        matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+            || matches.subcommand().is_some_and(|(_, sub)| {
+                sub.try_get_raw(id).is_ok()
+                    && sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+            })
+    };
+    let unused: Vec<&str> = [
+        ("workspace", "--workspace"),
+        ("url", "--url"),
+        ("read_only", "--read-only"),
+        ("interval", "--interval"),
+        ("config", "--config"),
+        ("log_level", "--log-level"),
+    ]
+    .into_iter()
+    .filter(|(id, _)| from_command_line(id))
+    .map(|(_, flag)| flag)
+    .collect();
+    if !unused.is_empty() {
+        return Err(user_error(
+            &format!("`lepdash emulator` does not use {}", unused.join(", ")),
+            "remove it; the emulator takes --listen, --data, --token (or --token-stdin, or LEPDASH_EMULATOR_TOKEN) and --fault",
+        ));
+    }
+    if global.token_stdin {
+        if args.token.is_some() {
+            return Err(user_error(
+                "both --token-stdin and --token (or LEPDASH_EMULATOR_TOKEN) give the admin token",
+                "use one of them",
+            ));
+        }
+        return match token_from_stdin(global) {
+            Ok(Some(t)) if !t.expose_secret().trim().is_empty() => {
+                Ok(Some(t.expose_secret().trim().to_string()))
+            }
+            Ok(_) => Err(user_error(
+                "--token-stdin read an empty token",
+                "pipe the admin token in, e.g. `echo \"$TOKEN\" | lepdash emulator --token-stdin`",
+            )),
+            Err(msg) => Err(user_error(&msg, "")),
+        };
+    }
+    Ok(args.token.clone())
+}
+
+/// One line for an emulator that could not start.
+fn emulator_error(e: &emulator::EmulatorError) -> ExitCode {
+    use emulator::EmulatorError as E;
+    match e {
+        E::Bind { addr, source } => {
+            let todo = match source.kind() {
+                std::io::ErrorKind::AddrInUse => {
+                    "another program uses that port: stop it, or pick another with --listen 127.0.0.1:PORT"
+                }
+                std::io::ErrorKind::AddrNotAvailable => {
+                    "that address is not on this machine: use 127.0.0.1:PORT (or an address of this machine)"
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    "ports below 1024 need privileges: pick a port above 1024"
+                }
+                _ => "check the --listen address",
+            };
+            let reason = match source.kind() {
+                std::io::ErrorKind::AddrInUse => "the address is already in use".to_string(),
+                _ => source.to_string(),
+            };
+            user_error(&format!("cannot listen on {addr}: {reason}"), todo)
+        }
+        E::InvalidToken(why) => user_error(
+            &format!("invalid admin token: {why}"),
+            "give at least 20 printable characters without spaces (e.g. nvapi-local-test-token-0001)",
+        ),
+        E::Seed(why) => user_error(
+            &format!("cannot load the seed data: {why}"),
+            "point --data at a directory laid out like assets/demo (workspaces.json at least), or leave it out for the demo data",
+        ),
+        E::FaultSpec(why) => user_error(
+            &format!("invalid --fault spec: {why}"),
+            "see `lepdash emulator --help` for the SPEC",
+        ),
+        other => user_error(&other.to_string(), ""),
+    }
+}
+
 /// `lepdash emulator`: serve in the foreground until Ctrl-C or SIGTERM,
 /// after printing each workspace's BASE URL and how to log in with `lep`.
-async fn serve_emulator(args: EmulatorArgs) -> color_eyre::Result<()> {
+async fn serve_emulator(
+    args: EmulatorArgs,
+    admin_token: Option<String>,
+) -> Result<(), emulator::EmulatorError> {
     let handle = emulator::start(emulator::EmulatorOptions {
         listen: args.listen,
         data_dir: args.data,
-        admin_token: args.token,
+        admin_token,
         faults: args.fault,
         demo_activity: false,
         activity_every: args.activity,
     })
     .await?;
     let token = handle.admin_token().expose_secret().to_string();
+    if !args.listen.ip().is_loopback() {
+        say(&format!(
+            "lepdash: warning: listening on {}, not loopback: anyone who can reach it and has the admin token printed below can read and change every workspace — use --listen 127.0.0.1:PORT unless you mean it",
+            args.listen
+        ));
+    }
+    // Seed data (`--data`) is outside text: names are sanitized and cut.
+    let clean = |s: &str, w: usize| {
+        lepdash::text::truncate(&lepdash::text::sanitize(s), w, "…").into_owned()
+    };
     println!("Lepton API emulator listening on {}", handle.origin());
     println!();
     for w in handle.workspaces() {
         println!(
-            "  {:<8} {:<26} {:<14} {}",
-            w.id,
-            w.display_name,
+            "  {} {} {:<14} {}",
+            lepdash::text::pad(&clean(&w.id, 40), 8),
+            lepdash::text::pad(&clean(&w.display_name, 40), 26),
             w.activation.as_str(),
-            w.base_url
+            clean(&w.base_url, 200)
         );
     }
     println!();
     println!("Admin token (valid in every workspace): {token}");
     println!();
     for w in handle.workspaces() {
-        println!("  lep login -c {}:{} -u {}", w.id, token, w.base_url);
+        println!(
+            "  lep login -c {}:{} -u {}",
+            clean(&w.id, 200),
+            token,
+            clean(&w.base_url, 200)
+        );
     }
     println!();
-    println!("Faults: {}", handle.faults());
+    println!(
+        "Faults: {}",
+        lepdash::text::sanitize(&handle.faults().to_string())
+    );
     println!(
         "Control: {}{} (GET/POST), {}{}, POST {}{}",
         handle.origin(),
@@ -129,39 +279,37 @@ fn runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, ExitCode> {
 
 /// `lepdash get WHAT [-o table|json]`.
 fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
-    let _log = match logging::init(global.log_level.as_deref(), env) {
-        Ok(g) => Some(g),
-        Err(e) => {
-            eprintln!("lepdash: warning: logging is off: {e}");
-            None
-        }
-    };
+    let mut log_warnings = Vec::new();
+    let _log = start_logging(global, env, &mut log_warnings);
+    for w in &log_warnings {
+        say(&format!("lepdash: warning: {w}"));
+    }
     let loaded = config::load(global.config.as_deref(), env);
     for w in &loaded.warnings {
-        eprintln!("lepdash: warning: {w}");
+        say(&format!("lepdash: warning: {w}"));
     }
     let stdin_token = match token_from_stdin(global) {
         Ok(t) => t,
-        Err(msg) => {
-            eprintln!("lepdash: {msg}");
-            return ExitCode::FAILURE;
-        }
+        Err(msg) => return user_error(&msg, ""),
     };
     let resolved = match credentials::resolve(global, env, stdin_token) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "no credentials");
-            eprintln!("lepdash: {e}");
-            return ExitCode::FAILURE;
+            return user_error(&e.to_string(), "");
         }
     };
     for w in &resolved.warnings {
-        eprintln!("lepdash: warning: {w}");
+        say(&format!("lepdash: warning: {w}"));
     }
     let target = &resolved.current;
     tracing::info!(workspace = %target.id, url = %target.base_url, source = %resolved.source, what = ?args.what, "get");
     let cfg = &loaded.config;
-    let client = match Client::new(target.client_config(cfg.connect_timeout, cfg.request_timeout)) {
+    let client_config = lepdash::api::ClientConfig {
+        max_body: cfg.max_response,
+        ..target.client_config(cfg.connect_timeout, cfg.request_timeout)
+    };
+    let client = match Client::new(client_config) {
         Ok(c) => c,
         Err(e) => return fail_api(&e, e.hint(), &target.token),
     };
@@ -197,44 +345,39 @@ fn watch(global: &Global, args: WatchArgs, env: &dyn Fn(&str) -> Option<String>)
     use lepdash::watch::{KindFilter, WatchFormat, WatchOptions};
     let kinds = match KindFilter::parse(args.kinds.as_deref().unwrap_or("")) {
         Ok(k) => k,
-        Err(e) => {
-            eprintln!("lepdash: --kinds: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return user_error(&format!("--kinds: {e}"), ""),
     };
-    let _log = match logging::init(global.log_level.as_deref(), env) {
-        Ok(g) => Some(g),
-        Err(e) => {
-            eprintln!("lepdash: warning: logging is off: {e}");
-            None
-        }
-    };
+    let mut log_warnings = Vec::new();
+    let _log = start_logging(global, env, &mut log_warnings);
+    for w in &log_warnings {
+        say(&format!("lepdash: warning: {w}"));
+    }
     let mut loaded = config::load(global.config.as_deref(), env);
     loaded.config.apply_flags(global);
     for w in &loaded.warnings {
-        eprintln!("lepdash: warning: {w}");
+        say(&format!("lepdash: warning: {w}"));
     }
     let stdin_token = match token_from_stdin(global) {
         Ok(t) => t,
-        Err(msg) => {
-            eprintln!("lepdash: {msg}");
-            return ExitCode::FAILURE;
-        }
+        Err(msg) => return user_error(&msg, ""),
     };
     let resolved = match credentials::resolve(global, env, stdin_token) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "no credentials");
-            eprintln!("lepdash: {e}");
-            return ExitCode::FAILURE;
+            return user_error(&e.to_string(), "");
         }
     };
     for w in &resolved.warnings {
-        eprintln!("lepdash: warning: {w}");
+        say(&format!("lepdash: warning: {w}"));
     }
     let target = &resolved.current;
     let cfg = &loaded.config;
-    let client = match Client::new(target.client_config(cfg.connect_timeout, cfg.request_timeout)) {
+    let client_config = lepdash::api::ClientConfig {
+        max_body: cfg.max_response,
+        ..target.client_config(cfg.connect_timeout, cfg.request_timeout)
+    };
+    let client = match Client::new(client_config) {
         Ok(c) => c,
         Err(e) => return fail_api(&e, e.hint(), &target.token),
     };
@@ -267,7 +410,7 @@ fn watch(global: &Global, args: WatchArgs, env: &dyn Fn(&str) -> Option<String>)
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lepdash: {e}");
+            say(&format!("lepdash: {e}"));
             ExitCode::FAILURE
         }
     }
@@ -287,9 +430,30 @@ fn fail_api(e: &dyn std::fmt::Display, hint: &str, token: &SecretString) -> Exit
     if t.len() >= 4 && line.contains(t) {
         line = line.replace(t, &credentials::mask_token(t));
     }
-    let line = line.replace(['\n', '\r'], " ");
-    eprintln!("{line}");
+    let line = lepdash::text::mask_tokens(&line, None);
+    say(&line);
     ExitCode::FAILURE
+}
+
+/// Start logging; an invalid `--log-level` is a warning and the default
+/// level, a log that cannot be opened a warning and no log.
+fn start_logging(
+    global: &Global,
+    env: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> Option<logging::LogGuard> {
+    let mut level = global.log_level.as_deref();
+    if let Err(e) = logging::filter_for(level) {
+        warnings.push(format!("{e}; using the default (info)"));
+        level = None;
+    }
+    match logging::init(level, env) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            warnings.push(format!("logging is off: {e}"));
+            None
+        }
+    }
 }
 
 /// `lepdash info`: never fails on missing credentials (it reports them).
@@ -297,10 +461,7 @@ fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let loaded = config::load(global.config.as_deref(), env);
     let stdin_token = match token_from_stdin(global) {
         Ok(t) => t,
-        Err(msg) => {
-            eprintln!("lepdash: {msg}");
-            return ExitCode::FAILURE;
-        }
+        Err(msg) => return user_error(&msg, ""),
     };
     let resolved = credentials::resolve(global, env, stdin_token);
     let log_path = logging::log_path(env);
@@ -309,23 +470,23 @@ fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     match output::info(resolved.as_ref(), &loaded, log_path.as_deref(), &mut out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("lepdash: cannot write the output: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => user_error(
+            &format!("cannot write the output: {e}"),
+            "is the output closed (a pipe that ended early)?",
+        ),
     }
 }
 
 /// The dashboard (`lepdash`, `lepdash demo`).
 fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return user_error(
+            "the dashboard needs a terminal (standard input and output are not one)",
+            "run it in a terminal; for output to a pipe or a file use `lepdash get KIND [-o json]`",
+        );
+    }
     let mut warnings = Vec::new();
-    let _log = match logging::init(global.log_level.as_deref(), env) {
-        Ok(g) => Some(g),
-        Err(e) => {
-            warnings.push(format!("logging is off: {e}"));
-            None
-        }
-    };
+    let _log = start_logging(global, env, &mut warnings);
     let mut loaded = config::load(global.config.as_deref(), env);
     loaded.config.apply_flags(global);
     // Before the runtime and the terminal: `--token-stdin` may prompt.
@@ -334,10 +495,7 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
     } else {
         match token_from_stdin(global) {
             Ok(t) => t,
-            Err(msg) => {
-                eprintln!("lepdash: {msg}");
-                return ExitCode::FAILURE;
-            }
+            Err(msg) => return user_error(&msg, ""),
         }
     };
     let (targets, current) = if demo {
@@ -352,8 +510,7 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
             }
             Err(e) => {
                 tracing::warn!(error = %e, "no credentials");
-                eprintln!("lepdash: {e}");
-                return ExitCode::FAILURE;
+                return user_error(&e.to_string(), "");
             }
         }
     };
@@ -363,7 +520,10 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
     };
     let result = rt.block_on(async move {
         let (emulator, targets) = if demo {
-            let (handle, targets) = start_demo().await?;
+            let (handle, targets) = match start_demo().await {
+                Ok(x) => x,
+                Err(e) => return Ok(Err(e)),
+            };
             (Some(handle), targets)
         } else {
             (None, targets)
@@ -380,10 +540,12 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
         if let Some(h) = emulator {
             h.shutdown().await;
         }
-        r
+        r.map(Ok)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => emulator_error(&e),
+        // Not a user's mistake: a report (coloured only on a terminal).
         Err(e) => {
             eprintln!("lepdash: {e:?}");
             ExitCode::FAILURE
@@ -394,10 +556,13 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
 /// `lepdash demo`: start the embedded emulator with demo activity and build a
 /// target per served workspace (admin token, no expiry). Keep the handle alive
 /// for as long as the dashboard runs.
-async fn start_demo() -> color_eyre::Result<(
-    lepdash::emulator::EmulatorHandle,
-    Vec<credentials::WorkspaceTarget>,
-)> {
+async fn start_demo() -> Result<
+    (
+        lepdash::emulator::EmulatorHandle,
+        Vec<credentials::WorkspaceTarget>,
+    ),
+    lepdash::emulator::EmulatorError,
+> {
     use lepdash::emulator::{EmulatorOptions, start};
     let handle = start(EmulatorOptions {
         demo_activity: true,

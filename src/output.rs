@@ -219,14 +219,14 @@ fn emit_list<T: Serialize>(
 }
 
 fn write_json(out: &mut dyn Write, v: &Value) -> Result<(), OutputError> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| {
+    // C1 controls and bidi/format characters escaped too (not only C0).
+    crate::text::write_json(&mut *out, v).map_err(|e| {
         if e.is_io() {
             OutputError::Io(io::Error::from(e))
         } else {
             OutputError::Json(e)
         }
     })?;
-    out.write_all(b"\n")?;
     Ok(())
 }
 

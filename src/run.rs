@@ -95,7 +95,10 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         .iter()
         .map(|t| SyncTarget {
             id: t.id.clone(),
-            config: t.client_config(cfg.connect_timeout, cfg.request_timeout),
+            config: crate::api::ClientConfig {
+                max_body: cfg.max_response,
+                ..t.client_config(cfg.connect_timeout, cfg.request_timeout)
+            },
         })
         .collect();
     let sync = sync::spawn(

@@ -118,28 +118,71 @@ pub fn created_token(t: &CreatedToken) {
 /// `ServerMessage::from_body`: a parsed `{code, message}` is kept as is,
 /// anything else becomes an excerpt of at most 200 characters (plus `…`).
 pub fn server_message(body: &[u8]) {
+    use lepdash::api::error::{MAX_CODE_TEXT, MAX_ERROR_TEXT};
     let m = ServerMessage::from_body(body);
-    let parsed = serde_json::from_slice::<lepdash::api::types::ErrorBody>(body)
-        .ok()
-        .filter(|b| !b.code.is_empty() || !b.message.is_empty());
-    match parsed {
-        Some(b) => {
-            assert_eq!(m.message, b.message);
-            assert_eq!(m.code.as_deref(), (!b.code.is_empty()).then_some(&*b.code));
-        }
-        None => {
-            assert_eq!(m.code, None);
-            let text = String::from_utf8_lossy(body);
-            let text = text.trim();
-            let excerpt = m.message.strip_suffix('…').unwrap_or(&m.message);
-            assert!(text.starts_with(excerpt), "excerpt is not a prefix");
-            assert!(m.message.chars().count() <= 201, "excerpt too long");
-            if text.chars().count() <= 200 {
-                assert_eq!(m.message, text, "a short body is kept whole");
-            }
-        }
+    // Cut: at most the limit plus the "… (N more characters)" note.
+    let note = "… (18446744073709551615 more characters)".chars().count();
+    assert!(m.message.chars().count() <= MAX_ERROR_TEXT * 8 + note, "message not cut");
+    if let Some(c) = &m.code {
+        assert!(c.chars().count() <= MAX_CODE_TEXT * 8 + note, "code not cut");
+    }
+    // Token-shaped text never survives.
+    let lower = m.message.to_ascii_lowercase();
+    if let Some(i) = lower.find("nvapi-") {
+        let tail: String = lower[i + 6..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            .collect();
+        assert!(tail.len() < 8 || tail.starts_with("****"), "a token survived");
     }
     let _ = m.to_string();
+}
+
+/// The sanitizer, width, cut, wrap, log escape, token mask and JSON writer
+/// of `lepdash::text` on arbitrary text. Layout: 1 byte `max` width, the
+/// rest the text.
+pub fn text(data: &[u8]) {
+    use lepdash::text;
+    let Some((&max, rest)) = data.split_first() else {
+        return;
+    };
+    let max = usize::from(max % 64);
+    let s = String::from_utf8_lossy(rest);
+    let clean = text::sanitize(&s);
+    assert!(
+        !clean.chars().any(|c| c.is_control() || text::is_bidi_control(c)),
+        "sanitize let a control through"
+    );
+    assert_eq!(text::width(&clean), text::width(&s), "width changed by sanitizing");
+    let cut = text::truncate(&s, max, "…");
+    assert!(text::width(&cut) <= max, "cut too wide");
+    assert!(s.starts_with(cut.trim_end_matches('…')), "cut is not a prefix");
+    for line in text::wrap(&s, max.max(1)) {
+        let w = text::width(&line);
+        assert!(
+            w <= max.max(1) || unicode_segmentation::UnicodeSegmentation::graphemes(line.as_str(), true).count() == 1,
+            "wrapped line too wide"
+        );
+    }
+    let esc = text::escape(&s);
+    assert!(!esc.chars().any(|c| c.is_control()), "escape let a control through");
+    let own: String = s.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+    if own.len() >= 4 {
+        let masked = text::mask_tokens(&s, Some(&own));
+        assert!(!masked.contains(&own), "own token survived");
+    }
+    let cut = text::cut_chars(&s, max);
+    assert!(cut.len() <= s.len() + 64);
+    let v = serde_json::Value::String(s.to_string());
+    let mut out = Vec::new();
+    text::write_json(&mut out, &v).expect("JSON to a Vec");
+    let js = String::from_utf8(out).expect("JSON is UTF-8");
+    assert!(
+        !js.trim_end_matches('\n').chars().any(|c| c.is_control() || text::is_bidi_control(c)),
+        "raw control in JSON"
+    );
+    let back: serde_json::Value = serde_json::from_str(&js).expect("JSON parses");
+    assert_eq!(back, v, "JSON round trip");
 }
 
 /// `ApiError::from_status` with the status, `Retry-After` header text and body

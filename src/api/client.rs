@@ -17,6 +17,17 @@ use super::types::*;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default whole-request timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default largest response body read (`max_response_mib` in the config):
+/// a longer answer is an error, never a reason to grow without bound.
+pub const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
+/// A body may grow to this size freely; beyond it, one body at a time per
+/// process grows (the others wait, their bytes held back by TCP), so
+/// several huge answers at once cost one cap, not one cap each.
+pub const SMALL_BODY: usize = 1024 * 1024;
+static BIG_READ: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+/// Of an error response only this much is read (its text is cut to
+/// [`super::error::MAX_ERROR_TEXT`] characters anyway).
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// How to reach one workspace.
 #[derive(Debug, Clone)]
@@ -29,6 +40,8 @@ pub struct ClientConfig {
     pub origin: Option<String>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// The largest response body read, in bytes.
+    pub max_body: usize,
 }
 
 impl ClientConfig {
@@ -39,6 +52,7 @@ impl ClientConfig {
             origin: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -50,6 +64,9 @@ pub struct Client {
     base: Url,
     base_display: String,
     request_timeout: Duration,
+    max_body: usize,
+    /// The token, only to mask it in what a server says back.
+    token: std::sync::Arc<SecretString>,
 }
 
 impl std::fmt::Debug for Client {
@@ -64,11 +81,23 @@ impl Client {
     /// Build a client. Fails only on a malformed URL or token.
     pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
         let trimmed = cfg.base_url.trim().trim_end_matches('/');
-        let base = Url::parse(trimmed)
-            .map_err(|e| ApiError::Config(format!("invalid workspace URL {trimmed:?}: {e}")))?;
+        let base = Url::parse(trimmed).map_err(|e| {
+            ApiError::Config(format!(
+                "invalid workspace URL {:?}: {e}",
+                crate::text::sanitize(trimmed)
+            ))
+        })?;
+        if !base.username().is_empty() || base.password().is_some() {
+            return Err(ApiError::Config(
+                "the workspace URL contains a user name or password (user:password@); \
+                 remove it — lepdash authenticates with the token only"
+                    .into(),
+            ));
+        }
         if !matches!(base.scheme(), "http" | "https") {
             return Err(ApiError::Config(format!(
-                "workspace URL {trimmed:?} must start with http:// or https://"
+                "workspace URL {:?} must start with http:// or https://",
+                crate::text::sanitize(trimmed)
             )));
         }
         let mut headers = HeaderMap::new();
@@ -89,6 +118,10 @@ impl Client {
             .timeout(cfg.request_timeout)
             .user_agent(concat!("lepdash/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(4)
+            // Never follow a redirect: a 307/308 would re-send a write's body
+            // (a secret value) to another host, and a GET would show another
+            // host's data as this workspace's. A 3xx is an error naming the target.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
@@ -96,6 +129,8 @@ impl Client {
             base_display: base.to_string(),
             base,
             request_timeout: cfg.request_timeout,
+            max_body: cfg.max_body.max(1024),
+            token: std::sync::Arc::new(cfg.token),
         })
     }
 
@@ -143,16 +178,72 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| self.map_reqwest(e, &shown))?;
+        if status.is_redirection() {
+            let target = redirect_target(&resp);
+            tracing::warn!(%method, url = %shown, status = status.as_u16(), target = %target, "redirect not followed");
+            return Err(ApiError::Redirect {
+                status: status.as_u16(),
+                target,
+            });
+        }
+        let limit = if status.is_success() {
+            self.max_body
+        } else {
+            MAX_ERROR_BODY
+        };
+        let (bytes, cut) = self
+            .read_capped(resp, limit, status.is_success(), &shown)
+            .await?;
         tracing::debug!(%method, url = %shown, status = status.as_u16(), len = bytes.len(), "response");
         if status.is_success() {
-            Ok((status, bytes.to_vec()))
+            if cut {
+                tracing::warn!(%method, url = %shown, limit, "response over the size limit");
+                return Err(ApiError::TooLarge { limit });
+            }
+            Ok((status, bytes))
         } else {
-            Err(ApiError::from_status(status.as_u16(), retry_after, &bytes))
+            Err(ApiError::from_status_masking(
+                status.as_u16(),
+                retry_after,
+                &bytes,
+                Some(self.token.expose_secret()),
+            ))
         }
+    }
+
+    /// Read at most `limit` bytes of the body; `true` when there was more
+    /// (the rest is never read: the connection is dropped).
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        limit: usize,
+        whole: bool,
+        url: &str,
+    ) -> Result<(Vec<u8>, bool), ApiError> {
+        // A body that must be whole and announces more than the limit is
+        // refused without reading it.
+        if whole
+            && resp
+                .content_length()
+                .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > limit))
+        {
+            return Ok((Vec::new(), true));
+        }
+        let mut buf = Vec::new();
+        let mut big = None;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_reqwest(e, url))? {
+            if big.is_none() && buf.len() + chunk.len() > SMALL_BODY {
+                // The semaphore is never closed; should it be, read on.
+                big = Some(BIG_READ.acquire().await.ok());
+            }
+            let room = limit - buf.len();
+            if chunk.len() > room {
+                buf.extend_from_slice(&chunk[..room]);
+                return Ok((buf, true));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok((buf, false))
     }
 
     fn map_reqwest(&self, e: reqwest::Error, url: &str) -> ApiError {
@@ -345,6 +436,30 @@ pub(super) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::Decode(e.to_string())
         }
     })
+}
+
+/// Where a 3xx points: the scheme and host (with port) of its `Location`,
+/// resolved against the request URL; never its path or query (which could
+/// carry anything) and never a user name or password.
+fn redirect_target(resp: &reqwest::Response) -> String {
+    let Some(loc) = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return "an unnamed location".into();
+    };
+    match resp.url().join(loc) {
+        Ok(u) => {
+            let host = u.host_str().unwrap_or("?");
+            let host = crate::text::cut_chars(&crate::text::sanitize(host), 100).into_owned();
+            match u.port() {
+                Some(p) => format!("{}://{host}:{p}", u.scheme()),
+                None => format!("{}://{host}", u.scheme()),
+            }
+        }
+        Err(_) => "an unreadable location".into(),
+    }
 }
 
 /// The innermost cause of an error chain, for short messages.

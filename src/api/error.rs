@@ -4,6 +4,16 @@ use std::fmt;
 use std::time::Duration;
 
 use super::types::ErrorBody;
+use crate::text;
+
+/// Error text from a server is cut to this many characters wherever it is
+/// shown or logged.
+pub const MAX_ERROR_TEXT: usize = 300;
+/// An error `code` is cut to this many characters.
+pub const MAX_CODE_TEXT: usize = 80;
+/// The longest wait a server's `Retry-After` can impose (a larger value is
+/// capped to this, and the capped value is what is shown).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 
 /// What the server said, when it said anything useful.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,25 +26,37 @@ pub struct ServerMessage {
 
 impl ServerMessage {
     /// Build from a response body: `{code, message}` when it parses, else a
-    /// trimmed excerpt of the text (at most 200 characters).
+    /// trimmed excerpt of the text. Both are cut to [`MAX_ERROR_TEXT`]
+    /// characters (the code to [`MAX_CODE_TEXT`]); tokens are masked.
     pub fn from_body(body: &[u8]) -> Self {
+        Self::from_body_masking(body, None)
+    }
+
+    /// [`Self::from_body`], also masking `own` (the token lepdash sent)
+    /// wherever the server quoted it.
+    pub fn from_body_masking(body: &[u8], own: Option<&str>) -> Self {
+        let clean = |s: &str, max: usize| -> String {
+            let masked = text::mask_tokens(s.trim(), own);
+            text::cut_chars(&masked, max).into_owned()
+        };
         if let Ok(b) = serde_json::from_slice::<ErrorBody>(body) {
             if !b.code.is_empty() || !b.message.is_empty() {
                 return ServerMessage {
-                    code: (!b.code.is_empty()).then_some(b.code),
-                    message: b.message,
+                    code: (!b.code.is_empty()).then(|| clean(&b.code, MAX_CODE_TEXT)),
+                    message: clean(&b.message, MAX_ERROR_TEXT),
                 };
             }
         }
-        let text = String::from_utf8_lossy(body);
-        let text = text.trim();
-        let mut excerpt: String = text.chars().take(200).collect();
-        if text.chars().count() > 200 {
-            excerpt.push('…');
+        // Only the head of a non-JSON body matters (and only that much is
+        // decoded, whatever the body's size).
+        let head = &body[..body.len().min(MAX_ERROR_TEXT * 4 + 4)];
+        let mut message = clean(&String::from_utf8_lossy(head), MAX_ERROR_TEXT);
+        if head.len() < body.len() && !message.ends_with("characters)") {
+            message.push('…');
         }
         ServerMessage {
             code: None,
-            message: excerpt,
+            message,
         }
     }
 }
@@ -74,6 +96,10 @@ pub enum ApiError {
     Status { status: u16, message: ServerMessage },
     #[error("request timed out after {}s", .0.as_secs())]
     Timeout(Duration),
+    #[error("the server redirected ({status}) to {target}; lepdash does not follow redirects")]
+    Redirect { status: u16, target: String },
+    #[error("the response is larger than the limit of {}", crate::text::human_bytes(*limit as u64))]
+    TooLarge { limit: usize },
     #[error("cannot connect to {url}: {detail}")]
     Connect { url: String, detail: String },
     #[error("undecodable response: {0}")]
@@ -87,7 +113,18 @@ pub enum ApiError {
 impl ApiError {
     /// Map a non-success status and its body to an error.
     pub fn from_status(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Self {
-        let message = ServerMessage::from_body(body);
+        Self::from_status_masking(status, retry_after, body, None)
+    }
+
+    /// [`Self::from_status`], masking `own` (the token sent) in the message.
+    pub fn from_status_masking(
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        own: Option<&str>,
+    ) -> Self {
+        let message = ServerMessage::from_body_masking(body, own);
+        let retry_after = retry_after.map(|d| d.min(MAX_RETRY_AFTER));
         match status {
             400 | 422 => ApiError::BadRequest(message),
             401 => ApiError::Unauthorized(message),
@@ -189,15 +226,27 @@ impl ApiError {
             ApiError::Connect { .. } => "check the URL and your network; lepdash keeps retrying",
             ApiError::Server { .. } => "the service had a problem; lepdash keeps retrying",
             ApiError::Decode(_) => "the API answered with something lepdash cannot read",
+            ApiError::Redirect { .. } => {
+                "check the workspace URL (use the final address, with https://)"
+            }
+            ApiError::TooLarge { .. } => {
+                "raise `max_response_mib` in the config file if this answer is expected"
+            }
             _ => "",
         }
     }
 }
 
 /// Parse a `Retry-After` header value (delta seconds only; HTTP dates are
-/// rare on APIs and fall back to the caller's back-off).
+/// rare on APIs and fall back to the caller's back-off), capped to
+/// [`MAX_RETRY_AFTER`]: any number of digits is accepted, none overflows.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let v = value.trim();
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let secs = v.parse::<u64>().unwrap_or(u64::MAX);
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -225,12 +274,46 @@ mod tests {
     fn long_bodies_are_cut() {
         let body = "x".repeat(1000);
         let m = ServerMessage::from_body(body.as_bytes());
-        assert_eq!(m.message.chars().count(), 201);
+        assert!(m.message.starts_with(&"x".repeat(MAX_ERROR_TEXT)));
+        assert!(
+            m.message.chars().count() < MAX_ERROR_TEXT + 40,
+            "{}",
+            m.message
+        );
+        let json = format!(
+            r#"{{"code":"{}","message":"{}"}}"#,
+            "C".repeat(500),
+            "m".repeat(100_000)
+        );
+        let m = ServerMessage::from_body(json.as_bytes());
+        assert!(m.message.contains("more characters"));
+        assert!(m.to_string().chars().count() < 500);
     }
 
     #[test]
-    fn retry_after_parses_seconds() {
+    fn tokens_in_server_text_are_masked() {
+        let own = "secret-own-token-123";
+        let body = br#"{"code":"Unauthorized","message":"bad header Authorization: Bearer secret-own-token-123 and nvapi-AAAABBBBCCCCDDDD"}"#;
+        let m = ServerMessage::from_body_masking(body, Some(own));
+        assert!(!m.message.contains(own), "{}", m.message);
+        assert!(!m.message.contains("AAAABBBB"), "{}", m.message);
+        assert!(m.message.contains("Bearer ****"), "{}", m.message);
+        let e =
+            ApiError::from_status_masking(401, None, b"echo: nvapi-0123456789abcdef", Some(own));
+        assert!(!e.to_string().contains("0123456789"), "{e}");
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_is_capped() {
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(
+            parse_retry_after("18446744073709551615"),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(parse_retry_after(&"9".repeat(400)), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("-1"), None);
+        let e = ApiError::from_status(429, parse_retry_after("99999999999"), b"");
+        assert!(e.to_string().contains("retry after 600s"), "{e}");
     }
 }

@@ -70,6 +70,7 @@ impl WorkspaceTarget {
             origin: self.origin.clone(),
             connect_timeout: connect,
             request_timeout: request,
+            max_body: crate::api::client::DEFAULT_MAX_BODY,
         }
     }
 
@@ -173,6 +174,11 @@ pub enum CredentialsError {
         "--token-stdin read an empty token — pipe the token in, e.g. `pass show lepton | lepdash --token-stdin -w ID`"
     )]
     EmptyStdinToken,
+    /// The URL carries `user:password@`.
+    #[error(
+        "the workspace URL (from {from}) contains a user name or password (user:password@) — remove it: lepdash authenticates with the token only, and a password in the URL would show in messages and logs"
+    )]
+    UrlUserinfo { from: String },
     /// A value given by flag or environment is unusable.
     #[error("{what} is invalid: {detail} — {WAYS_FORWARD}")]
     Invalid { what: String, detail: String },
@@ -265,6 +271,16 @@ pub fn resolve(
     let entry = record.and_then(|r| r.find(&id));
 
     let base_url = choose_url(&id, &flags, &envs, entry, &mut warnings);
+    if has_userinfo(&base_url) {
+        let from = if flags.url.as_deref() == Some(base_url.as_str()) {
+            "--url"
+        } else if envs.url.as_deref() == Some(base_url.as_str()) {
+            "LEPTON_WORKSPACE_URL"
+        } else {
+            "the login record"
+        };
+        return Err(CredentialsError::UrlUserinfo { from: from.into() });
+    }
     let (token, source) = choose_token(&id, flags.token, &envs, &rec, entry)?;
     let origin = choose_origin(&envs, entry, &mut warnings);
     let same_token_as_record = entry
@@ -571,22 +587,45 @@ fn last_segment(url: &str) -> String {
         .to_string()
 }
 
-/// Warn when a token would travel in clear text to a non-loopback host.
+/// Whether a URL carries `user[:password]@` (any case of the scheme).
+pub fn has_userinfo(url: &str) -> bool {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(u) => !u.username().is_empty() || u.password().is_some(),
+        // Not a URL the client would accept either; look for the shape.
+        Err(_) => url
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default())
+            .is_some_and(|authority| authority.contains('@')),
+    }
+}
+
+/// Whether `url`'s host is loopback: `localhost` (and its subdomains),
+/// 127.0.0.0/8, `::1`.
+pub fn is_loopback_url(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        None => false,
+    }
+}
+
+/// Warn when a token would travel in clear text to a non-loopback host
+/// (the scheme in any case: `HTTP://` is plain HTTP too).
 fn plaintext_warning(base_url: &str) -> Option<String> {
-    let rest = base_url.strip_prefix("http://")?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_only = if let Some(h) = host.strip_prefix('[') {
-        h.split(']').next().unwrap_or_default()
-    } else {
-        host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
-    };
-    let loopback = host_only == "localhost"
-        || host_only
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    (!loopback).then(|| {
-        format!("the workspace URL {base_url} is plain http: the token travels unencrypted")
-    })
+    let url = reqwest::Url::parse(base_url.trim()).ok()?;
+    if url.scheme() != "http" || is_loopback_url(&url) {
+        return None;
+    }
+    Some(format!(
+        "the workspace URL {} is plain http: the token travels unencrypted",
+        crate::text::sanitize(base_url)
+    ))
 }
 
 /// What each source had, for "tried: …" in error messages.
@@ -663,5 +702,16 @@ mod tests {
         assert!(plaintext_warning("http://[::1]:9/api/v2/workspaces/a").is_none());
         assert!(plaintext_warning("https://example.com/x").is_none());
         assert!(plaintext_warning("http://example.com/x").is_some());
+        // The scheme in any case.
+        assert!(plaintext_warning("HTTP://example.com/x").is_some());
+        assert!(plaintext_warning("Http://example.com/x").is_some());
+        assert!(plaintext_warning("HTTP://LOCALHOST:8/x").is_none());
+        assert!(plaintext_warning("http://127.9.8.7/x").is_none());
+        assert!(plaintext_warning("http://128.0.0.1/x").is_some());
+        assert!(plaintext_warning("http://localhost.evil.com/x").is_some());
+        assert!(plaintext_warning("http://[::2]/x").is_some());
+        assert!(has_userinfo("https://u:p@example.com/x"));
+        assert!(has_userinfo("HTTPS://u@example.com/x"));
+        assert!(!has_userinfo("https://example.com/x@y"));
     }
 }

@@ -156,11 +156,18 @@ impl Record {
     }
 }
 
-/// Read the record; `Ok(None)` when there is no file.
+/// The login record is read only up to this size (a real one is a few KiB).
+pub const MAX_RECORD_BYTES: u64 = 1024 * 1024;
+/// At most this many workspace entries are read from the login record.
+pub const MAX_RECORD_ENTRIES: usize = 1000;
+
+/// Read the record; `Ok(None)` when there is no file. Only a regular file
+/// of at most [`MAX_RECORD_BYTES`] is read (a FIFO would hang, a link to
+/// `/dev/zero` would never end).
 pub(super) fn load_record(path: &Path) -> Result<Option<Record>, CredentialsError> {
-    let text = match std::fs::read(path) {
+    let text = match crate::local_file::read_regular(path, MAX_RECORD_BYTES) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => {
             return Err(CredentialsError::Unreadable {
                 path: path.to_path_buf(),
@@ -188,6 +195,15 @@ pub(super) fn parse_record(path: &Path, text: &str) -> Result<Record, Credential
     } else {
         RecordFile::default()
     };
+    let count = file.workspaces.as_ref().map_or(0, |w| w.len());
+    if count > MAX_RECORD_ENTRIES {
+        return Err(CredentialsError::Malformed {
+            path: path.to_path_buf(),
+            detail: format!(
+                "it has {count} workspace entries; lepdash reads at most {MAX_RECORD_ENTRIES}"
+            ),
+        });
+    }
     let mut entries = Vec::new();
     for (key, entry) in file.workspaces.unwrap_or_default() {
         let Some(entry) = entry else { continue };
@@ -218,6 +234,13 @@ pub(super) fn parse_record(path: &Path, text: &str) -> Result<Record, Credential
 fn yaml_error_detail(e: &serde_saphyr::Error, text: &str) -> String {
     let plain = e.without_snippet();
     let mut msg = plain.to_string();
+    if msg.to_ascii_lowercase().contains("budget") {
+        // The parser's own resource limit (nodes, depth, aliases).
+        return format!(
+            "the file is larger or deeper than a login record can be (at most {MAX_RECORD_ENTRIES} workspace entries); the YAML parser stopped: {}",
+            crate::text::cut_chars(msg.lines().next().unwrap_or_default(), 200)
+        );
+    }
     if let Some(first) = msg.lines().next() {
         msg = first.to_string();
     }

@@ -445,9 +445,8 @@ async fn add_registry(
         }
     }
     let spec = req.spec;
-    if spec.registry_server.trim().is_empty() {
-        return Err(HttpError::validation("registry_server must not be empty"));
-    }
+    validate::registry_server(&spec.registry_server).map_err(HttpError::validation)?;
+    validate::printable("username", &spec.username).map_err(HttpError::validation)?;
     if spec.username.trim().is_empty() {
         return Err(HttpError::validation("username must not be empty"));
     }

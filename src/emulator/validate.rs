@@ -41,10 +41,55 @@ pub fn secret_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Control, bidi and format characters have no place in a stored name:
+/// whatever shows it later (a dashboard, a log, the `lep` CLI) would pass
+/// them to a terminal.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || crate::text::clean_char(c) != c
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// `what` contains no control, bidi or format character.
+pub fn printable(what: &str, value: &str) -> Result<(), String> {
+    if value.chars().any(unprintable) {
+        return Err(format!(
+            "{what} must not contain control, bidi or format characters"
+        ));
+    }
+    Ok(())
+}
+
+/// A registry server: a host name with an optional port and path
+/// (`nvcr.io`, `registry.example.com:5000/team`), printable, no spaces, at
+/// most 253 characters.
+pub fn registry_server(server: &str) -> Result<(), String> {
+    let s = server.trim();
+    if s.is_empty() {
+        return Err("registry_server must not be empty".into());
+    }
+    if s.len() > 253 || s.chars().any(|c| unprintable(c) || c.is_whitespace()) {
+        return Err(
+            "invalid registry_server: a host name with an optional port and path, \
+             printable characters only, no spaces, at most 253 characters"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 /// A plausible email address (what an invitation can be sent to).
 pub fn email(email: &str) -> Result<(), String> {
-    let bad = || format!("{email:?} is not a valid email address");
-    if email.is_empty() || email.len() > 254 || email.chars().any(|c| c.is_whitespace()) {
+    let bad = || {
+        format!(
+            "{:?} is not a valid email address",
+            crate::text::cut_chars(email, 100)
+        )
+    };
+    if email.is_empty()
+        || email.len() > 254
+        || email.chars().any(|c| c.is_whitespace() || unprintable(c))
+    {
         return Err(bad());
     }
     let Some((local, domain)) = email.split_once('@') else {
@@ -114,6 +159,19 @@ pub fn bearer_token(token: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_refused_in_emails_and_servers() {
+        assert!(email("a\x1b]0;x\x07@example.com").is_err());
+        assert!(email("a\u{202e}b@example.com").is_err());
+        assert!(email("a@example.com").is_ok());
+        assert!(registry_server("nvcr.io").is_ok());
+        assert!(registry_server("registry.example.com:5000/team").is_ok());
+        assert!(registry_server("evil\x1b[2J.io").is_err());
+        assert!(registry_server("a b").is_err());
+        assert!(registry_server("x\u{202e}y").is_err());
+        assert!(printable("username", "bob\x07").is_err());
+    }
 
     #[test]
     fn secret_names() {

@@ -132,10 +132,11 @@ fn now() -> Instant {
 fn wall(at: Instant) -> SystemTime {
     let now_i = now();
     let now_s = SystemTime::now();
+    // Checked: the instant may come from a number a server sent.
     if at >= now_i {
-        now_s + (at - now_i)
+        now_s.checked_add(at - now_i).unwrap_or(now_s)
     } else {
-        now_s - (now_i - at)
+        now_s.checked_sub(now_i - at).unwrap_or(now_s)
     }
 }
 

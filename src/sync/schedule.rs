@@ -14,6 +14,12 @@
 //!   jitter), never earlier than a 429's `Retry-After`, reset by a success.
 //!   A hidden pane never retries more often than `hidden_interval`.
 //! - Paused: no automatic polls; a manual refresh still runs.
+//! - A `Retry-After` arrives capped (10 minutes, `api::error::MAX_RETRY_AFTER`)
+//!   and every sum of a time and a server's number is checked: no value a
+//!   server sends can overflow. A manual refresh honours a `Retry-After` for
+//!   at most [`MANUAL_RETRY_AFTER_CAP`] after the 429 arrived, so `r` works
+//!   once the server is back even with a long wait pending (automatic polls
+//!   wait it out in full).
 
 use std::time::{Duration, Instant};
 
@@ -27,6 +33,9 @@ pub const DEFAULT_HIDDEN_INTERVAL: Duration = Duration::from_secs(60);
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
 /// Longest back-off delay (before jitter).
 pub const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(60);
+/// A manual refresh waits out a 429's `Retry-After` for at most this long
+/// after the 429 arrived.
+pub const MANUAL_RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
 /// Relative jitter applied to every back-off delay (±20 %).
 pub const JITTER: f64 = 0.2;
 
@@ -90,7 +99,19 @@ struct Slot {
     error_delay: Duration,
     /// A 429's `Retry-After`: no request of this resource before it.
     not_before: Option<Instant>,
+    /// When that 429 arrived.
+    limited_at: Option<Instant>,
 }
+
+/// `at + d`, or `at` pushed as far as it goes (never a panic).
+fn add(at: Instant, d: Duration) -> Instant {
+    at.checked_add(d)
+        .or_else(|| at.checked_add(MAX_WAIT))
+        .unwrap_or(at)
+}
+
+/// The longest wait the schedule computes (a fallback for checked sums).
+const MAX_WAIT: Duration = Duration::from_secs(24 * 3600);
 
 /// The schedule of all six resources of one workspace.
 #[derive(Debug, Clone)]
@@ -226,12 +247,17 @@ impl Schedule {
                     } else {
                         slot.error_delay
                     };
-                    end + delay
+                    add(end, delay)
                 }
-                Some(end) => end + self.period(kind),
+                Some(end) => add(end, self.period(kind)),
             }
         };
-        Some(match slot.not_before {
+        let not_before = match (slot.not_before, slot.wanted, slot.limited_at) {
+            // Asked for by hand: the wait is honoured only so long.
+            (Some(nb), Some(_), Some(since)) => Some(nb.min(add(since, MANUAL_RETRY_AFTER_CAP))),
+            (nb, _, _) => nb,
+        };
+        Some(match not_before {
             Some(nb) => at.max(nb),
             None => at,
         })
@@ -288,11 +314,12 @@ impl Schedule {
             (Outcome::Err { retry_after }, Some(delay)) => {
                 slot.failures = slot.failures.saturating_add(1);
                 slot.error_delay = delay;
-                slot.not_before = retry_after.map(|d| now + d);
+                slot.not_before = retry_after.map(|d| add(now, d));
+                slot.limited_at = retry_after.map(|_| now);
                 if slot.wanted.is_some() && slot.not_before.is_none() {
                     // A follow-up after a failed fetch waits out the back-off
                     // like any other attempt.
-                    slot.wanted = Some(now + delay);
+                    slot.wanted = Some(add(now, delay));
                 }
                 self.due_at(kind)
             }
@@ -300,6 +327,7 @@ impl Schedule {
                 slot.failures = 0;
                 slot.error_delay = Duration::ZERO;
                 slot.not_before = None;
+                slot.limited_at = None;
                 None
             }
         }
@@ -537,6 +565,54 @@ mod tests {
             s.finish(Secrets, Outcome::Err { retry_after: None }, t0),
             None
         );
+    }
+
+    #[test]
+    fn a_huge_retry_after_never_overflows() {
+        let t0 = Instant::now();
+        let mut s = sched(t0);
+        s.start(Secrets);
+        // What the client hands over is capped, but the schedule must not
+        // trust that either.
+        let next = s.finish(
+            Secrets,
+            Outcome::Err {
+                retry_after: Some(Duration::MAX),
+            },
+            t0,
+        );
+        assert!(next.is_some());
+        assert!(s.next_wake().is_some());
+    }
+
+    #[test]
+    fn manual_refresh_works_after_the_server_recovers_despite_a_long_wait() {
+        let t0 = Instant::now();
+        let mut s = sched(t0);
+        s.start(Secrets);
+        s.finish(
+            Secrets,
+            Outcome::Err {
+                retry_after: Some(600 * S),
+            },
+            t0,
+        );
+        // Long after the manual cap, `r` goes through.
+        s.request(Secrets, Request::Manual, t0 + 2 * S);
+        assert!(!s.due(t0 + 30 * S).contains(&Secrets));
+        assert!(s.due(t0 + MANUAL_RETRY_AFTER_CAP).contains(&Secrets));
+        // Without a key press the wait is honoured in full.
+        let mut s = sched(t0);
+        s.start(Secrets);
+        s.finish(
+            Secrets,
+            Outcome::Err {
+                retry_after: Some(600 * S),
+            },
+            t0,
+        );
+        assert!(!s.due(t0 + 300 * S).contains(&Secrets));
+        assert!(s.due(t0 + 600 * S).contains(&Secrets));
     }
 
     #[test]

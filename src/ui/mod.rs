@@ -21,6 +21,13 @@ use widgets::Ctx;
 
 /// Draw the whole dashboard for the model.
 pub fn render(frame: &mut Frame, model: &Model) {
+    draw(frame, model);
+    // The one sanitizer between outside text and the terminal, on every
+    // cell: no widget can let a control or bidi character through.
+    crate::text::sanitize_buffer(frame.buffer_mut());
+}
+
+fn draw(frame: &mut Frame, model: &Model) {
     let ctx = Ctx {
         model,
         theme: Theme::new(model.theme),
