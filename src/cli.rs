@@ -10,9 +10,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use crate::duration::parse_duration;
 use crate::protocol::ResourceKind;
 
+/// The version and the commit it was built from (`build.rs`; "unknown" in
+/// a build outside a git checkout): `0.1.0 (commit 1a2b3c4)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LEPDASH_COMMIT"),
+    ")"
+);
+
 /// A fast, keyboard-driven terminal dashboard for NVIDIA DGX Cloud Lepton workspaces.
 #[derive(Debug, Parser)]
-#[command(name = "lepdash", version, about, long_about = None)]
+#[command(name = "lepdash", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -56,6 +65,13 @@ pub enum Command {
     Get(GetArgs),
     /// Show resolved config and log paths, credential source, masked token, version.
     Info,
+    /// Print a shell completion script, e.g. `lepdash completions bash > ~/.local/share/bash-completion/completions/lepdash`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `lepdash man | man -l -`.
+    Man,
     /// Headless: poll and print what changed, one event per line (for jq, a
     /// log shipper). `--interval` sets the pace.
     Watch(WatchArgs),
@@ -116,8 +132,11 @@ pub struct EmulatorArgs {
 /// Output format of `lepdash get`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
+    /// Columns that matter; fits the terminal, whole values into a pipe or file.
     #[default]
     Table,
+    /// Every column, whole values.
+    Wide,
     Json,
 }
 

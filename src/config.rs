@@ -128,6 +128,43 @@ pub struct LoadedConfig {
     pub path: Option<PathBuf>,
     /// One line each: `FILE:LINE: key `k`: problem; using …`.
     pub warnings: Vec<String>,
+    /// The command-line flags that set a value (`--interval`, `--read-only`).
+    pub flags: Vec<&'static str>,
+}
+
+impl LoadedConfig {
+    /// Apply the command-line flags ([`Config::apply_flags`]), remembering
+    /// which ones set a value; an `--interval` below the floor is a warning,
+    /// not a silent change.
+    pub fn apply_flags(&mut self, global: &Global) {
+        if let Some(i) = global.interval {
+            self.flags.push("--interval");
+            if i < MIN_INTERVAL {
+                self.warnings.push(format!(
+                    "--interval {}s is below the {}s floor; using {}s",
+                    i.as_secs_f64(),
+                    MIN_INTERVAL.as_secs(),
+                    MIN_INTERVAL.as_secs()
+                ));
+            }
+        }
+        if global.read_only {
+            self.flags.push("--read-only");
+        }
+        self.config.apply_flags(global);
+    }
+
+    /// Where a setting's value comes from: `--flag`, `config file` (it
+    /// differs from the default) or `default`.
+    pub fn source(&self, flag: &str, differs_from_default: bool) -> &'static str {
+        if let Some(f) = self.flags.iter().find(|f| **f == flag) {
+            f
+        } else if differs_from_default {
+            "config file"
+        } else {
+            "default"
+        }
+    }
 }
 
 /// `<user config dir>/config.toml`, e.g. `~/.config/lepdash/config.toml` on Linux.
@@ -174,6 +211,7 @@ pub fn load(explicit: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Lo
         config,
         path,
         warnings,
+        flags: Vec::new(),
     }
 }
 
@@ -281,7 +319,9 @@ pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
         );
         c.hidden_interval = c.interval;
     }
-    (c, w.list)
+    // In line order, whatever order the keys were checked in.
+    w.list.sort_by_key(|(line, _)| *line);
+    (c, w.list.into_iter().map(|(_, text)| text).collect())
 }
 
 struct Warnings<'a> {
@@ -289,7 +329,7 @@ struct Warnings<'a> {
     /// Byte offset where each line starts, computed once: a file with many
     /// problems costs O(n log n), not O(n²).
     line_starts: Vec<usize>,
-    list: Vec<String>,
+    list: Vec<(usize, String)>,
 }
 
 impl Warnings<'_> {
@@ -304,7 +344,8 @@ impl Warnings<'_> {
         // huge key stays a short line.
         let msg = crate::text::sanitize(&msg).into_owned();
         let msg = crate::text::cut_chars(&msg, 300);
-        self.list.push(format!("{}:{line}: {msg}", self.source));
+        self.list
+            .push((line, format!("{}:{line}: {msg}", self.source)));
     }
 
     fn bad(&mut self, line: usize, key: &str, v: &DeValue<'_>, expected: &str, default: &str) {

@@ -70,6 +70,25 @@ fn main() -> ExitCode {
         Some(Command::Get(args)) => get(&cli.global, args, &env),
         Some(Command::Info) => info(&cli.global, &env),
         Some(Command::Watch(args)) => watch(&cli.global, args, &env),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            // Into a buffer first: `generate` panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "lepdash", &mut script);
+            print_bytes(&script, "the completion script")
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => print_bytes(&page, "the manual page"),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lepdash: cannot write the manual page: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::Demo) => dashboard(&cli.global, true, &env),
         None => dashboard(&cli.global, false, &env),
     }
@@ -318,6 +337,7 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         Err(code) => return code,
     };
     let stdout = std::io::stdout();
+    fit_output(&stdout, args.output == lepdash::cli::OutputFormat::Wide);
     let mut out = stdout.lock();
     match rt.block_on(output::get(
         &client,
@@ -416,6 +436,30 @@ fn watch(global: &Global, args: WatchArgs, env: &dyn Fn(&str) -> Option<String>)
     }
 }
 
+/// Write `bytes` to stdout; a closed pipe (`| head`) is not an error.
+fn print_bytes(bytes: &[u8], what: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lepdash: cannot write {what}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Fit tables to the terminal; whole values into a pipe or a file.
+fn fit_output(stdout: &std::io::Stdout, wide: bool) {
+    let tty = stdout.is_terminal();
+    let cols = if tty {
+        crossterm::terminal::size().ok().map(|(w, _)| w)
+    } else {
+        None
+    };
+    output::set_fit_width(output::width_policy(tty, cols, wide));
+}
+
 /// Print `lepdash: <reason> — <hint>` (one line, token masked) and fail.
 fn fail_api(e: &dyn std::fmt::Display, hint: &str, token: &SecretString) -> ExitCode {
     // ApiError hints are worded for the dashboard, which retries by itself;
@@ -458,7 +502,8 @@ fn start_logging(
 
 /// `lepdash info`: never fails on missing credentials (it reports them).
 fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
-    let loaded = config::load(global.config.as_deref(), env);
+    let mut loaded = config::load(global.config.as_deref(), env);
+    loaded.apply_flags(global);
     let stdin_token = match token_from_stdin(global) {
         Ok(t) => t,
         Err(msg) => return user_error(&msg, ""),
@@ -466,6 +511,7 @@ fn info(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
     let resolved = credentials::resolve(global, env, stdin_token);
     let log_path = logging::log_path(env);
     let stdout = std::io::stdout();
+    fit_output(&stdout, false);
     let mut out = stdout.lock();
     match output::info(resolved.as_ref(), &loaded, log_path.as_deref(), &mut out) {
         Ok(()) => ExitCode::SUCCESS,
@@ -488,7 +534,7 @@ fn dashboard(global: &Global, demo: bool, env: &dyn Fn(&str) -> Option<String>) 
     let mut warnings = Vec::new();
     let _log = start_logging(global, env, &mut warnings);
     let mut loaded = config::load(global.config.as_deref(), env);
-    loaded.config.apply_flags(global);
+    loaded.apply_flags(global);
     // Before the runtime and the terminal: `--token-stdin` may prompt.
     let stdin_token = if demo {
         None

@@ -2,8 +2,10 @@
 //!
 //! # Tables (`-o table`, the default)
 //!
-//! Plain text that fits 80 columns: long cells are cut with `…`, columns are
-//! separated by two spaces, no colour. Rows are sorted by name (templates:
+//! Plain text, columns separated by two spaces, no colour. On a terminal it
+//! fits the terminal's width (long cells cut with `…`); into a pipe or a
+//! file every value is whole. `-o wide` adds the remaining columns (ids,
+//! joined, invited by, scopes, provider, state) and never cuts. Rows are sorted by name (templates:
 //! public first). Text from the server is stripped of control characters.
 //! Tokens appear only as the server's masked value; secret values and
 //! registry passwords are never fetched, so never printed.
@@ -39,6 +41,7 @@
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -55,9 +58,38 @@ use crate::sync::fetch::{self, TemplateLists};
 use crate::text::{date_or_dash as date, human_bytes, pad};
 pub use crate::text::{sanitize, width};
 
-/// Tables never get wider than this.
+/// Tables fit this width when nothing else is known (a terminal whose size
+/// cannot be read).
 pub const TABLE_WIDTH: usize = 80;
 const GAP: &str = "  ";
+
+/// The width tables and `key: value` lines are fitted to; `usize::MAX`
+/// means whole values (stdout is a pipe or a file, or `-o wide`). Set once
+/// by `main` before anything is printed, see [`width_policy`].
+static FIT_WIDTH: AtomicUsize = AtomicUsize::new(TABLE_WIDTH);
+
+/// How wide output may be: on a terminal its width (80 when it cannot be
+/// read), otherwise — or with `-o wide` — no limit (`None`): a pipe or a
+/// file gets whole values.
+pub fn width_policy(
+    stdout_is_terminal: bool,
+    terminal_cols: Option<u16>,
+    wide: bool,
+) -> Option<usize> {
+    if wide || !stdout_is_terminal {
+        return None;
+    }
+    Some(terminal_cols.map_or(TABLE_WIDTH, |c| usize::from(c).max(20)))
+}
+
+/// Fit output to `width` columns (`None`: whole values).
+pub fn set_fit_width(width: Option<usize>) {
+    FIT_WIDTH.store(width.unwrap_or(usize::MAX), AtomicOrdering::Relaxed);
+}
+
+fn fit_width() -> usize {
+    FIT_WIDTH.load(AtomicOrdering::Relaxed)
+}
 
 /// Why `lepdash get` failed.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +129,7 @@ pub async fn get(
         .map(|(_, id)| id)
         .unwrap_or_else(|| base.clone());
     let now = jiff::Timestamp::now().as_millisecond();
+    let wide = format == OutputFormat::Wide;
     let envelope = |extra: Value| -> Value {
         let mut v = json!({
             "kind": kind.label(),
@@ -120,16 +153,18 @@ pub async fn get(
                 out,
                 &envelope(json!({"status": info, "resolver": resolver})),
             )?,
-            OutputFormat::Table => {
+            OutputFormat::Table | OutputFormat::Wide => {
                 out.write_all(status_text(&workspace, &base, &info, resolver.as_ref()).as_bytes())?
             }
         },
         Fetched::Members(list) => {
-            emit_list(out, format, envelope, &list, || members_table(&list.items))?;
+            emit_list(out, format, envelope, &list, || {
+                members_table(&list.items, wide)
+            })?;
         }
         Fetched::Tokens { list, .. } => {
             emit_list(out, format, envelope, &list, || {
-                tokens_table(&list.items, now)
+                tokens_table(&list.items, now, wide)
             })?;
         }
         Fetched::Secrets(list) => {
@@ -137,7 +172,7 @@ pub async fn get(
         }
         Fetched::Registries(list) => {
             emit_list(out, format, envelope, &list, || {
-                registries_table(&list.items)
+                registries_table(&list.items, wide)
             })?;
         }
         Fetched::Templates(list) => {
@@ -183,14 +218,14 @@ fn emit_templates(
                 &envelope(json!({"items": items, "skipped": skipped, "unavailable": unavailable})),
             )
         }
-        OutputFormat::Table => {
-            out.write_all(templates_table(entries).as_bytes())?;
+        OutputFormat::Table | OutputFormat::Wide => {
+            out.write_all(templates_table(entries, format == OutputFormat::Wide).as_bytes())?;
             write_skipped(out, skipped)?;
             for r in &lists.refused {
                 writeln!(
                     out,
                     "(not shown: {})",
-                    truncate(&sanitize(r), TABLE_WIDTH - 12)
+                    truncate(&sanitize(r), fit_width().saturating_sub(12))
                 )?;
             }
             Ok(())
@@ -210,7 +245,7 @@ fn emit_list<T: Serialize>(
             out,
             &envelope(json!({"items": list.items, "skipped": list.skipped.len()})),
         ),
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             out.write_all(table().as_bytes())?;
             write_skipped(out, list.skipped.len())?;
             Ok(())
@@ -329,31 +364,37 @@ fn truncate(s: &str, max: usize) -> String {
     crate::text::truncate(s, max, "…").into_owned()
 }
 
+/// Without `-o wide`, only the first `n` columns.
+fn narrow<'a>(
+    headers: &'a [&'a str],
+    mut rows: Vec<Vec<String>>,
+    n: usize,
+    wide: bool,
+) -> (&'a [&'a str], Vec<Vec<String>>) {
+    if wide {
+        return (headers, rows);
+    }
+    for r in &mut rows {
+        r.truncate(n);
+    }
+    (&headers[..n.min(headers.len())], rows)
+}
+
 fn table_or_empty(headers: &[&str], keep: &[usize], rows: Vec<Vec<String>>, noun: &str) -> String {
     if rows.is_empty() {
         format!("No {noun}.\n")
     } else {
-        render_table_keeping(headers, keep, &rows, TABLE_WIDTH)
+        render_table_keeping(headers, keep, &rows, fit_width())
     }
 }
 
-/// `N days left`, `<1 day left`, `expired`, `-` — like `lep workspace list`.
+/// A token's expiry as the dashboard's Tokens pane words it (one
+/// computation for both): `EXPIRES in 4d`, `in 40d`, `EXPIRED 3d ago`, `never`.
 pub fn expires_label(ms: Option<i64>, now_ms: i64) -> String {
-    let Some(at) = ms else {
-        return "-".into();
-    };
-    let left = at.saturating_sub(now_ms);
-    if left <= 0 {
-        "expired".into()
-    } else if left < 86_400_000 {
-        "<1 day left".into()
-    } else {
-        let d = left / 86_400_000;
-        format!("{d} day{} left", if d == 1 { "" } else { "s" })
-    }
+    crate::app::view::expiry_text(ms, now_ms)
 }
 
-fn members_table(items: &[Member]) -> String {
+fn members_table(items: &[Member], wide: bool) -> String {
     let mut items: Vec<&Member> = items.iter().collect();
     items.sort_by(|a, b| a.email.cmp(&b.email));
     let rows = items
@@ -365,18 +406,31 @@ fn members_table(items: &[Member]) -> String {
                 m.role.to_string(),
                 m.status.to_string(),
                 date(m.last_active_at),
+                date(m.created_at),
+                m.invited_by.clone().unwrap_or_else(|| "-".into()),
+                m.id.clone(),
             ]
         })
         .collect();
-    table_or_empty(
-        &["EMAIL", "NAME", "ROLE", "STATUS", "LAST ACTIVE"],
-        &[2, 3, 4],
+    let (headers, rows) = narrow(
+        &[
+            "EMAIL",
+            "NAME",
+            "ROLE",
+            "STATUS",
+            "LAST ACTIVE",
+            "JOINED",
+            "INVITED BY",
+            "ID",
+        ],
         rows,
-        "members",
-    )
+        5,
+        wide,
+    );
+    table_or_empty(headers, &[2, 3, 4], rows, "members")
 }
 
-fn tokens_table(items: &[Token], now: i64) -> String {
+fn tokens_table(items: &[Token], now: i64, wide: bool) -> String {
     let mut items: Vec<&Token> = items.iter().collect();
     items.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let rows = items
@@ -388,15 +442,30 @@ fn tokens_table(items: &[Token], now: i64) -> String {
                 expires_label(t.expires_at, now),
                 date(t.created_at),
                 t.created_by.clone().unwrap_or_else(|| "-".into()),
+                if t.scopes.is_empty() {
+                    "-".into()
+                } else {
+                    t.scopes.join(",")
+                },
+                t.id.clone(),
             ]
         })
         .collect();
-    table_or_empty(
-        &["NAME", "TOKEN", "EXPIRES", "CREATED", "CREATED BY"],
-        &[1, 2, 3],
+    let (headers, rows) = narrow(
+        &[
+            "NAME",
+            "TOKEN",
+            "EXPIRES",
+            "CREATED",
+            "CREATED BY",
+            "SCOPES",
+            "ID",
+        ],
         rows,
-        "tokens",
-    )
+        5,
+        wide,
+    );
+    table_or_empty(headers, &[1, 2, 3], rows, "tokens")
 }
 
 fn secrets_table(items: &[Secret]) -> String {
@@ -428,7 +497,7 @@ fn secrets_table(items: &[Secret]) -> String {
     )
 }
 
-fn registries_table(items: &[Registry]) -> String {
+fn registries_table(items: &[Registry], wide: bool) -> String {
     let mut items: Vec<&Registry> = items.iter().collect();
     items.sort_by(|a, b| a.name().cmp(b.name()));
     let rows = items
@@ -444,18 +513,20 @@ fn registries_table(items: &[Registry]) -> String {
                     .or_else(|| r.metadata.created_by.clone())
                     .unwrap_or_else(|| "-".into()),
                 date(r.metadata.created_at),
+                r.spec.provider.clone().unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
-    table_or_empty(
-        &["NAME", "SERVER", "USERNAME", "OWNER", "CREATED"],
-        &[0, 4],
+    let (headers, rows) = narrow(
+        &["NAME", "SERVER", "USERNAME", "OWNER", "CREATED", "PROVIDER"],
         rows,
-        "registries",
-    )
+        5,
+        wide,
+    );
+    table_or_empty(headers, &[0, 4], rows, "registries")
 }
 
-fn templates_table(entries: &[TemplateEntry]) -> String {
+fn templates_table(entries: &[TemplateEntry], wide: bool) -> String {
     let mut rows = Vec::new();
     for public in [true, false] {
         let mut list: Vec<&Template> = entries
@@ -475,15 +546,15 @@ fn templates_table(entries: &[TemplateEntry]) -> String {
                     .map(|w| w.to_string())
                     .unwrap_or_else(|| "-".into()),
                 scope.to_string(),
+                t.status
+                    .as_ref()
+                    .and_then(|s| s.state.clone())
+                    .unwrap_or_else(|| "-".into()),
             ]);
         }
     }
-    table_or_empty(
-        &["NAME", "ID", "WORKLOAD", "SCOPE"],
-        &[1, 2, 3],
-        rows,
-        "templates",
-    )
+    let (headers, rows) = narrow(&["NAME", "ID", "WORKLOAD", "SCOPE", "STATE"], rows, 4, wide);
+    table_or_empty(headers, &[1, 2, 3], rows, "templates")
 }
 
 /// The activation state and, when not active, what to do about it.
@@ -568,12 +639,12 @@ fn status_text(id: &str, base: &str, info: &WorkspaceInfo, r: Option<&Resolver>)
     out.push_str(&render_table(
         &["RESOURCE", "LIMIT", "USED"],
         &rows,
-        TABLE_WIDTH,
+        fit_width(),
     ));
     out
 }
 
-/// `key:        value` lines, values cut to fit 80 columns.
+/// `key:        value` lines, values cut to fit the output width.
 fn kv_lines(kv: &[(&str, String)]) -> String {
     kv_lines_except(kv, None)
 }
@@ -587,7 +658,7 @@ fn kv_lines_except(kv: &[(&str, String)], uncut: Option<&str>) -> String {
         let v = if Some(*k) == uncut {
             sanitize(v).into_owned()
         } else {
-            truncate(&sanitize(v), TABLE_WIDTH.saturating_sub(kw))
+            truncate(&sanitize(v), fit_width().saturating_sub(kw))
         };
         out.push_str(key.trim_end_matches(' '));
         if !v.is_empty() {
@@ -609,7 +680,7 @@ pub fn info(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let now = jiff::Timestamp::now().as_millisecond();
-    let mut kv: Vec<(&str, String)> = vec![("version", env!("CARGO_PKG_VERSION").to_string())];
+    let mut kv: Vec<(&str, String)> = vec![("version", crate::cli::VERSION.to_string())];
     kv.push((
         "config file",
         match &config.path {
@@ -635,6 +706,13 @@ pub fn info(
                 paths::origin_for(&c.base_url, c.origin.as_deref())
                     .unwrap_or_else(|| "none sent".into()),
             ));
+            kv.push((
+                "proxy",
+                match crate::api::proxy::proxy_for(&c.base_url, &|k| std::env::var(k).ok()) {
+                    Some(p) => format!("{} is in use", p.display()),
+                    None => "none (direct connection)".into(),
+                },
+            ));
             kv.push(("token", c.masked_token()));
             kv.push((
                 "token expiry",
@@ -650,22 +728,47 @@ pub fn info(
         }
         Err(e) => kv.push(("credentials", format!("none — {e}"))),
     }
+    // The effective settings (flags applied) and where each comes from.
     let c = &config.config;
+    let d = crate::config::Config::default();
+    kv.push((
+        "interval",
+        format!(
+            "{}s ({})",
+            c.interval.as_secs_f64(),
+            config.source("--interval", c.interval != d.interval)
+        ),
+    ));
+    kv.push((
+        "hidden interval",
+        format!(
+            "{}s ({})",
+            c.hidden_interval.as_secs_f64(),
+            config.source("", c.hidden_interval != d.hidden_interval)
+        ),
+    ));
+    kv.push((
+        "read-only",
+        format!(
+            "{} ({})",
+            if c.read_only { "yes" } else { "no" },
+            config.source("--read-only", c.read_only != d.read_only)
+        ),
+    ));
     kv.push((
         "settings",
         format!(
-            "interval {}s, hidden {}s, theme {}, mouse {}, read-only {}",
-            c.interval.as_secs_f64(),
-            c.hidden_interval.as_secs_f64(),
+            "theme {}, mouse {}",
             c.theme,
             if c.mouse { "on" } else { "off" },
-            if c.read_only { "yes" } else { "no" },
         ),
     ));
     // A credentials error is printed whole: it says what was tried and what to do.
     let uncut = credentials.is_err().then_some("credentials");
     out.write_all(kv_lines_except(&kv, uncut).as_bytes())?;
     let mut warnings: Vec<String> = config.warnings.clone();
+    // Key overrides: unknown actions, bad keys, keys taken from another action.
+    warnings.extend(crate::app::keymap::Keymap::new(&config.config.keys).1);
     if let Ok(r) = credentials {
         warnings.extend(r.warnings.iter().cloned());
         if r.warnings.is_empty() {
@@ -706,6 +809,27 @@ mod tests {
         assert!(t.contains('…'));
         assert!(t.contains("SHORT"));
         assert!(t.contains("private"));
+    }
+
+    #[test]
+    fn width_follows_the_terminal_and_pipes_get_whole_values() {
+        assert_eq!(width_policy(true, Some(132), false), Some(132));
+        assert_eq!(width_policy(true, None, false), Some(TABLE_WIDTH));
+        assert_eq!(width_policy(false, None, false), None, "pipe or file");
+        assert_eq!(width_policy(true, Some(100), true), None, "-o wide");
+        let members = vec![Member {
+            id: "u-1".into(),
+            email: "marcus.chen@example.com".into(),
+            name: Some("Marcus Chen".into()),
+            role: crate::api::types::Role::User,
+            status: crate::api::types::MemberStatus::Active,
+            invited_by: Some("priya.natarajan@example.com".into()),
+            created_at: None,
+            last_active_at: None,
+        }];
+        let t = members_table(&members, true);
+        assert!(t.lines().next().unwrap().contains("INVITED BY"), "{t}");
+        assert!(!members_table(&members, false).contains("INVITED BY"));
     }
 
     #[test]
@@ -751,15 +875,19 @@ mod tests {
     }
 
     #[test]
-    fn expiry_labels() {
+    fn expiry_labels_are_the_dashboards() {
         let now = 1_000_000_000_000;
-        assert_eq!(expires_label(None, now), "-");
-        assert_eq!(expires_label(Some(now - 1), now), "expired");
-        assert_eq!(expires_label(Some(now + 1000), now), "<1 day left");
-        assert_eq!(
-            expires_label(Some(now + 86_400_000 * 3 + 5), now),
-            "3 days left"
-        );
+        let day = 86_400_000;
+        assert_eq!(expires_label(None, now), "never");
+        assert_eq!(expires_label(Some(now - 3 * day), now), "EXPIRED 3d ago");
+        assert_eq!(expires_label(Some(now + 5 * day), now), "EXPIRES in 5d");
+        assert_eq!(expires_label(Some(now + 40 * day), now), "in 40d");
+        for at in [now - day, now + 4 * day + 5, now + 90 * day] {
+            assert_eq!(
+                expires_label(Some(at), now),
+                crate::app::view::expiry_text(Some(at), now)
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use std::process::{Command, Output};
 
 use lepdash::emulator::{EmulatorHandle, EmulatorOptions, start};
-use lepdash::output::width;
 use secrecy::ExposeSecret;
 
 const KINDS: [&str; 6] = [
@@ -177,14 +176,40 @@ fn every_kind_works_as_table_and_json() {
         assert_no_token(&o, &token);
         let out = text(&o.stdout);
         assert!(out.lines().count() >= 2, "get {kind}:\n{out}");
-        for line in out.lines() {
-            assert!(width(line) <= 80, "get {kind}: wider than 80: {line:?}");
-        }
+        // Into a pipe, values are whole (issue 13): nothing is cut.
+        assert!(
+            !out.contains('…'),
+            "get {kind}: a cut value in a pipe:\n{out}"
+        );
         assert!(
             text(&o.stderr).is_empty(),
             "get {kind}: {}",
             text(&o.stderr)
         );
+    }
+}
+
+/// `-o wide` adds the remaining columns; the default table keeps the ones
+/// that matter.
+#[test]
+fn wide_output_has_every_column() {
+    let emu = Emu::start();
+    let (url, token) = (emu.base_url(), emu.token());
+    for (kind, extra) in [
+        ("members", "INVITED BY"),
+        ("tokens", "SCOPES"),
+        ("registries", "PROVIDER"),
+        ("templates", "STATE"),
+    ] {
+        let table = text(&emu.run(&url, &token, &["get", kind]).stdout);
+        let wide = emu.run(&url, &token, &["get", kind, "-o", "wide"]);
+        assert!(wide.status.success(), "{}", text(&wide.stderr));
+        let wide = text(&wide.stdout);
+        let header = |t: &str| t.lines().next().unwrap_or_default().to_string();
+        assert!(header(&wide).contains(extra), "{kind}: {wide}");
+        assert!(!header(&table).contains(extra), "{kind}: {table}");
+        assert_eq!(wide.lines().count(), table.lines().count(), "{kind}");
+        assert!(!wide.contains('…'), "{kind}: {wide}");
     }
 }
 
@@ -275,4 +300,79 @@ fn info_masks_the_token() {
     assert!(out.contains(&emu.base_url()), "{out}");
     assert!(out.contains("****"), "{out}");
     assert!(out.contains("log file:"), "{out}");
+}
+
+/// Issue 13: `info` shows the effective settings with their source, and an
+/// `--interval` below the floor is a warning, not a silent clamp.
+#[test]
+fn info_shows_flags_and_their_source() {
+    let emu = Emu::start();
+    let token = emu.token();
+    let plain = text(&emu.run(&emu.base_url(), &token, &["info"]).stdout);
+    assert!(
+        plain.contains("interval:") && plain.contains("5s (default)"),
+        "{plain}"
+    );
+    assert!(plain.contains("no (default)"), "{plain}");
+    let o = emu.run(
+        &emu.base_url(),
+        &token,
+        &["--read-only", "--interval", "2s", "info"],
+    );
+    let out = text(&o.stdout);
+    assert!(out.contains("2s (--interval)"), "{out}");
+    assert!(out.contains("yes (--read-only)"), "{out}");
+    assert!(!out.contains("warnings:"), "{out}");
+    let o = emu.run(&emu.base_url(), &token, &["--interval", "200ms", "info"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("1s (--interval)"), "{out}");
+    assert!(out.contains("below the 1s floor"), "{out}");
+}
+
+/// `--version` names the commit; completions for every shell and the man
+/// page are printed.
+#[test]
+fn version_completions_and_man_page() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| run_lepdash(home.path(), "http://127.0.0.1:1/", "t", args);
+    let v = text(&run(&["--version"]).stdout);
+    assert!(v.starts_with("lepdash ") && v.contains("(commit "), "{v}");
+    let info = text(&run(&["info"]).stdout);
+    let version = v.trim().trim_start_matches("lepdash ");
+    assert!(info.contains(version), "info and --version differ: {info}");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        assert!(
+            script.contains("lepdash") && script.contains("read-only"),
+            "{shell}"
+        );
+    }
+    let man = run(&["man"]);
+    assert!(man.status.success());
+    let page = text(&man.stdout);
+    assert!(
+        page.contains(".TH lepdash") && page.contains("completions"),
+        "{page}"
+    );
+}
+
+/// Issue 13: a key taken from another action is a warning in `info`
+/// naming both actions.
+#[test]
+fn info_warns_about_a_key_taken_from_another_action() {
+    let emu = Emu::start();
+    let cfg = emu.home.path().join("keys.toml");
+    std::fs::write(&cfg, "[keys]\nrefresh = [\"j\"]\n").unwrap();
+    let o = emu.run(
+        &emu.base_url(),
+        &emu.token(),
+        &["--config", cfg.to_str().unwrap(), "info"],
+    );
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("was the key of `down`") && out.contains("`refresh`"),
+        "{out}"
+    );
 }

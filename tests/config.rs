@@ -221,3 +221,18 @@ fn the_dialog_actions_the_assets_file_names_exist_and_rebind() {
         "a dialog key leaves the panes' Esc"
     );
 }
+
+/// Issue 13: warnings come out in line order.
+#[test]
+fn warnings_are_in_line_order() {
+    let text = "theme = \"plaid\"\nmouse = 3\ninterval = \"0.1s\"\n[keys]\nnope = [\"z\"]\n";
+    let (_, warnings) = lepdash::config::parse(text, "c.toml");
+    let lines: Vec<usize> = warnings
+        .iter()
+        .filter_map(|w| w.split(':').nth(1)?.parse().ok())
+        .collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert!(lines.len() >= 3, "{warnings:?}");
+    assert_eq!(lines, sorted, "{warnings:?}");
+}

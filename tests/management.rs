@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use lepdash::api::types::{
-    ActivationState, CreatedToken, Listed, Member, MemberStatus, Role, Token, Visibility,
+    ActivationState, CreatedToken, Listed, Member, MemberStatus, Role, Secret, Token, Visibility,
 };
 use lepdash::api::{ApiError, ServerMessage};
 use lepdash::app::forms::{Destructive, FieldId, FormKind};
@@ -406,6 +406,37 @@ fn create_secret_sends_one_mutation_then_locks_until_the_answer() {
     assert_eq!(data_fingerprint(&m), before);
 }
 
+/// Issue 13: after a create, the new item is selected once the list shows it.
+#[test]
+fn the_created_item_is_selected_when_it_appears() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    update(&mut m, key('n'));
+    fill_secret(&mut m, "HF_CACHE_TOKEN", CANARY_VALUE, false, "");
+    let (id, _) = one_mutation(update(&mut m, code(KeyCode::Enter)));
+    answer(&mut m, id, Ok(MutationOutput::Done));
+    let mut items = sample::secrets();
+    items.push(Secret {
+        name: "HF_CACHE_TOKEN".into(),
+        tags: vec![],
+        owner: None,
+        visibility: None,
+    });
+    update(
+        &mut m,
+        sample::ok_msg(
+            Fetched::Secrets(Listed {
+                items,
+                skipped: vec![],
+            }),
+            sample::now(),
+        ),
+    );
+    let kind = ResourceKind::Secrets;
+    let i = m.view(kind).selected_item().expect("a selection");
+    assert_eq!(m.source(kind).name(i), "HF_CACHE_TOKEN");
+}
+
 #[test]
 fn create_secret_validation_happens_before_any_request() {
     for (name, value, field, words) in [
@@ -721,13 +752,12 @@ fn create_token_then_show_it_once() {
     update(&mut m, key('n'));
     typed(&mut m, "laptop");
     let fx = update(&mut m, code(KeyCode::Enter));
-    // Enter on the name moves on to the expiry.
+    // Enter on an invalid name shows the error and stays on it (issue 13).
     assert!(mutations(fx).is_empty());
     assert!(
         field_error(&m, FieldId::TokenName).is_some_and(|e| e.contains("already have a token")),
         "an existing name is refused"
     );
-    update(&mut m, code(KeyCode::BackTab));
     update(&mut m, ctrl('u'));
     typed(&mut m, "new-laptop");
     update(&mut m, code(KeyCode::Tab));

@@ -643,6 +643,112 @@ fn template_detail_and_copy() {
     assert_eq!(m.toast.as_ref().map(|t| t.level), Some(ToastLevel::Error));
 }
 
+/// Issue 13: PgDn in details moves a whole page (what the view shows), and
+/// the scroll ends with the last page on screen.
+#[test]
+fn page_down_in_details_moves_a_page() {
+    let mut m = sample::loaded_model(80, 24);
+    update(&mut m, key('6'));
+    update(&mut m, key('/'));
+    typed(&mut m, "torch");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, code(KeyCode::Enter));
+    let page = usize::from(lepdash::app::layout::screen(&m).body.height - 2);
+    let len = match &m.overlay {
+        Some(Overlay::Detail(d)) => d.lines.len(),
+        _ => panic!("Enter opens the detail view"),
+    };
+    assert!(
+        len > page + 2,
+        "the detail needs more than a page: {len} vs {page}"
+    );
+    let scroll = |m: &Model| match &m.overlay {
+        Some(Overlay::Detail(d)) => d.scroll,
+        _ => panic!("still in details"),
+    };
+    update(&mut m, code(KeyCode::PageDown));
+    assert_eq!(scroll(&m), page.min(len - page));
+    for _ in 0..10 {
+        update(&mut m, code(KeyCode::PageDown));
+    }
+    assert_eq!(scroll(&m), len - page, "the last page ends the scroll");
+    update(&mut m, code(KeyCode::PageUp));
+    assert_eq!(scroll(&m), (len - page).saturating_sub(page));
+}
+
+/// Issue 13: a toast has its own rows between the body and the footer, so
+/// it never paints over the pane's border or the key hints.
+#[test]
+fn toasts_have_their_own_rows() {
+    let mut m = loaded();
+    let before = lepdash::app::layout::screen(&m);
+    assert_eq!(before.toast.height, 0);
+    update(&mut m, key('4'));
+    update(&mut m, key('y'));
+    update(
+        &mut m,
+        Msg::Copied(Ok("sent to the terminal (OSC 52)".into())),
+    );
+    let s = lepdash::app::layout::screen(&m);
+    assert_eq!(s.toast.height, 1);
+    assert_eq!(
+        s.body.y + s.body.height,
+        s.toast.y,
+        "the body ends above it"
+    );
+    assert_eq!(
+        s.toast.y + s.toast.height,
+        s.footer.y,
+        "the footer stays below"
+    );
+}
+
+/// Issue 13: the OSC 52 caveat is explained once per session.
+#[test]
+fn the_copy_caveat_is_explained_once() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    let how = "sent to the terminal (OSC 52) — your terminal must allow clipboard access";
+    update(&mut m, key('y'));
+    update(&mut m, Msg::Copied(Ok(how.into())));
+    assert!(toast_text(&m).contains("must allow"), "{}", toast_text(&m));
+    update(&mut m, key('y'));
+    update(&mut m, Msg::Copied(Ok(how.into())));
+    let t = toast_text(&m);
+    assert!(t.contains("OSC 52") && !t.contains("must allow"), "{t}");
+}
+
+/// Issue 13: cancelling a pending invitation is reversible: a plain y/n,
+/// no typed email; removing an active member still asks for the email.
+#[test]
+fn cancelling_an_invite_is_a_plain_yes() {
+    let mut m = loaded();
+    update(&mut m, key('2'));
+    update(&mut m, key('/'));
+    typed(&mut m, "eve@");
+    update(&mut m, code(KeyCode::Enter));
+    assert_eq!(selected_name(&m), "eve@example.com");
+    update(&mut m, key('d'));
+    let fx = update(&mut m, key('y'));
+    let cmds = sync_cmds(&fx);
+    assert!(
+        cmds.iter()
+            .any(|c| c.contains("RemoveMember") && c.contains("u-005")),
+        "{cmds:?}"
+    );
+    let mut m = loaded();
+    update(&mut m, key('2'));
+    update(&mut m, key('/'));
+    typed(&mut m, "farah@");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('d'));
+    let fx = update(&mut m, key('y'));
+    assert!(
+        sync_cmds(&fx).is_empty(),
+        "an active member needs the email typed"
+    );
+}
+
 // ------------------------------------------------------------------ commands
 
 #[test]
@@ -650,7 +756,11 @@ fn refresh_pause_mouse_quit() {
     let mut m = loaded();
     update(&mut m, key('2'));
     let fx = update(&mut m, key('r'));
-    assert_eq!(sync_cmds(&fx), ["Refresh(Members)"]);
+    assert_eq!(
+        sync_cmds(&fx),
+        ["Refresh(Members)", "Refresh(Status)"],
+        "r refreshes the header with the pane"
+    );
     update(
         &mut m,
         Msg::Sync(SyncEvent::FetchStarted {
@@ -671,6 +781,57 @@ fn refresh_pause_mouse_quit() {
     assert!(matches!(fx.as_slice(), [Effect::SetMouseCapture(false)]));
     let fx = update(&mut m, key('q'));
     assert!(matches!(fx.as_slice(), [Effect::Quit]) && m.should_quit());
+}
+
+/// Issue 13: after the API is back, `r` clears STALE at once (the header's
+/// status is refreshed with the pane), and `R` refreshes every pane.
+#[test]
+fn refresh_clears_stale_at_once_and_shift_r_refreshes_all() {
+    let mut m = loaded();
+    update(&mut m, key('2'));
+    let down = || ApiError::Server {
+        status: 503,
+        message: msg(None, "unavailable"),
+    };
+    update(&mut m, fetch_err(ResourceKind::Status, down(), 5, Some(22)));
+    update(
+        &mut m,
+        fetch_err(ResourceKind::Members, down(), 5, Some(22)),
+    );
+    assert!(m.is_stale(ResourceKind::Status) && m.is_stale(ResourceKind::Members));
+    let fx = update(&mut m, key('r'));
+    let cmds = sync_cmds(&fx);
+    assert!(cmds.contains(&"Refresh(Status)".to_string()), "{cmds:?}");
+    // The sync task answers both requests at once.
+    update(
+        &mut m,
+        sample::ok_msg(sample::fetched(ResourceKind::Members), sample::at(6)),
+    );
+    update(
+        &mut m,
+        sample::ok_msg(sample::fetched(ResourceKind::Status), sample::at(6)),
+    );
+    assert!(!m.is_stale(ResourceKind::Status) && !m.is_stale(ResourceKind::Members));
+    let fx = update(&mut m, key('R'));
+    assert_eq!(sync_cmds(&fx), ["RefreshAll"]);
+}
+
+/// Issue 13: Ctrl-C over a form holding typed, unsent text asks first.
+#[test]
+fn ctrl_c_over_typed_form_text_asks_first() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    update(&mut m, key('n'));
+    typed(&mut m, "MY_SECRET");
+    let fx = update(&mut m, ctrl('c'));
+    assert!(!m.should_quit() && fx.is_empty(), "asks first");
+    assert!(
+        toast_text(&m).contains("Ctrl-C again"),
+        "{}",
+        toast_text(&m)
+    );
+    let fx = update(&mut m, ctrl('c'));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Quit)) && m.should_quit());
 }
 
 #[test]

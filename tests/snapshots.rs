@@ -134,6 +134,67 @@ fn every_pane_with_data() {
     }
 }
 
+/// Issue 13: at 120 columns every sort column on Members shows its whole
+/// title and arrow (spare width goes there first); at 80 the label is cut,
+/// never the arrow.
+#[test]
+fn sort_arrow_is_never_cut() {
+    for (w, whole) in [(120u16, true), (80, false)] {
+        let mut m = sample::loaded_model(w, 40);
+        pane(&mut m, '2');
+        // Email, Name, Role, Status, Last active (Joined and Invited by are
+        // dropped at 80 columns).
+        for _ in 0..5 {
+            let t = text(&draw(&m));
+            let header = t
+                .lines()
+                .find(|l| l.contains("Email"))
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "{w} cols: no sort arrow in {header:?}"
+            );
+            if whole {
+                assert!(!header.contains('…'), "{w} cols: cut header {header:?}");
+            }
+            update(&mut m, key('s'));
+        }
+    }
+}
+
+/// Issue 13: the footer follows the context: in details only what works
+/// there, in a dialog its keys, `p resume` while paused.
+#[test]
+fn footer_follows_context() {
+    let footer = |m: &Model| {
+        text(&draw(m))
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut m = sample::loaded_model(120, 40);
+    pane(&mut m, '4');
+    update(&mut m, code(KeyCode::Enter));
+    let f = footer(&m);
+    assert!(
+        f.contains("Esc close") && f.contains("PgDn/PgUp page"),
+        "{f}"
+    );
+    assert!(
+        !f.contains("filter") && !f.contains("sort") && !f.contains("edit"),
+        "{f}"
+    );
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, key('n'));
+    assert!(footer(&m).contains("Esc cancel"), "{}", footer(&m));
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, key('p'));
+    let f = footer(&m);
+    assert!(f.contains("p resume") && !f.contains("p pause"), "{f}");
+}
+
 #[test]
 fn secrets_at_scale_scrolled_to_the_end() {
     snap_both("secrets_10000_bottom", |w, h| {
@@ -551,6 +612,30 @@ fn state_badge_colours() {
     let buf = draw(&m);
     let (x, y) = find(&buf, "‖ PAUSED");
     assert_eq!(buf[(x, y)].bg, Color::Yellow);
+
+    // Issue 13: health follows freshness and activation.
+    let mut m = sample::loaded_model(120, 40);
+    update(&mut m, Msg::Tick(sample::at(31)));
+    let buf = draw(&m);
+    let (x, y) = find(&buf, "● NORMAL?");
+    assert_ne!(
+        buf[(x, y)].bg,
+        Color::Green,
+        "stale data is not a green NORMAL"
+    );
+    let mut m = sample::loaded_model(120, 40);
+    with_status(&mut m, |_| {
+        Some(lepdash::api::types::Resolver {
+            activation_state: Some(ActivationState::NotActivated),
+            ..Default::default()
+        })
+    });
+    let t = text(&draw(&m));
+    assert!(
+        t.contains("NOT ACTIVATED") && !t.contains("● NORMAL"),
+        "{t}"
+    );
+    assert!(!t.contains("0 / 0 cores"), "{t}");
 }
 
 #[test]
@@ -1116,7 +1201,7 @@ fn rebinding_field_keys_changes_the_form_and_its_hints() {
     let t = text(&draw(&m));
     // In a text field `v` types: the hint offers F3, the other key of reveal.
     assert!(
-        t.contains("Ctrl-N next · Enter submit · Esc cancel · F3 show"),
+        t.contains("Ctrl-N/Enter next · F10 submit · Esc cancel · F3 show"),
         "{t}"
     );
     update(&mut m, code(KeyCode::Tab));

@@ -78,8 +78,17 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Build a client. Fails only on a malformed URL or token.
+    /// Build a client. Fails only on a malformed URL, token or proxy.
+    /// Proxies come from the process environment ([`super::proxy`]).
     pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
+        Self::with_env(cfg, &|k| std::env::var(k).ok())
+    }
+
+    /// [`Client::new`] with the proxy variables read through `env`.
+    pub fn with_env(
+        cfg: ClientConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ApiError> {
         let trimmed = cfg.base_url.trim().trim_end_matches('/');
         let base = Url::parse(trimmed).map_err(|e| {
             ApiError::Config(format!(
@@ -112,7 +121,15 @@ impl Client {
                 .map_err(|_| ApiError::Config(format!("invalid origin {origin:?}")))?;
             headers.insert(ORIGIN, v);
         }
-        let http = reqwest::Client::builder()
+        // Only the proxy `lepdash info` reports: reqwest's own lookup off.
+        let mut builder = reqwest::Client::builder().no_proxy();
+        if let Some(p) = super::proxy::proxy_for(trimmed, env) {
+            // The error would echo the URL, which may hold a password.
+            let proxy = reqwest::Proxy::all(&p.url)
+                .map_err(|_| ApiError::Config(format!("{} is not a usable proxy URL", p.var)))?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder
             .default_headers(headers)
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout)

@@ -40,10 +40,13 @@ impl ServerMessage {
             text::cut_chars(&masked, max).into_owned()
         };
         if let Ok(b) = serde_json::from_slice::<ErrorBody>(body) {
-            if !b.code.is_empty() || !b.message.is_empty() {
+            // Blank is empty: a code of spaces is no code.
+            let code = clean(&b.code, MAX_CODE_TEXT);
+            let message = clean(&b.message, MAX_ERROR_TEXT);
+            if !code.is_empty() || !message.is_empty() {
                 return ServerMessage {
-                    code: (!b.code.is_empty()).then(|| clean(&b.code, MAX_CODE_TEXT)),
-                    message: clean(&b.message, MAX_ERROR_TEXT),
+                    code: (!code.is_empty()).then_some(code),
+                    message,
                 };
             }
         }
@@ -100,7 +103,8 @@ pub enum ApiError {
     Redirect { status: u16, target: String },
     #[error("the response is larger than the limit of {}", crate::text::human_bytes(*limit as u64))]
     TooLarge { limit: usize },
-    #[error("cannot connect to {url}: {detail}")]
+    /// The cause comes before the URL, so a cut line keeps it.
+    #[error("cannot connect ({detail}) to {url}")]
     Connect { url: String, detail: String },
     #[error("undecodable response: {0}")]
     Decode(String),
@@ -252,6 +256,16 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connect_errors_name_the_cause_before_the_url() {
+        let e = ApiError::Connect {
+            url: "http://127.0.0.1:9/api/v2/workspaces/demo/workspace".into(),
+            detail: "connection refused".into(),
+        };
+        let s = e.to_string();
+        assert!(s.find("refused") < s.find("http://"), "{s}");
+    }
 
     #[test]
     fn statuses_map_to_variants() {

@@ -4,6 +4,7 @@ pub mod client;
 pub mod error;
 pub mod names;
 pub mod paths;
+pub mod proxy;
 pub mod types;
 pub mod workloads;
 

@@ -6,7 +6,6 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime};
 
-use crate::api::types::ActivationState;
 use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
@@ -426,9 +425,10 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
 }
 
 /// What needs the user now, most urgent first: lepdash's own token
-/// expiring or expired, the workspace not activated or pending, panes out
-/// of sight whose refresh fails. (A paused workspace and the visible pane's stale
-/// data have their own lasting header marks: the state badge and STALE.)
+/// expiring or expired, panes out of sight whose refresh fails. (The
+/// workspace's state and activation — paused, not activated, pending — and
+/// the visible pane's stale data have their own lasting header marks: the
+/// state badge and STALE.)
 pub fn attention(model: &Model) -> Vec<Attention> {
     let mut out = Vec::new();
     let now = model.now_ms();
@@ -450,19 +450,6 @@ pub fn attention(model: &Model) -> Vec<Attention> {
                     urgent: days < 2,
                 });
             }
-        }
-    }
-    if let Some(d) = &model.status.data {
-        match d.resolver.as_ref().map(|r| r.activation()) {
-            Some(ActivationState::NotActivated) => out.push(Attention {
-                text: "not activated".into(),
-                urgent: true,
-            }),
-            Some(ActivationState::Pending) => out.push(Attention {
-                text: "activation pending".into(),
-                urgent: false,
-            }),
-            _ => {}
         }
     }
     // The header's STALE marker covers the visible pane and the status;

@@ -40,6 +40,8 @@ pub enum Action {
     SortNext,
     SortReverse,
     Refresh,
+    /// Refresh every pane now.
+    RefreshAll,
     Pause,
     ToggleMouse,
     NewItem,
@@ -295,6 +297,14 @@ pub const BINDINGS: &[Binding] = &[
         Some("refresh"),
     )
     .prio(4),
+    b(
+        Action::RefreshAll,
+        "refresh_all",
+        &["R"],
+        "General",
+        "refresh every pane now",
+        None,
+    ),
     b(
         Action::Pause,
         "pause",
@@ -566,7 +576,27 @@ impl Keymap {
         }
         for (bnd, specs) in &overridden {
             for other in BINDINGS.iter().filter(|o| o.scope.overlaps(bnd.scope)) {
+                if other.action == bnd.action {
+                    continue;
+                }
                 if let Some(list) = keys.get_mut(&other.action) {
+                    // Never silently: name both actions and what is left.
+                    for k in list.iter().filter(|k| specs.contains(k)) {
+                        let rest: Vec<String> = list
+                            .iter()
+                            .filter(|r| !specs.contains(r))
+                            .map(|r| r.to_string())
+                            .collect();
+                        let left = if rest.is_empty() {
+                            format!("`{}` is now unbound", other.name)
+                        } else {
+                            format!("`{}` keeps {}", other.name, rest.join("/"))
+                        };
+                        warnings.push(format!(
+                            "keys.{}: {k} was the key of `{}`; it now does `{}` ({left})",
+                            bnd.name, other.name, bnd.name
+                        ));
+                    }
                     list.retain(|k| !specs.contains(k));
                 }
             }
@@ -789,7 +819,13 @@ mod tests {
         o.insert("nope".to_string(), vec!["z".to_string()]);
         o.insert("sort".to_string(), vec!["ctrl-banana".to_string()]);
         let (km, warnings) = Keymap::new(&o);
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("`quit`") && w.contains("`refresh`")),
+            "a stolen key names both actions: {warnings:?}"
+        );
         assert_eq!(km.keys_text(Action::Refresh), "F5/q");
         assert_eq!(km.keys_text(Action::Quit), "Ctrl-C");
         assert_eq!(km.keys_text(Action::SortNext), "s");
@@ -820,7 +856,10 @@ mod tests {
         o.insert("cancel".to_string(), vec!["q".to_string()]);
         o.insert("reveal".to_string(), vec!["y".to_string()]);
         let (km, warnings) = Keymap::new(&o);
-        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(
+            warnings.iter().all(|w| w.contains("was the key of")),
+            "{warnings:?}"
+        );
         let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(km.action_for(&q), Some(Action::Quit), "q still quits");
         assert_eq!(km.dialog_action_for(&q), Some(Action::Cancel));

@@ -22,7 +22,28 @@ pub struct Screen {
     pub banner: Rect,
     pub banner_lines: Vec<BannerLine>,
     pub body: Rect,
+    /// The toast's own rows between the body and the footer (height 0 when
+    /// there is none), so it never paints over borders or hints.
+    pub toast: Rect,
     pub footer: Rect,
+}
+
+/// Most lines a toast takes (server messages can be long).
+pub const TOAST_LINES: usize = 3;
+
+/// Rows the toast needs at width `w`: its text wrapped to `w - 4`, at most
+/// [`TOAST_LINES`]; 0 without a toast.
+pub fn toast_height(m: &Model, w: u16) -> u16 {
+    let Some(t) = &m.toast else {
+        return 0;
+    };
+    let max = usize::from(w.saturating_sub(4)).max(1);
+    let n = if super::format::width(&t.text) <= max {
+        1
+    } else {
+        super::format::wrap(&t.text, max).len()
+    };
+    n.clamp(1, TOAST_LINES) as u16
 }
 
 /// The screen regions at the model's terminal size.
@@ -42,11 +63,13 @@ pub fn screen_in(m: &Model, area: Rect) -> Screen {
             banner: Rect::default(),
             banner_lines: Vec::new(),
             body: Rect::default(),
+            toast: Rect::default(),
             footer: Rect::default(),
         };
     }
     let lines = banner::banner_lines(&m.banners(), w);
     let bh = lines.len() as u16;
+    let th = toast_height(m, w).min(h.saturating_sub(4 + bh));
     let (x, y) = (area.x, area.y);
     Screen {
         area,
@@ -55,7 +78,8 @@ pub fn screen_in(m: &Model, area: Rect) -> Screen {
         tabs: Rect::new(x, y + 1, w, 1),
         banner: Rect::new(x, y + 2, w, bh),
         banner_lines: lines,
-        body: Rect::new(x, y + 2 + bh, w, h.saturating_sub(3 + bh)),
+        body: Rect::new(x, y + 2 + bh, w, h.saturating_sub(3 + bh + th)),
+        toast: Rect::new(x, y + h - 1 - th, w, th),
         footer: Rect::new(x, y + h - 1, w, 1),
     }
 }

@@ -9,7 +9,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::ApiError;
-use crate::api::types::Member;
+use crate::api::types::{Member, MemberStatus};
 use crate::protocol::{Mutation, MutationOutput, ResourceKind, SyncCmd};
 
 use super::forms::validate::{self, LAST_ADMIN_EXPLANATION};
@@ -260,9 +260,11 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
         }),
         (_, ResourceKind::Members) => {
             let m = members.get(i).ok_or_else(nothing)?;
-            Opening::Confirm(Destructive::RemoveMember {
-                id: m.id.clone(),
-                email: m.email.clone(),
+            let (id, email) = (m.id.clone(), m.email.clone());
+            Opening::Confirm(if m.status == MemberStatus::Invited {
+                Destructive::CancelInvite { id, email }
+            } else {
+                Destructive::RemoveMember { id, email }
             })
         }
         (_, ResourceKind::Tokens) => {
@@ -446,6 +448,29 @@ struct Answered {
     creates_token: bool,
 }
 
+/// Select the item a create added, once `kind`'s list shows it.
+pub(super) fn select_new(model: &mut Model, kind: ResourceKind) {
+    let Some((want, name)) = model.select_new.clone() else {
+        return;
+    };
+    if want != kind {
+        return;
+    }
+    let src = model.source(kind);
+    let view = model.view(kind);
+    let Some(pos) = view
+        .visible()
+        .iter()
+        .position(|&i| src.name(i as usize) == name.as_str())
+    else {
+        return;
+    };
+    let mut v = std::mem::take(&mut model.views[super::kind_index(kind)]);
+    v.select(pos, &model.source(kind));
+    model.views[super::kind_index(kind)] = v;
+    model.select_new = None;
+}
+
 /// The answer to mutation `id`. Returns whether something on screen changed.
 pub(super) fn mutated(
     model: &mut Model,
@@ -464,6 +489,21 @@ pub(super) fn mutated(
             model.activity.answered.insert(kind);
         }
     }
+    // What a successful create adds (selected once the list shows it).
+    let created = pending.as_ref().and_then(|p| match &p.mutation {
+        Mutation::PutSecrets {
+            items,
+            overwrite: false,
+        } if items.len() == 1 => Some((ResourceKind::Secrets, items[0].name.clone())),
+        Mutation::InviteMember(r) => Some((ResourceKind::Members, r.email.clone())),
+        Mutation::CreateToken(r) => Some((ResourceKind::Tokens, r.name.clone())),
+        Mutation::AddRegistry(r) => r
+            .metadata
+            .name
+            .clone()
+            .map(|n| (ResourceKind::Registries, n)),
+        _ => None,
+    });
     let pending = match pending {
         Some(p) => Answered {
             creates_token: matches!(p.mutation, Mutation::CreateToken(_)),
@@ -485,6 +525,10 @@ pub(super) fn mutated(
         Ok(output) => {
             if waiting {
                 model.overlay = None;
+            }
+            if let Some((kind, name)) = created {
+                model.select_new = Some((kind, name));
+                select_new(model, kind);
             }
             tracing::info!(id, what = %pending.what, "mutation done");
             match output {

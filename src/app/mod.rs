@@ -248,6 +248,14 @@ pub struct Model {
     pub copy_label: Option<String>,
     /// What changed: the activity log and view, markers, attention.
     pub activity: activity::Activity,
+    /// The OSC 52 caveat was shown once this session; later copies say
+    /// only how the text went.
+    pub copy_explained: bool,
+    /// Ctrl-C was pressed once over a form holding typed, unsent text; the
+    /// next Ctrl-C quits.
+    pub quit_armed: bool,
+    /// A created item to select once a list shows it: (pane, its name).
+    pub select_new: Option<(ResourceKind, String)>,
 
     dirty: bool,
     quit: bool,
@@ -365,6 +373,9 @@ impl Model {
             next_mutation_id: 1,
             copy_label: None,
             activity: activity::Activity::default(),
+            copy_explained: false,
+            quit_armed: false,
+            select_new: None,
             dirty: true,
             quit: false,
             time_sig: 0,

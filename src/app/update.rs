@@ -74,7 +74,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             // Say how it was delivered, never more: OSC 52 cannot tell
             // whether the terminal accepted it.
             match result {
-                Ok(how) => model.toast(ToastLevel::Success, format!("{what}: {how}")),
+                Ok(how) => {
+                    // The caveat after ` — ` (what the terminal must allow)
+                    // once per session; then only how the text went.
+                    let how = match how.split_once(" — ") {
+                        Some((short, _)) if model.copy_explained => short.to_string(),
+                        _ => how,
+                    };
+                    model.copy_explained = true;
+                    model.toast(ToastLevel::Success, format!("{what}: {how}"))
+                }
                 Err(e) => model.toast(ToastLevel::Error, format!("could not copy {what}: {e}")),
             }
             true
@@ -319,6 +328,7 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
     };
     if changed {
         rebuild(model, kind);
+        manage::select_new(model, kind);
     }
     changed
 }
@@ -358,11 +368,23 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     if key.kind == KeyEventKind::Release {
         return false;
     }
-    // Ctrl-C always quits, whatever the mode or the keymap.
+    // Ctrl-C always quits, whatever the mode or the keymap; over a form
+    // holding typed, unsent text it asks first (a second Ctrl-C quits).
     if is_ctrl_c(&key) {
+        let unsent = matches!(&model.overlay, Some(Overlay::Dialog(md))
+            if md.dialog.form_ref().is_some_and(|f| f.has_typed_text()));
+        if unsent && !model.quit_armed {
+            model.quit_armed = true;
+            model.toast(
+                ToastLevel::Warn,
+                "the form holds text not sent yet: Ctrl-C again quits and loses it".to_string(),
+            );
+            return true;
+        }
         quit(model, fx);
         return true;
     }
+    model.quit_armed = false;
     // A sticky toast (warnings) goes away with the next key.
     if model.toast.as_ref().is_some_and(|t| t.until.is_none()) {
         model.toast = None;
@@ -522,6 +544,12 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
             v.resort(src);
         }),
         Action::Refresh => refresh(model, kind, fx),
+        Action::RefreshAll => {
+            for k in ResourceKind::ALL {
+                with_resource!(&mut model, k, |r| r.manual = true);
+            }
+            fx.push(Effect::Sync(SyncCmd::RefreshAll));
+        }
         Action::Pause => toggle_pause(model, fx),
         Action::ToggleMouse => toggle_mouse(model, fx),
         Action::NewItem | Action::Edit | Action::Delete => manage::on_action(model, action),
@@ -542,9 +570,14 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Refresh the pane and the status header with it: the header's freshness
+/// (STALE) must follow the same key press, not wait out its back-off.
 fn refresh(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
     with_resource!(&mut model, kind, |r| r.manual = true);
     fx.push(Effect::Sync(SyncCmd::Refresh(kind)));
+    if kind != ResourceKind::Status {
+        fx.push(Effect::Sync(SyncCmd::Refresh(ResourceKind::Status)));
+    }
 }
 
 fn toggle_pause(model: &mut Model, fx: &mut Vec<Effect>) {
@@ -609,7 +642,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         Overlay::Help { scroll } => match action {
             Some(Action::Help | Action::Back | Action::Quit | Action::Details) => None,
             Some(a) => Some(Overlay::Help {
-                scroll: scroll_by(scroll, a, usize::MAX),
+                scroll: scroll_by(scroll, a, usize::MAX, detail_page(model)),
             }),
             None => Some(Overlay::Help { scroll }),
         },
@@ -647,8 +680,10 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
                 Some(Overlay::Detail(d))
             }
             Some(a) => {
-                let max = d.lines.len().saturating_sub(1);
-                d.scroll = scroll_by(d.scroll, a, max);
+                // A page is what the view shows; the last page ends the scroll.
+                let page = detail_page(model);
+                let max = d.lines.len().saturating_sub(page);
+                d.scroll = scroll_by(d.scroll, a, max, page);
                 Some(Overlay::Detail(d))
             }
             None => Some(Overlay::Detail(d)),
@@ -658,12 +693,17 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     model.overlay = keep;
 }
 
-fn scroll_by(scroll: usize, action: Action, max: usize) -> usize {
+/// Lines a detail view shows at once: the body inside its border.
+fn detail_page(model: &Model) -> usize {
+    usize::from(super::layout::screen(model).body.height.saturating_sub(2)).max(1)
+}
+
+fn scroll_by(scroll: usize, action: Action, max: usize, page: usize) -> usize {
     let s = match action {
         Action::Down => scroll.saturating_add(1),
         Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => scroll.saturating_add(10),
-        Action::PageUp => scroll.saturating_sub(10),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::PageUp => scroll.saturating_sub(page),
         Action::Top => 0,
         Action::Bottom => max,
         _ => scroll,
@@ -763,16 +803,17 @@ fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             let down = ev.kind == MouseEventKind::ScrollDown;
             let action = if down { Action::Down } else { Action::Up };
+            let page = detail_page(model);
             match &mut model.overlay {
                 Some(Overlay::Help { scroll }) => {
                     for _ in 0..3 {
-                        *scroll = scroll_by(*scroll, action, usize::MAX);
+                        *scroll = scroll_by(*scroll, action, usize::MAX, page);
                     }
                 }
                 Some(Overlay::Detail(d)) => {
-                    let max = d.lines.len().saturating_sub(1);
+                    let max = d.lines.len().saturating_sub(page);
                     for _ in 0..3 {
-                        d.scroll = scroll_by(d.scroll, action, max);
+                        d.scroll = scroll_by(d.scroll, action, max, page);
                     }
                 }
                 Some(_) => return false,

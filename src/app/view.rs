@@ -500,11 +500,23 @@ impl ListView {
             self.sort_col = 0;
         }
         let col = self.sort_col;
-        let mut keyed: Vec<(SortKey, u32)> =
-            (0..n).map(|i| (src.sort_key(i, col), i as u32)).collect();
+        // Ties break by name (always A→Z), then by id: never arbitrary.
+        let mut keyed: Vec<(SortKey, String, u32)> = (0..n)
+            .map(|i| {
+                (
+                    src.sort_key(i, col),
+                    format::fold_str(&src.name(i)),
+                    i as u32,
+                )
+            })
+            .collect();
         let reverse = self.reverse;
-        keyed.sort_by(|a, b| cmp_keys(&a.0, &b.0, reverse));
-        self.order = keyed.into_iter().map(|(_, i)| i).collect();
+        keyed.sort_by(|a, b| {
+            cmp_keys(&a.0, &b.0, reverse)
+                .then_with(|| a.1.cmp(&b.1))
+                .then_with(|| src.id(a.2 as usize).cmp(&src.id(b.2 as usize)))
+        });
+        self.order = keyed.into_iter().map(|(_, _, i)| i).collect();
         self.applied = format::fold_str(self.filter.value());
         self.apply_filter(src);
     }
@@ -527,6 +539,34 @@ impl ListView {
             self.reselect(src);
         } else {
             self.apply_filter(src);
+        }
+        self.select_best_match(src);
+    }
+
+    /// Put the selection on the best match of the filter: a match in the
+    /// primary (first) column before one in a later column, a match at the
+    /// start of a cell before one inside it; ties keep the display order.
+    fn select_best_match(&mut self, src: &Source<'_>) {
+        let needle = self.applied.as_str();
+        if needle.is_empty() {
+            return;
+        }
+        let hay = &self.haystack;
+        let best = self
+            .visible
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, &i)| {
+                let h = hay.get(i as usize)?;
+                let at = h.find(needle)?;
+                let col = h[..at].matches('\x1f').count();
+                let inside = at > 0 && !h[..at].ends_with('\x1f');
+                Some(((col, inside), pos))
+            })
+            .min_by_key(|(rank, pos)| (*rank, *pos))
+            .map(|(_, pos)| pos);
+        if let Some(pos) = best {
+            self.select(pos, src);
         }
     }
 
@@ -757,6 +797,60 @@ mod tests {
         v.reverse = true;
         v.resort(&src);
         assert_eq!(v.selected, 0);
+    }
+
+    #[test]
+    fn filter_selects_the_best_match_primary_column_first() {
+        let mut data = secrets(&["alpha", "beta", "gamma-priya", "priya-db", "zeta"]);
+        data[0].owner = Some("priya@example.com".into());
+        data[1].owner = Some("priya@example.com".into());
+        let src = Source::Secrets(&data);
+        let mut v = ListView::default();
+        v.rebuild(&src, 0);
+        v.select(4, &src);
+        v.filter = LineInput::new("priya");
+        v.refilter(&src);
+        assert_eq!(v.visible().len(), 4);
+        assert_eq!(
+            v.selected_id.as_deref(),
+            Some("priya-db"),
+            "name starts with it"
+        );
+        v.filter = LineInput::new("mma-p");
+        v.refilter(&src);
+        assert_eq!(v.selected_id.as_deref(), Some("gamma-priya"));
+    }
+
+    #[test]
+    fn sort_ties_break_by_name() {
+        let mut data = secrets(&["d", "b", "c", "a"]);
+        for s in &mut data {
+            s.owner = Some("same@example.com".into());
+        }
+        let src = Source::Secrets(&data);
+        let mut v = ListView {
+            sort_col: 2,
+            ..Default::default()
+        };
+        v.rebuild(&src, 0);
+        let names: Vec<_> = v
+            .visible()
+            .iter()
+            .map(|&i| data[i as usize].name.clone())
+            .collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        v.reverse = true;
+        v.resort(&src);
+        let names: Vec<_> = v
+            .visible()
+            .iter()
+            .map(|&i| data[i as usize].name.clone())
+            .collect();
+        assert_eq!(
+            names,
+            ["a", "b", "c", "d"],
+            "ties stay A to Z when reversed"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use crate::api::types::WorkspaceState;
+use crate::api::types::{ActivationState, WorkspaceState};
 use crate::app::banner::BannerLine;
 use crate::app::keymap::Action;
 use crate::app::{Overlay, format, layout, manage};
@@ -14,7 +14,33 @@ use crate::protocol::ResourceKind;
 use super::widgets::{Ctx, input_spans, put, put_line};
 
 /// The workspace state as badge text and style (text always says it).
+/// Health follows activation (a workspace not activated says so, never a
+/// green NORMAL) and freshness (stale data: the last known state, grey,
+/// with `?`).
 pub fn state_badge(ctx: &Ctx<'_>) -> (String, Style) {
+    let m = ctx.model;
+    let g = &ctx.glyphs;
+    let t = &ctx.theme;
+    let activation = m
+        .status
+        .data
+        .as_ref()
+        .and_then(|d| d.resolver.as_ref())
+        .map(|r| r.activation());
+    let (text, style) = match activation {
+        Some(ActivationState::NotActivated) => {
+            (format!("{} NOT ACTIVATED", g.paused), t.badge_warn)
+        }
+        Some(ActivationState::Pending) => (format!("{} PENDING REVIEW", g.paused), t.badge_warn),
+        _ => state_badge_of_state(ctx),
+    };
+    if m.status.data.is_some() && m.is_stale(ResourceKind::Status) {
+        return (format!("{text}?"), t.badge_unknown);
+    }
+    (text, style)
+}
+
+fn state_badge_of_state(ctx: &Ctx<'_>) -> (String, Style) {
     let m = ctx.model;
     let g = &ctx.glyphs;
     let t = &ctx.theme;
@@ -34,6 +60,19 @@ pub fn state_badge(ctx: &Ctx<'_>) -> (String, Style) {
             ),
         },
     }
+}
+
+/// The host (and port) of the workspace URL: `gateway.dgxc-lepton.nvidia.com`.
+fn gateway_host(m: &crate::app::Model) -> String {
+    let url = m
+        .workspaces
+        .get(m.current)
+        .map(|w| w.base_url.as_str())
+        .unwrap_or_default();
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or_default();
+    // Never show credentials a URL might carry.
+    host.rsplit('@').next().unwrap_or_default().to_string()
 }
 
 pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
@@ -155,6 +194,18 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     }
     spans.push(Span::raw("  "));
     spans.push(Span::styled(updated, updated_style));
+    // Where and how often, when there is room: `gateway.example.com · every 5s`.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let whereabouts = format!(
+        "{} {} every {}",
+        gateway_host(m),
+        ctx.glyphs.dot,
+        format::short_duration(m.interval.as_secs().max(1))
+    );
+    if used + 3 + format::width(&whereabouts) <= avail {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(whereabouts, t.muted));
+    }
     put_line(
         buf,
         area.x,
@@ -205,7 +256,66 @@ pub fn banner(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, lines: &[BannerLine])
     }
 }
 
-/// The footer: filter input while typing, else key hints from the keymap.
+/// The footer over an overlay: what its keys do there (`None`: no overlay).
+fn overlay_footer(m: &crate::app::Model) -> Option<String> {
+    let km = &m.keymap;
+    let key = |a: Action| km.key_or_unbound(a);
+    let line = match m.overlay.as_ref()? {
+        Overlay::Detail(d) => {
+            let mut parts = Vec::new();
+            if d.copy.is_some() {
+                parts.push(format!("{} copy", key(Action::Copy)));
+            }
+            parts.push(format!("{}/{} scroll", key(Action::Down), key(Action::Up)));
+            parts.push(format!(
+                "{}/{} page",
+                key(Action::PageDown),
+                key(Action::PageUp)
+            ));
+            parts.push(format!("{} close", key(Action::Back)));
+            parts.join("  ")
+        }
+        Overlay::Help { .. } => format!(
+            "{}/{} scroll  {} close",
+            key(Action::Down),
+            key(Action::Up),
+            key(Action::Back)
+        ),
+        Overlay::Palette { .. } => [
+            km.dialog_hint(Action::Confirm, true, "run"),
+            km.dialog_hint(Action::NextField, true, "complete"),
+            km.dialog_hint(Action::Cancel, true, "cancel"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("  "),
+        Overlay::Dialog(md) => match md.dialog.form_ref() {
+            Some(f) => f.help_line(km),
+            None if md.dialog.reveal_ref().is_some() => [
+                km.dialog_hint(Action::Reveal, false, "show/hide"),
+                km.dialog_hint(Action::Copy, false, "copy"),
+                km.dialog_hint(Action::Cancel, false, "close"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("  "),
+            None => [
+                km.dialog_hint(Action::Confirm, false, "confirm"),
+                km.dialog_hint(Action::Cancel, false, "cancel"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("  "),
+        },
+    };
+    Some(line)
+}
+
+/// The footer: filter input while typing, the overlay's keys over an
+/// overlay, else key hints from the keymap.
 pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let m = ctx.model;
     let t = &ctx.theme;
@@ -225,8 +335,11 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
     }
-    // A dialog shows its own keys.
-    if matches!(m.overlay, Some(Overlay::Dialog(_))) {
+    // Over an overlay, only the keys that work there.
+    if let Some(line) = overlay_footer(m) {
+        let line = ctx.glyphs.text(&line).into_owned();
+        let spans = vec![Span::raw(" "), Span::styled(line, t.muted)];
+        put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
     }
     if m.activity.open {
@@ -260,6 +373,11 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
                 continue;
             }
         }
+        let label = if action == Action::Pause && m.is_paused() {
+            "resume"
+        } else {
+            label
+        };
         hints.push((Some(key), label.to_string(), priority));
     }
     let width_of = |(key, label, _): &(Option<String>, String, u8)| {

@@ -62,14 +62,14 @@ fn draw(frame: &mut Frame, model: &Model) {
                 area.x,
                 screen.banner.y,
                 area.width,
-                screen.footer.y.saturating_sub(screen.banner.y),
+                screen.toast.y.saturating_sub(screen.banner.y),
             );
             form::render_dialog(frame, over, &md.dialog, form::DialogLook::of(&ctx));
         }
         None => {}
     }
     if let Some(t) = &model.toast {
-        widgets::toast(frame.buffer_mut(), &ctx, t, screen.footer);
+        widgets::toast(frame.buffer_mut(), &ctx, t, screen.toast);
     }
 }
 

@@ -109,6 +109,26 @@ fn facts(ctx: &Ctx<'_>, d: &StatusData) -> Vec<Line<'static>> {
 }
 
 fn gauges(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &StatusData) {
+    // A workspace not activated has no quota yet: say so, not `0 / 0`.
+    if d.resolver.as_ref().is_some_and(|r| {
+        matches!(
+            r.activation(),
+            crate::api::types::ActivationState::NotActivated
+                | crate::api::types::ActivationState::Pending
+        )
+    }) {
+        if area.height > 0 {
+            super::widgets::put(
+                buf,
+                area.x,
+                area.y,
+                "Quota: none until the workspace is activated (see the banner)",
+                ctx.theme.muted,
+                area.width,
+            );
+        }
+        return;
+    }
     let q = &d.info.resource_quota;
     let rows = [
         (

@@ -92,6 +92,23 @@ pub fn message(buf: &mut Buffer, area: Rect, lines: Vec<Line<'_>>) {
 /// Width of the marker column (selection + change marks).
 pub const MARKER_W: u16 = 2;
 
+/// A column header cut to `w` columns. The sort arrow is never cut: the
+/// label is (`Last a… ▲`).
+pub fn header_title(label: &str, arrow: Option<&str>, w: usize, ellipsis: &str) -> String {
+    let Some(arrow) = arrow else {
+        return format::truncate(label, w, ellipsis).into_owned();
+    };
+    let aw = format::width(arrow);
+    if w <= aw {
+        return arrow.to_string();
+    }
+    let label = format::truncate(label, w.saturating_sub(aw + 1), ellipsis);
+    if label.is_empty() {
+        return arrow.to_string();
+    }
+    format!("{label} {arrow}")
+}
+
 /// Draw a table of `src` rows as arranged by `view`: only the rows that fit
 /// are formatted. `changed` tells whether a row id is marked.
 pub fn table(
@@ -105,7 +122,13 @@ pub fn table(
 ) {
     let cols = src.columns();
     let avail = header_row.width.saturating_sub(MARKER_W);
-    let fit = fit_columns(cols, view.widths(), avail);
+    // The sort column wants room for its arrow too: spare width goes there
+    // before any header is cut.
+    let mut content = view.widths().to_vec();
+    if let (Some(w), Some(c)) = (content.get_mut(view.sort_col), cols.get(view.sort_col)) {
+        *w = (*w).max(format::width(c.title) as u16 + 2);
+    }
+    let fit = fit_columns(cols, &content, avail);
     let t = &ctx.theme;
     let g = &ctx.glyphs;
     let now_ms = ctx.model.now_ms();
@@ -115,12 +138,12 @@ pub fn table(
         buf.set_style(header_row, t.table_header);
         let mut x = header_row.x + MARKER_W;
         for (i, (c, w)) in fit.iter().enumerate() {
-            let mut title = cols[*c].title.to_string();
-            if *c == view.sort_col {
-                title.push(' ');
-                title.push_str(if view.reverse { g.sort_down } else { g.sort_up });
-            }
-            let title = format::truncate(&title, usize::from(*w), g.ellipsis);
+            let title = header_title(
+                cols[*c].title,
+                (*c == view.sort_col).then_some(if view.reverse { g.sort_down } else { g.sort_up }),
+                usize::from(*w),
+                g.ellipsis,
+            );
             let tx = if cols[*c].right {
                 x + w.saturating_sub(format::width(&title) as u16)
             } else {
@@ -226,8 +249,14 @@ pub fn gauge(
         (0.0, "no limit".to_string())
     };
     let text = format!("{amount}  {pct_text}");
-    let text_w = (format::width(&text) as u16).min(area.width.saturating_sub(label_w + 4));
-    let bar_w = area.width.saturating_sub(label_w + text_w + 2).min(40);
+    // The bar scales with the width (a third of it, at most 40 cells); the
+    // text gets the rest and is cut with an ellipsis, never silently.
+    let bar_w = (area.width / 3)
+        .min(40)
+        .min(area.width.saturating_sub(label_w + 2 + 8));
+    let text_room = usize::from(area.width.saturating_sub(label_w + bar_w + 2));
+    let text = format::truncate(&text, text_room, g.ellipsis).into_owned();
+    let text_w = format::width(&text) as u16;
     let filled = ((f64::from(bar_w) * ratio).round() as u16).min(bar_w);
     let fill_style = if limit <= 0.0 {
         t.gauge_empty
@@ -260,22 +289,22 @@ pub fn gauge(
 // ------------------------------------------------------------------ toast
 
 /// Most lines a toast takes (server messages can be long).
-pub const TOAST_LINES: usize = 3;
+pub const TOAST_LINES: usize = crate::app::layout::TOAST_LINES;
 
-/// The toast, right-aligned above `footer`: one line, or up to
-/// [`TOAST_LINES`] wrapped lines ending on the line above the footer.
-pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
-    if footer.y == 0 || footer.width < 10 {
+/// The toast in its own rows (`area`, between the body and the footer, see
+/// [`crate::app::layout::Screen::toast`]), right-aligned.
+pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, area: Rect) {
+    if area.height == 0 || area.width < 10 {
         return;
     }
-    let max = usize::from(footer.width.saturating_sub(4));
+    let max = usize::from(area.width.saturating_sub(4));
     let text = ctx.glyphs.text(&toast.text);
     let mut lines = if format::width(&text) <= max {
         vec![text.into_owned()]
     } else {
         format::wrap(&text, max)
     };
-    let room = usize::from(footer.y).min(TOAST_LINES);
+    let room = usize::from(area.height);
     if lines.len() > room {
         lines.truncate(room);
         if let Some(last) = lines.last_mut() {
@@ -285,13 +314,13 @@ pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, footer: Rect) {
     }
     let w = lines.iter().map(|l| format::width(l)).max().unwrap_or(0) as u16 + 2;
     let h = lines.len() as u16;
-    let x = footer.x + footer.width.saturating_sub(w + 1);
-    let area = Rect::new(x, footer.y - h, w, h);
-    Clear.render(area, buf);
+    let x = area.x + area.width.saturating_sub(w + 1);
+    let rect = Rect::new(x, area.y + area.height - h, w, h);
+    Clear.render(rect, buf);
     let style = ctx.theme.toast(toast.level);
-    buf.set_style(area, style);
+    buf.set_style(rect, style);
     for (i, l) in lines.iter().enumerate() {
-        put(buf, x + 1, area.y + i as u16, l, style, w - 1);
+        put(buf, x + 1, rect.y + i as u16, l, style, w - 1);
     }
 }
 
@@ -601,5 +630,21 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
             }
             DetailLine::Blank => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_title;
+
+    #[test]
+    fn header_cuts_the_label_never_the_arrow() {
+        assert_eq!(header_title("Status", Some("▲"), 8, "…"), "Status ▲");
+        assert_eq!(
+            header_title("Last active", Some("▼"), 11, "…"),
+            "Last act… ▼"
+        );
+        assert_eq!(header_title("Status", Some("▲"), 1, "…"), "▲");
+        assert_eq!(header_title("Status", None, 4, "…"), "Sta…");
     }
 }

@@ -22,6 +22,12 @@ pub enum Destructive {
         id: String,
         email: String,
     },
+    /// Withdrawing an invitation not accepted yet: reversible (invite
+    /// again), so y / Enter is enough.
+    CancelInvite {
+        id: String,
+        email: String,
+    },
     /// `own`: the token lepdash itself is using.
     RevokeToken {
         id: String,
@@ -41,6 +47,7 @@ impl Destructive {
             Destructive::DeleteSecret { name } => format!("Delete secret {name}?"),
             Destructive::OverwriteSecret { name } => format!("Replace the value of {name}?"),
             Destructive::RemoveMember { email, .. } => format!("Remove member {email}?"),
+            Destructive::CancelInvite { email, .. } => format!("Cancel the invitation of {email}?"),
             Destructive::RevokeToken { name, own, .. } => {
                 if *own {
                     format!("Revoke token {name} (used by lepdash)?")
@@ -68,6 +75,10 @@ impl Destructive {
             Destructive::RemoveMember { email, .. } => format!(
                 "{email} loses access to this workspace at once. This cannot be undone; to give \
                  access back, invite them again."
+            ),
+            Destructive::CancelInvite { email, .. } => format!(
+                "The pending invitation of {email} is withdrawn; the link in their email stops \
+                 working. You can invite them again at any time."
             ),
             Destructive::RevokeToken { name, own, .. } => {
                 let base = format!(
@@ -98,7 +109,9 @@ impl Destructive {
             Destructive::DeleteSecret { name } => Some(name),
             Destructive::RemoveMember { email, .. } => Some(email),
             Destructive::RevokeToken { name, .. } => Some(name),
-            Destructive::OverwriteSecret { .. } | Destructive::DeleteRegistry { .. } => None,
+            Destructive::OverwriteSecret { .. }
+            | Destructive::CancelInvite { .. }
+            | Destructive::DeleteRegistry { .. } => None,
         }
     }
 
@@ -109,6 +122,9 @@ impl Destructive {
             Destructive::OverwriteSecret { name } => format!("overwrite secret name={name}"),
             Destructive::RemoveMember { id, email } => {
                 format!("remove member id={id} email={email}")
+            }
+            Destructive::CancelInvite { id, email } => {
+                format!("cancel invitation id={id} email={email}")
             }
             Destructive::RevokeToken { id, name, own } => {
                 format!("revoke token id={id} name={name} own={own}")
@@ -124,7 +140,7 @@ impl Destructive {
         match self {
             Destructive::DeleteSecret { .. } => "delete secrets",
             Destructive::OverwriteSecret { .. } => "update secrets",
-            Destructive::RemoveMember { .. } => "remove members",
+            Destructive::RemoveMember { .. } | Destructive::CancelInvite { .. } => "remove members",
             Destructive::RevokeToken { .. } => "revoke tokens",
             Destructive::DeleteRegistry { .. } => "delete registries",
         }
@@ -147,7 +163,9 @@ impl Destructive {
         Some(match self {
             Destructive::DeleteSecret { name } => Mutation::DeleteSecret { name },
             Destructive::OverwriteSecret { .. } => return None,
-            Destructive::RemoveMember { id, email } => Mutation::RemoveMember { id, email },
+            Destructive::RemoveMember { id, email } | Destructive::CancelInvite { id, email } => {
+                Mutation::RemoveMember { id, email }
+            }
             Destructive::RevokeToken { id, name, .. } => Mutation::RevokeToken { id, name },
             Destructive::DeleteRegistry { id, .. } => Mutation::DeleteRegistry { id },
         })

@@ -184,6 +184,11 @@ impl Form {
         })
     }
 
+    /// Whether the user typed into a text field (text that quitting would lose).
+    pub fn has_typed_text(&self) -> bool {
+        !self.submitting && self.fields.iter().any(|f| f.dirty && f.takes_text())
+    }
+
     /// Whether any field holds a masked value.
     pub fn has_masked(&self) -> bool {
         self.fields.iter().any(|f| f.is_masked() && !f.hidden)
@@ -212,15 +217,24 @@ impl Form {
         }
         let revealed = matches!(focused, Some(FieldKind::Masked { revealed: true, .. }));
         let reveal = if revealed { "hide" } else { "show" };
-        parts.extend(
-            [
-                (Action::NextField, "next", typing),
-                (Action::Confirm, "submit", typing),
-                (Action::Cancel, "cancel", typing),
-            ]
-            .into_iter()
-            .filter_map(|(action, label, typing)| keymap.dialog_hint(action, typing, label)),
-        );
+        // What the confirm key (Enter) does here: on the last field it
+        // submits; before it, it goes to the next field (and the submit key
+        // submits from anywhere).
+        let last = self.last_focusable() == Some(self.focus);
+        if last {
+            parts.extend(keymap.dialog_hint(Action::NextField, typing, "next"));
+            parts.extend(keymap.dialog_hint(Action::Confirm, typing, "submit"));
+        } else {
+            let next: Vec<String> = [Action::NextField, Action::Confirm]
+                .into_iter()
+                .filter_map(|a| keymap.dialog_key(a, typing))
+                .collect();
+            if !next.is_empty() {
+                parts.push(format!("{} next", next.join("/")));
+            }
+            parts.extend(keymap.dialog_hint(Action::Submit, typing, "submit"));
+        }
+        parts.extend(keymap.dialog_hint(Action::Cancel, typing, "cancel"));
         // `reveal` works in the masked field, where typed keys are text.
         if self.has_masked() {
             parts.extend(keymap.dialog_hint(Action::Reveal, true, reveal));
@@ -268,6 +282,9 @@ impl Form {
             Some(Action::Confirm) => {
                 if self.last_focusable() == Some(self.focus) {
                     FormOutcome::Submit
+                } else if !self.accept_focused() {
+                    // An invalid field keeps the focus, its error shown.
+                    FormOutcome::Changed
                 } else {
                     self.step(true)
                 }
@@ -365,6 +382,16 @@ impl Form {
         if self.fields.get(i).is_some_and(|f| f.touched) {
             self.validate_field(i, None);
         }
+    }
+
+    /// Enter on a field: validate it as it stands (shown when wrong).
+    fn accept_focused(&mut self) -> bool {
+        let i = self.focus;
+        match self.fields.get_mut(i) {
+            Some(f) if f.is_focusable() => f.touched = true,
+            _ => return true,
+        }
+        self.validate_field(i, None)
     }
 
     fn step(&mut self, forward: bool) -> FormOutcome {
