@@ -39,6 +39,8 @@
 //!  "skipped":0}
 //! ```
 
+mod workloads;
+
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
@@ -147,6 +149,19 @@ pub async fn get(
         out.flush()?;
         return Ok(());
     }
+    if kind.is_workload() {
+        // Shapes give the GPU counts; a workspace that cannot say still lists.
+        // One `/workspace` read gives both the route family and the shapes.
+        let info = client.workspace().await.ok();
+        let family = info
+            .as_ref()
+            .map(|i| crate::api::workloads::RouteFamily::from_features(i.features.as_ref()));
+        let fetched = fetch::fetch_in(client, kind, token, family).await?;
+        let shapes = info.map(|i| i.supported_shapes);
+        workloads::emit(out, format, &envelope, &fetched, shapes.as_ref(), now)?;
+        out.flush()?;
+        return Ok(());
+    }
     match fetch::fetch(client, kind, token).await? {
         Fetched::Status { info, resolver } => match format {
             OutputFormat::Json => write_json(
@@ -181,6 +196,9 @@ pub async fn get(
                 refused: Vec::new(),
             };
             emit_templates(out, format, envelope, &lists)?;
+        }
+        other => {
+            workloads::emit(out, format, &envelope, &other, None, now)?;
         }
     }
     out.flush()?;

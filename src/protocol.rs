@@ -11,6 +11,8 @@ use crate::api::types::{
     CreateTokenRequest, CreatedToken, InviteRequest, Listed, Member, Registry, RegistryWrite,
     Resolver, Role, Secret, SecretWrite, Template, Token, WorkspaceInfo,
 };
+use crate::api::workloads::client::{JobList, NodeGroupNodes};
+use crate::api::workloads::{EndpointView, Event, PodView, Replica, RouteFamily};
 
 /// One pollable resource; each has its own schedule and in-flight guard.
 /// A new kind is a variant here (in tab order) and a row in [`KINDS`]; see
@@ -25,6 +27,15 @@ pub enum ResourceKind {
     Registries,
     /// Public and private lists together.
     Templates,
+    /// Endpoints (either route family). This and the three kinds after it
+    /// are the views of the one Workloads pane ([`KindInfo::workload_view`]).
+    Endpoints,
+    /// Every page of `GET /jobs` (live jobs), bounded.
+    Jobs,
+    /// Dev pods (either route family), with their SSH addresses.
+    Pods,
+    /// Dedicated node groups with their nodes.
+    Nodes,
 }
 
 impl ResourceKind {
@@ -62,7 +73,23 @@ impl ResourceKind {
     pub fn title(self) -> &'static str {
         self.info().title
     }
+
+    /// A view of the Workloads pane (one tab for all of them).
+    pub fn is_workload(self) -> bool {
+        self.info().workload_view
+    }
 }
+
+/// Title of the one tab (and pane) holding the workload views.
+pub const WORKLOADS_TITLE: &str = "Workloads";
+
+/// The views of the Workloads pane, in the order `[`/`]` walk them.
+pub const WORKLOAD_VIEWS: [ResourceKind; 4] = [
+    ResourceKind::Endpoints,
+    ResourceKind::Jobs,
+    ResourceKind::Pods,
+    ResourceKind::Nodes,
+];
 
 /// What every layer needs to know about a kind that is plain data: one row
 /// per kind, in tab order. A new kind adds its row here; the tabs, palette,
@@ -79,6 +106,10 @@ pub struct KindInfo {
     /// The endpoint is proposed (not served by every deployment): a 404
     /// means "not available on this workspace", not a failure.
     pub proposed: bool,
+    /// Shown as a view inside the Workloads pane (switched there, one tab
+    /// for all of them) instead of a pane and tab of its own. A 404 on
+    /// such a list means "not available on this workspace" for that view.
+    pub workload_view: bool,
 }
 
 /// The kind table (see [`KindInfo`]), in tab order.
@@ -89,6 +120,7 @@ pub const KINDS: &[KindInfo] = &[
         title: "Status",
         tab_short: ["Status", "Stat"],
         proposed: false,
+        workload_view: false,
     },
     KindInfo {
         kind: ResourceKind::Members,
@@ -96,6 +128,7 @@ pub const KINDS: &[KindInfo] = &[
         title: "Members",
         tab_short: ["Members", "Memb"],
         proposed: true,
+        workload_view: false,
     },
     KindInfo {
         kind: ResourceKind::Tokens,
@@ -103,6 +136,7 @@ pub const KINDS: &[KindInfo] = &[
         title: "Tokens",
         tab_short: ["Tokens", "Tok"],
         proposed: true,
+        workload_view: false,
     },
     KindInfo {
         kind: ResourceKind::Secrets,
@@ -110,6 +144,7 @@ pub const KINDS: &[KindInfo] = &[
         title: "Secrets",
         tab_short: ["Secrets", "Sec"],
         proposed: false,
+        workload_view: false,
     },
     KindInfo {
         kind: ResourceKind::Registries,
@@ -117,6 +152,7 @@ pub const KINDS: &[KindInfo] = &[
         title: "Registries",
         tab_short: ["Regs", "Reg"],
         proposed: true,
+        workload_view: false,
     },
     KindInfo {
         kind: ResourceKind::Templates,
@@ -124,6 +160,39 @@ pub const KINDS: &[KindInfo] = &[
         title: "Templates",
         tab_short: ["Tmpl", "Tpl"],
         proposed: false,
+        workload_view: false,
+    },
+    KindInfo {
+        kind: ResourceKind::Endpoints,
+        label: "endpoints",
+        title: "Endpoints",
+        tab_short: ["Work", "Wl"],
+        proposed: false,
+        workload_view: true,
+    },
+    KindInfo {
+        kind: ResourceKind::Jobs,
+        label: "jobs",
+        title: "Jobs",
+        tab_short: ["Work", "Wl"],
+        proposed: false,
+        workload_view: true,
+    },
+    KindInfo {
+        kind: ResourceKind::Pods,
+        label: "pods",
+        title: "Pods",
+        tab_short: ["Work", "Wl"],
+        proposed: false,
+        workload_view: true,
+    },
+    KindInfo {
+        kind: ResourceKind::Nodes,
+        label: "nodes",
+        title: "Nodes",
+        tab_short: ["Work", "Wl"],
+        proposed: false,
+        workload_view: true,
     },
 ];
 
@@ -154,6 +223,16 @@ pub enum Fetched {
     Secrets(Listed<Secret>),
     Registries(Listed<Registry>),
     Templates(Listed<TemplateEntry>),
+    Endpoints {
+        family: RouteFamily,
+        list: Listed<EndpointView>,
+    },
+    Jobs(JobList),
+    Pods {
+        family: RouteFamily,
+        list: Listed<PodView>,
+    },
+    Nodes(Listed<NodeGroupNodes>),
 }
 
 impl Fetched {
@@ -165,6 +244,10 @@ impl Fetched {
             Fetched::Secrets(_) => ResourceKind::Secrets,
             Fetched::Registries(_) => ResourceKind::Registries,
             Fetched::Templates(_) => ResourceKind::Templates,
+            Fetched::Endpoints { .. } => ResourceKind::Endpoints,
+            Fetched::Jobs(_) => ResourceKind::Jobs,
+            Fetched::Pods { .. } => ResourceKind::Pods,
+            Fetched::Nodes(_) => ResourceKind::Nodes,
         }
     }
 }
@@ -333,6 +416,24 @@ pub enum MutationOutput {
     TokenCreated(CreatedToken),
 }
 
+/// One workload whose details are asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkloadRef {
+    /// `Endpoints`, `Jobs` or `Pods` (nodes have no replicas or events).
+    pub kind: ResourceKind,
+    /// The id used in paths.
+    pub id: String,
+    /// Which routes carry endpoints and pods (ignored for jobs).
+    pub family: RouteFamily,
+}
+
+/// Replicas and events of one workload; each may fail on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadDetail {
+    pub replicas: Result<Listed<Replica>, ApiError>,
+    pub events: Result<Listed<Event>, ApiError>,
+}
+
 /// Commands from the UI task to the sync task.
 // Moved once through a channel per event; boxing the big variant buys nothing.
 #[allow(clippy::large_enum_variant)]
@@ -352,6 +453,9 @@ pub enum SyncCmd {
     },
     /// Switch to another workspace by index in the list the sync task got.
     SwitchWorkspace(usize),
+    /// Fetch the replicas and events of one workload (its details are
+    /// open); answered with [`SyncEvent::WorkloadDetail`]. Not retried.
+    FetchWorkloadDetail(WorkloadRef),
     Shutdown,
 }
 
@@ -372,6 +476,13 @@ pub enum SyncEvent {
         at: SystemTime,
         result: Result<Fetched, ApiError>,
         next_attempt: Option<SystemTime>,
+    },
+    /// The replicas and events of one workload
+    /// ([`SyncCmd::FetchWorkloadDetail`]).
+    WorkloadDetail {
+        workspace: usize,
+        target: WorkloadRef,
+        result: Result<WorkloadDetail, ApiError>,
     },
     /// A mutation ended.
     Mutated {

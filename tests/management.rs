@@ -1274,7 +1274,8 @@ fn footer_and_help_show_what_n_e_d_x_y_do_on_each_pane() {
             );
         }
     }
-    // Help on Tokens: what each key does here.
+    // Help on Tokens: what each key does here (tall enough for all of it).
+    update(&mut m, Msg::Resize(120, 60));
     update(&mut m, key('3'));
     update(&mut m, key('?'));
     let s = screen(&m);

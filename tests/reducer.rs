@@ -106,13 +106,16 @@ fn tab_switching_emits_set_visible() {
     let fx = update(&mut m, code(KeyCode::Tab));
     assert_eq!(sync_cmds(&fx), ["SetVisible(Registries)"]);
     update(&mut m, code(KeyCode::Tab));
+    // The Workloads tab (at its first view), then around.
+    let fx = update(&mut m, code(KeyCode::Tab));
+    assert_eq!(sync_cmds(&fx), ["SetVisible(Endpoints)"]);
     let fx = update(&mut m, code(KeyCode::Tab));
     assert_eq!(sync_cmds(&fx), ["SetVisible(Status)"], "wraps around");
     let fx = update(
         &mut m,
         Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
     );
-    assert_eq!(sync_cmds(&fx), ["SetVisible(Templates)"]);
+    assert_eq!(sync_cmds(&fx), ["SetVisible(Endpoints)"]);
     let fx = update(&mut m, key('1'));
     assert_eq!(sync_cmds(&fx), ["SetVisible(Status)"]);
 }

@@ -220,7 +220,7 @@ impl InFlight {
                 self.open.insert(*kind, false);
                 *self.completed.entry(*kind).or_default() += 1;
             }
-            SyncEvent::Mutated { .. } => {}
+            SyncEvent::Mutated { .. } | SyncEvent::WorkloadDetail { .. } => {}
         }
     }
 
@@ -267,6 +267,10 @@ async fn seeded_data_arrives_and_visible_and_status_poll_faster_than_hidden() {
                     assert!(l.items.iter().any(|e| e.public));
                     l.items.len()
                 }
+                Fetched::Endpoints { list, .. } => list.items.len(),
+                Fetched::Jobs(l) => l.jobs.items.len(),
+                Fetched::Pods { list, .. } => list.items.len(),
+                Fetched::Nodes(l) => l.items.len(),
             };
             data.insert(*kind, n);
         }

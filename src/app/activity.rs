@@ -350,6 +350,8 @@ pub fn events_of_fetch(model: &mut Model, fetched: &Fetched, at: SystemTime) -> 
             Some(old) => diff_items(&ctx, kind, old, &list.items),
             None => Vec::new(),
         },
+        // Workload views: not tracked yet (see `changes::poll`).
+        _ => Vec::new(),
     };
     finish_yours(model, kind);
     events

@@ -1,8 +1,11 @@
 //! The detail view of one row (Enter): every field of the record, and for a
 //! template its content and input schema. Pure: builds a [`Detail`] overlay.
 
+use crate::protocol::SyncCmd;
+
 use super::view::{Source, expiry_text};
-use super::{Detail, DetailLine, Model, Overlay, format};
+use super::workloads as wl;
+use super::{Detail, DetailLine, Effect, Model, Overlay, format};
 
 fn field(name: &str, value: impl Into<String>) -> DetailLine {
     DetailLine::Field(name.to_string(), value.into())
@@ -26,13 +29,37 @@ fn json_lines(value: &serde_json::Value) -> Vec<DetailLine> {
         .collect()
 }
 
-/// Open the detail view of the visible pane's selected row.
-pub(super) fn open(model: &mut Model) {
+/// Open the detail view of the visible pane's selected row. A workload's
+/// replicas and events are fetched (an effect) and filled in when they come.
+pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
     let kind = model.pane;
     let Some(i) = model.view(kind).selected_item() else {
         return;
     };
     let now_ms = model.now_ms();
+    let workload = match model.source(kind) {
+        Source::Endpoints(v, shapes) => Some(wl::endpoint_detail(&v[i], shapes)),
+        Source::Jobs(v, shapes) => Some(wl::job_detail(&v[i], shapes, now_ms)),
+        Source::Pods(v, shapes) => Some(wl::pod_detail(&v[i], shapes)),
+        Source::Nodes(v) => Some(wl::node_detail(&v[i])),
+        _ => None,
+    };
+    if let Some(w) = workload {
+        let mut lines = w.lines;
+        model.workload_detail = w.target.map(|t| (t, lines.len()));
+        if let Some((target, _)) = &model.workload_detail {
+            lines.extend(wl::detail_section(None));
+            fx.push(Effect::Sync(SyncCmd::FetchWorkloadDetail(target.clone())));
+        }
+        model.overlay = Some(Overlay::Detail(Detail {
+            title: w.title,
+            lines,
+            scroll: 0,
+            copy: w.copy,
+        }));
+        return;
+    }
+    model.workload_detail = None;
     let detail = match model.source(kind) {
         Source::Templates(v) => {
             let e = &v[i];
@@ -208,6 +235,31 @@ pub(super) fn open(model: &mut Model) {
                 copy: Some((format!("\"{}\"", s.name), s.name.clone())),
             }
         }
+        // Opened above.
+        Source::Endpoints(..) | Source::Jobs(..) | Source::Pods(..) | Source::Nodes(_) => return,
     };
     model.overlay = Some(Overlay::Detail(detail));
+}
+
+/// The replicas and events of the workload whose details are open arrived:
+/// fill them in (an answer for another workload, or a closed view, is dropped).
+pub(super) fn workload_detail_arrived(
+    model: &mut Model,
+    target: &crate::protocol::WorkloadRef,
+    result: &Result<crate::protocol::WorkloadDetail, crate::api::ApiError>,
+) -> bool {
+    let Some((open, base)) = &model.workload_detail else {
+        return false;
+    };
+    if open != target {
+        return false;
+    }
+    let base = *base;
+    let Some(Overlay::Detail(d)) = &mut model.overlay else {
+        model.workload_detail = None;
+        return false;
+    };
+    d.lines.truncate(base);
+    d.lines.extend(wl::detail_section(Some(result)));
+    true
 }

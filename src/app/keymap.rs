@@ -24,6 +24,11 @@ pub enum Action {
     PaneSecrets,
     PaneRegistries,
     PaneTemplates,
+    /// The Workloads pane (its last view).
+    PaneWorkloads,
+    /// Inside the Workloads pane: the next / previous view.
+    NextView,
+    PrevView,
     NextPane,
     PrevPane,
     /// The activity log (what changed), issue 10.
@@ -179,7 +184,9 @@ const fn b(
     }
 }
 
-use ResourceKind::{Members, Registries, Secrets, Status, Templates, Tokens};
+use ResourceKind::{
+    Endpoints, Jobs, Members, Nodes, Pods, Registries, Secrets, Status, Templates, Tokens,
+};
 
 /// THE keymap table (README, "Keys"). Order = order in help and footer.
 pub const BINDINGS: &[Binding] = &[
@@ -242,6 +249,18 @@ pub const BINDINGS: &[Binding] = &[
         (Secrets, "copy", "copy the secret name"),
         (Registries, "copy", "copy the registry name"),
         (Templates, "copy id", "copy the template id"),
+        (
+            Endpoints,
+            "copy url",
+            "copy the endpoint's URL (its name when it has none)",
+        ),
+        (Jobs, "copy", "copy the job name"),
+        (
+            Pods,
+            "copy ssh",
+            "copy the pod's SSH command (its name when it has none)",
+        ),
+        (Nodes, "copy", "copy the node group name"),
     ])
     .prio(2)
     .in_dialogs(),
@@ -388,6 +407,44 @@ pub const BINDINGS: &[Binding] = &[
         "what changed (activity log)",
         None,
     ),
+    b(
+        Action::PaneWorkloads,
+        "pane_workloads",
+        &["7"],
+        "Panes",
+        "Workloads pane (endpoints, jobs, pods, nodes)",
+        None,
+    ),
+    b(
+        Action::NextView,
+        "next_view",
+        &["]", "right"],
+        "Panes",
+        "Workloads: next view",
+        Some("view"),
+    )
+    .scoped(&[
+        (Endpoints, "view", "Workloads: next view (Jobs)"),
+        (Jobs, "view", "Workloads: next view (Pods)"),
+        (Pods, "view", "Workloads: next view (Nodes)"),
+        (Nodes, "view", "Workloads: next view (Endpoints)"),
+    ])
+    .prio(1),
+    b(
+        Action::PrevView,
+        "prev_view",
+        &["[", "left"],
+        "Panes",
+        "Workloads: previous view",
+        None,
+    )
+    .scoped(&[
+        (Endpoints, "prev view", "Workloads: previous view (Nodes)"),
+        (Jobs, "prev view", "Workloads: previous view (Endpoints)"),
+        (Pods, "prev view", "Workloads: previous view (Jobs)"),
+        (Nodes, "prev view", "Workloads: previous view (Pods)"),
+    ])
+    .prio(8),
     b(
         Action::NextPane,
         "next_pane",

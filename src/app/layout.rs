@@ -99,9 +99,11 @@ pub struct PaneLayout {
     pub rows: Rect,
 }
 
-/// Height of the status summary at an inner width.
+/// Height of the status summary at an inner width: facts and gauges (side
+/// by side when wide), the workloads line and its attention line, and the
+/// shapes heading.
 pub fn status_summary_height(inner_width: u16) -> u16 {
-    if inner_width >= 150 { 4 } else { 7 }
+    if inner_width >= 150 { 6 } else { 9 }
 }
 
 /// Whether the pane shows a note line (stale, skipped items).
@@ -165,6 +167,7 @@ pub struct Tab {
 /// The tab title at shortening `level` (0 = full).
 fn short_title(kind: ResourceKind, level: u8) -> &'static str {
     match level {
+        0 if kind.is_workload() => crate::protocol::WORKLOADS_TITLE,
         0 => kind.title(),
         1 => kind.info().tab_short[0],
         _ => kind.info().tab_short[1],
@@ -179,20 +182,40 @@ fn compact_count(n: usize) -> String {
     }
 }
 
+/// The kind each tab shows, in tab order: one per kind, except that the
+/// workload views share one tab (the Workloads pane, at its current view).
+pub fn tab_kinds(m: &Model) -> Vec<ResourceKind> {
+    let mut out = Vec::with_capacity(ResourceKind::ALL.len());
+    let mut workloads = false;
+    for kind in ResourceKind::ALL {
+        if kind.is_workload() {
+            if !workloads {
+                workloads = true;
+                out.push(m.workload_view);
+            }
+        } else {
+            out.push(kind);
+        }
+    }
+    out
+}
+
 /// The tab labels with counts (`2 Members 14`) and their positions; shorter
 /// names, gaps and counts when the full ones do not fit.
 pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
     // (title level, gap, compact counts, counts at all)
     let build = |short: u8, gap: u16, compact: bool, counts: bool| -> Vec<Tab> {
         let mut x = 1u16;
-        ResourceKind::ALL
-            .iter()
+        tab_kinds(m)
+            .into_iter()
             .enumerate()
-            .map(|(i, &kind)| {
+            .map(|(i, kind)| {
                 let title = short_title(kind, short);
                 let st = m.resource_state(kind);
                 let label = match (kind, st.len) {
                     (ResourceKind::Status, _) | (_, None) => format!("{} {title}", i + 1),
+                    // One tab for four views: no single count.
+                    _ if kind.is_workload() => format!("{} {title}", i + 1),
                     _ if !counts => format!("{} {title}", i + 1),
                     (_, Some(n)) if compact => {
                         format!("{} {title} {}", i + 1, compact_count(n))

@@ -19,6 +19,7 @@ pub mod palette;
 pub mod resource;
 mod update;
 pub mod view;
+pub mod workloads;
 
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -28,7 +29,7 @@ use secrecy::SecretString;
 
 use crate::api::ApiError;
 use crate::api::types::{Member, Registry, Resolver, Secret, Token, WorkspaceInfo};
-use crate::protocol::{Mutation, ResourceKind, SyncCmd, SyncEvent, TemplateEntry};
+use crate::protocol::{Mutation, ResourceKind, SyncCmd, SyncEvent, TemplateEntry, WorkloadRef};
 
 pub use banner::{Banner, BannerKind, Severity};
 pub use input::LineInput;
@@ -36,6 +37,7 @@ pub use keymap::{Action, Keymap};
 pub use resource::{Problem, Resource};
 pub use update::{initial_effects, update};
 pub use view::{ListView, ShapeRow, Source};
+pub use workloads::{EndpointData, JobData, NodeGroupRow, PodData};
 
 /// Colour theme (one definition, shared with the settings file). `Mono` uses
 /// only bold/reverse/underline (also for NO_COLOR).
@@ -233,6 +235,18 @@ pub struct Model {
     pub secrets: Resource<Vec<Secret>>,
     pub registries: Resource<Vec<Registry>>,
     pub templates: Resource<Vec<TemplateEntry>>,
+    pub endpoints: Resource<EndpointData>,
+    pub jobs: Resource<JobData>,
+    pub pods: Resource<PodData>,
+    pub nodes: Resource<Vec<NodeGroupRow>>,
+    /// The Workloads pane's view (shown by `7` and `:workloads`).
+    pub workload_view: ResourceKind,
+    /// The workload whose details are open, and where the replicas and
+    /// events part of its lines starts.
+    pub workload_detail: Option<(WorkloadRef, usize)>,
+    /// The Status pane's workloads summary, recomputed when a workload list
+    /// or Status changes (never per frame).
+    summary: workloads::WorkloadSummary,
     /// One list view per pane, indexed like `ResourceKind::ALL`.
     pub views: [ListView; ResourceKind::ALL.len()],
     /// `/` is typing into the visible pane's filter.
@@ -287,7 +301,8 @@ macro_rules! with_resource {
     (@fields $mode:ident, $model:expr, $kind:expr, $r:ident, $body:expr) => {
         $crate::app::with_resource!(@match $mode, $model, $kind, $r, $body,
             Status status, Members members, Tokens tokens, Secrets secrets,
-            Registries registries, Templates templates)
+            Registries registries, Templates templates, Endpoints endpoints,
+            Jobs jobs, Pods pods, Nodes nodes)
     };
     (@match $mode:ident, $model:expr, $kind:expr, $r:ident, $body:expr,
         $($variant:ident $field:ident),+) => {
@@ -364,6 +379,13 @@ impl Model {
             secrets: Resource::default(),
             registries: Resource::default(),
             templates: Resource::default(),
+            endpoints: Resource::default(),
+            jobs: Resource::default(),
+            pods: Resource::default(),
+            nodes: Resource::default(),
+            workload_view: ResourceKind::Endpoints,
+            workload_detail: None,
+            summary: workloads::WorkloadSummary::default(),
             views: Default::default(),
             filter_editing: false,
             overlay: None,
@@ -401,6 +423,12 @@ impl Model {
         self.secrets = Resource::default();
         self.registries = Resource::default();
         self.templates = Resource::default();
+        self.endpoints = Resource::default();
+        self.jobs = Resource::default();
+        self.pods = Resource::default();
+        self.nodes = Resource::default();
+        self.workload_detail = None;
+        self.summary = workloads::WorkloadSummary::default();
         self.views = Default::default();
         self.activity.forget_workspace();
     }
@@ -495,7 +523,64 @@ impl Model {
             ResourceKind::Templates => {
                 Source::Templates(self.templates.data.as_deref().unwrap_or(&[]))
             }
+            ResourceKind::Endpoints => Source::Endpoints(
+                self.endpoints
+                    .data
+                    .as_ref()
+                    .map_or(&[], |d| d.list.as_slice()),
+                self.shapes(),
+            ),
+            ResourceKind::Jobs => Source::Jobs(
+                self.jobs.data.as_ref().map_or(&[], |d| d.jobs.as_slice()),
+                self.shapes(),
+            ),
+            ResourceKind::Pods => Source::Pods(
+                self.pods.data.as_ref().map_or(&[], |d| d.list.as_slice()),
+                self.shapes(),
+            ),
+            ResourceKind::Nodes => Source::Nodes(self.nodes.data.as_deref().unwrap_or(&[])),
         }
+    }
+
+    /// The supported shapes of the workspace (GPU counts of workloads).
+    pub fn shapes(&self) -> workloads::Shapes<'_> {
+        self.status.data.as_ref().map(|d| &d.info.supported_shapes)
+    }
+
+    /// The Status pane's live workloads summary (and the Workloads pane's
+    /// per-view counts), as of the last change of the data.
+    pub fn workload_summary(&self) -> &workloads::WorkloadSummary {
+        &self.summary
+    }
+
+    /// Recompute [`Self::workload_summary`] (after Status or a workload list
+    /// changed).
+    fn refresh_workload_summary(&mut self) {
+        self.summary = self.compute_workload_summary();
+    }
+
+    fn compute_workload_summary(&self) -> workloads::WorkloadSummary {
+        let counted = self.status.data.as_ref().map(|d| {
+            let w = &d.info.workloads;
+            (w.num_deployments, w.num_jobs, w.num_pods)
+        });
+        workloads::summarize(&workloads::SummaryInput {
+            endpoints: (
+                self.endpoints.data.as_ref().map(|d| d.list.as_slice()),
+                self.endpoints.error.as_ref(),
+            ),
+            jobs: (
+                self.jobs.data.as_ref().map(|d| d.jobs.as_slice()),
+                self.jobs.error.as_ref(),
+            ),
+            pods: (
+                self.pods.data.as_ref().map(|d| d.list.as_slice()),
+                self.pods.error.as_ref(),
+            ),
+            nodes: self.nodes.data.as_deref(),
+            counted,
+            shapes: self.shapes(),
+        })
     }
 
     /// The type-independent state of a resource.
@@ -507,6 +592,10 @@ impl Model {
             ResourceKind::Secrets => self.secrets.data.as_ref().map(Vec::len),
             ResourceKind::Registries => self.registries.data.as_ref().map(Vec::len),
             ResourceKind::Templates => self.templates.data.as_ref().map(Vec::len),
+            ResourceKind::Endpoints => self.endpoints.data.as_ref().map(|d| d.list.len()),
+            ResourceKind::Jobs => self.jobs.data.as_ref().map(|d| d.jobs.len()),
+            ResourceKind::Pods => self.pods.data.as_ref().map(|d| d.list.len()),
+            ResourceKind::Nodes => self.nodes.data.as_ref().map(Vec::len),
         };
         with_resource!(&self, kind, |r| ResourceState {
             has_data: r.data.is_some(),

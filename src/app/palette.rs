@@ -12,6 +12,8 @@ pub enum Command {
     Pane(ResourceKind),
     /// `:activity`: the activity log.
     Activity,
+    /// The Workloads pane at its last view.
+    Workloads,
     /// `:ws` alone lists the workspaces; `:ws ID` switches.
     Workspace(Option<String>),
     Refresh,
@@ -24,9 +26,21 @@ pub enum Command {
 /// Command names, their argument hint and help, in suggestion order: one
 /// per pane (from the kind table), then the others.
 pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyLock::new(|| {
-    let panes = KINDS
-        .iter()
-        .map(|k| (k.label, "", format!("show the {} pane", k.title)));
+    let panes = KINDS.iter().flat_map(|k| {
+        let pane = (!k.workload_view).then(|| (k.label, "", format!("show the {} pane", k.title)));
+        // The Workloads pane before its first view, then each view.
+        let group = (k.kind == crate::protocol::WORKLOAD_VIEWS[0]).then(|| {
+            (
+                "workloads",
+                "",
+                "show the Workloads pane (endpoints, jobs, pods, nodes)".to_string(),
+            )
+        });
+        let view = k
+            .workload_view
+            .then(|| (k.label, "", format!("show the Workloads pane: {}", k.title)));
+        pane.into_iter().chain(group).chain(view)
+    });
     let others = [
         ("activity", "", "what changed (the activity log)"),
         ("ws", " ID", "switch workspace (by id)"),
@@ -46,6 +60,7 @@ fn command_of(name: &str) -> Option<Command> {
     }
     Some(match name {
         "activity" => Command::Activity,
+        "workloads" => Command::Workloads,
         "refresh" => Command::Refresh,
         "pause" => Command::Pause,
         "mouse" => Command::Mouse,

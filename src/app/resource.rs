@@ -71,7 +71,7 @@ pub fn problem_of(kind: ResourceKind, error: &ApiError) -> Problem {
     match error.status() {
         Some(401) => Problem::TokenRejected,
         Some(403) => Problem::NoPermission,
-        Some(404) if kind.info().proposed => Problem::NotAvailable,
+        Some(404) if kind.info().proposed || kind.info().workload_view => Problem::NotAvailable,
         _ => Problem::Failed,
     }
 }

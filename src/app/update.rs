@@ -199,6 +199,13 @@ fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) -> bool {
             workspace,
             result,
         } => manage::mutated(model, id, workspace, result),
+        SyncEvent::WorkloadDetail {
+            workspace,
+            target,
+            result,
+        } => {
+            workspace == model.current && details::workload_detail_arrived(model, &target, &result)
+        }
     }
 }
 
@@ -212,13 +219,18 @@ fn apply_error(
     if e.status() == Some(401) {
         model.token_rejected = true;
     }
-    with_resource!(&mut model, kind, |r| {
+    let changed = with_resource!(&mut model, kind, |r| {
         let changed = r.error.as_ref() != Some(&e);
         r.error = Some(e);
         r.error_at = Some(at);
         r.next_attempt = next_attempt;
         changed
-    })
+    });
+    if changed && kind.is_workload() {
+        // "n/a" in the summary follows a 404.
+        model.refresh_workload_summary();
+    }
+    changed
 }
 
 /// Store new data; returns whether anything visible changed.
@@ -253,6 +265,10 @@ fn store<T: PartialEq>(
 
 fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
     let kind = fetched.kind();
+    let shapes_changed = match &fetched {
+        Fetched::Status { info, .. } => model.shapes() != Some(&info.supported_shapes),
+        _ => false,
+    };
     let changed = match fetched {
         Fetched::Status { info, resolver } => {
             let resolver =
@@ -325,10 +341,64 @@ fn apply_fetched(model: &mut Model, fetched: Fetched, at: SystemTime) -> bool {
                 .unwrap_or_default()
             })
         }
+        Fetched::Endpoints { family, list } => {
+            let skipped = list.skipped.len();
+            let data = super::EndpointData {
+                family,
+                list: list.items,
+            };
+            store(&mut model.endpoints, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.list, &new.list, |e| Cow::Borrowed(&e.id)))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Jobs(list) => {
+            let skipped = list.jobs.skipped.len();
+            let data = super::JobData {
+                jobs: list.jobs.items,
+                truncated: list.truncated,
+            };
+            store(&mut model.jobs, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.jobs, &new.jobs, |j| Cow::Borrowed(j.id())))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Pods { family, list } => {
+            let skipped = list.skipped.len();
+            let data = super::PodData {
+                family,
+                list: list.items,
+            };
+            store(&mut model.pods, data, skipped, at, |old, new| {
+                old.map(|o| changed_ids(&o.list, &new.list, |p| Cow::Borrowed(&p.id)))
+                    .unwrap_or_default()
+            })
+        }
+        Fetched::Nodes(list) => {
+            let skipped = list.skipped.len();
+            let rows: Vec<super::NodeGroupRow> = list
+                .items
+                .into_iter()
+                .map(super::NodeGroupRow::from_fetched)
+                .collect();
+            store(&mut model.nodes, rows, skipped, at, |old, new| {
+                old.map(|o| changed_ids(o, new, |g| Cow::Borrowed(g.group.id())))
+                    .unwrap_or_default()
+            })
+        }
     };
+    if changed && (kind == ResourceKind::Status || kind.is_workload()) {
+        model.refresh_workload_summary();
+    }
     if changed {
         rebuild(model, kind);
         manage::select_new(model, kind);
+        if kind == ResourceKind::Status && shapes_changed {
+            // GPU counts of the workload rows read the shapes.
+            for w in crate::protocol::WORKLOAD_VIEWS {
+                rebuild(model, w);
+            }
+        }
     }
     changed
 }
@@ -482,15 +552,31 @@ fn set_pane(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
         return;
     }
     model.activity.shown_since = None;
+    if kind.is_workload() {
+        model.workload_view = kind;
+    }
     model.pane = kind;
     model.filter_editing = false;
     fx.push(Effect::Sync(SyncCmd::SetVisible(kind)));
 }
 
+/// Next / previous tab (the Workloads pane is one tab: its last view).
 fn cycle_pane(model: &mut Model, delta: isize, fx: &mut Vec<Effect>) {
-    let n = ResourceKind::ALL.len() as isize;
-    let i = (kind_index(model.pane) as isize + delta).rem_euclid(n) as usize;
-    set_pane(model, ResourceKind::ALL[i], fx);
+    let tabs = layout::tab_kinds(model);
+    let n = tabs.len() as isize;
+    let here = tabs.iter().position(|k| *k == model.pane).unwrap_or(0) as isize;
+    let i = (here + delta).rem_euclid(n) as usize;
+    set_pane(model, tabs[i], fx);
+}
+
+/// Next / previous view inside the Workloads pane (nothing elsewhere).
+fn cycle_view(model: &mut Model, delta: isize, fx: &mut Vec<Effect>) {
+    let views = crate::protocol::WORKLOAD_VIEWS;
+    let Some(here) = views.iter().position(|k| *k == model.pane) else {
+        return;
+    };
+    let i = (here as isize + delta).rem_euclid(views.len() as isize) as usize;
+    set_pane(model, views[i], fx);
 }
 
 fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
@@ -514,6 +600,9 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::PaneSecrets => set_pane(model, ResourceKind::Secrets, fx),
         Action::PaneRegistries => set_pane(model, ResourceKind::Registries, fx),
         Action::PaneTemplates => set_pane(model, ResourceKind::Templates, fx),
+        Action::PaneWorkloads => set_pane(model, model.workload_view, fx),
+        Action::NextView => cycle_view(model, 1, fx),
+        Action::PrevView => cycle_view(model, -1, fx),
         Action::NextPane => cycle_pane(model, 1, fx),
         Action::PrevPane => cycle_pane(model, -1, fx),
         Action::Down => move_selection(model, 1),
@@ -522,7 +611,7 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Bottom => with_view(model, kind, |v, src| v.select(usize::MAX, src)),
         Action::PageDown => page(model, 1),
         Action::PageUp => page(model, -1),
-        Action::Details => details::open(model),
+        Action::Details => details::open(model, fx),
         Action::Back => {
             if !model.view(kind).filter.is_empty() {
                 with_view(model, kind, |v, src| {
@@ -617,6 +706,14 @@ fn copy_selected(model: &mut Model, fx: &mut Vec<Effect>) {
         Source::Templates(v) => {
             let id = v[i].template.id().to_string();
             (format!("template id {id}"), id)
+        }
+        Source::Endpoints(v, _) if v[i].url.as_deref().is_some_and(|u| !u.is_empty()) => {
+            let url = v[i].url.clone().unwrap_or_default();
+            (format!("URL of {}", v[i].name), url)
+        }
+        Source::Pods(v, _) if v[i].ssh_command().is_some() => {
+            let ssh = v[i].ssh_command().unwrap_or_default();
+            (format!("SSH command of {}", v[i].name), ssh)
         }
         other => {
             let name = other.name(i).into_owned();
@@ -724,6 +821,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
     match cmd {
         Command::Pane(kind) => set_pane(model, kind, fx),
         Command::Activity => open_activity(model),
+        Command::Workloads => set_pane(model, model.workload_view, fx),
         Command::Refresh => {
             let kind = model.pane;
             refresh(model, kind, fx);

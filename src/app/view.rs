@@ -11,6 +11,8 @@ use crate::protocol::TemplateEntry;
 
 use super::format;
 use super::input::LineInput;
+use super::workloads::{self as wl, NodeGroupRow, Shapes};
+use crate::api::workloads::{EndpointView, Job, PodView};
 
 /// Tokens that expire within this many days are flagged.
 pub const EXPIRY_WARN_DAYS: i64 = 10;
@@ -230,6 +232,10 @@ pub enum Source<'a> {
     Secrets(&'a [Secret]),
     Registries(&'a [Registry]),
     Templates(&'a [TemplateEntry]),
+    Endpoints(&'a [EndpointView], Shapes<'a>),
+    Jobs(&'a [Job], Shapes<'a>),
+    Pods(&'a [PodView], Shapes<'a>),
+    Nodes(&'a [NodeGroupRow]),
 }
 
 impl<'a> Source<'a> {
@@ -241,6 +247,10 @@ impl<'a> Source<'a> {
             Source::Secrets(v) => v.len(),
             Source::Registries(v) => v.len(),
             Source::Templates(v) => v.len(),
+            Source::Endpoints(v, _) => v.len(),
+            Source::Jobs(v, _) => v.len(),
+            Source::Pods(v, _) => v.len(),
+            Source::Nodes(v) => v.len(),
         }
     }
 
@@ -256,6 +266,10 @@ impl<'a> Source<'a> {
             Source::Secrets(_) => SECRET_COLUMNS,
             Source::Registries(_) => REGISTRY_COLUMNS,
             Source::Templates(_) => TEMPLATE_COLUMNS,
+            Source::Endpoints(..) => wl::ENDPOINT_COLUMNS,
+            Source::Jobs(..) => wl::JOB_COLUMNS,
+            Source::Pods(..) => wl::POD_COLUMNS,
+            Source::Nodes(_) => wl::NODE_COLUMNS,
         }
     }
 
@@ -272,6 +286,10 @@ impl<'a> Source<'a> {
                 let ns = if t.public { "public" } else { "private" };
                 Cow::Owned(format!("{ns}/{}", t.template.id()))
             }
+            Source::Endpoints(v, _) => Cow::Borrowed(v[i].id.as_str()),
+            Source::Jobs(v, _) => Cow::Borrowed(v[i].id()),
+            Source::Pods(v, _) => Cow::Borrowed(v[i].id.as_str()),
+            Source::Nodes(v) => Cow::Borrowed(v[i].group.id()),
         }
     }
 
@@ -284,6 +302,10 @@ impl<'a> Source<'a> {
             Source::Secrets(v) => Cow::Borrowed(v[i].name.as_str()),
             Source::Registries(v) => Cow::Borrowed(v[i].name()),
             Source::Templates(v) => Cow::Borrowed(v[i].template.name()),
+            Source::Endpoints(v, _) => Cow::Borrowed(v[i].name.as_str()),
+            Source::Jobs(v, _) => Cow::Borrowed(v[i].name()),
+            Source::Pods(v, _) => Cow::Borrowed(v[i].name.as_str()),
+            Source::Nodes(v) => Cow::Borrowed(v[i].group.name()),
         }
     }
 
@@ -378,6 +400,10 @@ impl<'a> Source<'a> {
                     _ => or_dash(t.template.status.as_ref().and_then(|s| s.state.as_deref())),
                 }
             }
+            Source::Endpoints(v, shapes) => wl::endpoint_cell(v, shapes, i, col, now_ms),
+            Source::Jobs(v, shapes) => wl::job_cell(v, shapes, i, col, now_ms),
+            Source::Pods(v, shapes) => wl::pod_cell(v, shapes, i, col, now_ms),
+            Source::Nodes(v) => wl::node_cell(v, i, col),
         }
     }
 
@@ -401,6 +427,10 @@ impl<'a> Source<'a> {
                 Tone::Accent
             }
             Source::Templates(v) if col == 2 && v[i].public => Tone::Accent,
+            Source::Endpoints(v, _) => wl::endpoint_tone(v, i, col),
+            Source::Jobs(v, _) => wl::job_tone(v, i, col),
+            Source::Pods(v, _) => wl::pod_tone(v, i, col),
+            Source::Nodes(v) => wl::node_tone(v, i, col),
             _ => Tone::Normal,
         }
     }
@@ -428,6 +458,10 @@ impl<'a> Source<'a> {
                 _ => text_key(&self.cell(i, col, 0)),
             },
             Source::Registries(v) if col == 4 => opt_ms(v[i].metadata.created_at),
+            Source::Endpoints(v, shapes) => wl::endpoint_sort(v, shapes, i, col),
+            Source::Jobs(v, shapes) => wl::job_sort(v, shapes, i, col),
+            Source::Pods(v, shapes) => wl::pod_sort(v, shapes, i, col),
+            Source::Nodes(v) => wl::node_sort(v, i, col),
             _ => text_key(&self.cell(i, col, 0)),
         }
     }

@@ -3,13 +3,27 @@
 //! resolver of Status, one template side answering 403/404).
 
 use crate::api::types::{Listed, Template, TemplateNs};
+use crate::api::workloads::{JobQuery, RouteFamily};
 use crate::api::{ApiError, Client};
 
 use crate::protocol::{Fetched, ResourceKind, TemplateEntry};
 
+use super::workloads;
+
 /// One fetch of `kind`. `token` is the plaintext the client uses (to find its
 /// own record in the token list).
 pub async fn fetch(client: &Client, kind: ResourceKind, token: &str) -> Result<Fetched, ApiError> {
+    fetch_in(client, kind, token, None).await
+}
+
+/// [`fetch`] with the route family of endpoints and pods when it is known
+/// (from the last `/workspace`); `None` reads `/workspace` first.
+pub async fn fetch_in(
+    client: &Client,
+    kind: ResourceKind,
+    token: &str,
+    family: Option<RouteFamily>,
+) -> Result<Fetched, ApiError> {
     match kind {
         ResourceKind::Status => {
             let (info, resolver) = tokio::join!(client.workspace(), client.resolver());
@@ -38,6 +52,10 @@ pub async fn fetch(client: &Client, kind: ResourceKind, token: &str) -> Result<F
         ResourceKind::Templates => templates(client)
             .await
             .map(|t| Fetched::Templates(t.into_listed())),
+        ResourceKind::Endpoints => workloads::endpoints(client, family).await,
+        ResourceKind::Pods => workloads::pods(client, family).await,
+        ResourceKind::Jobs => client.jobs(&JobQuery::default()).await.map(Fetched::Jobs),
+        ResourceKind::Nodes => client.node_groups_with_nodes().await.map(Fetched::Nodes),
     }
 }
 

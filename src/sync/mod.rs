@@ -9,8 +9,9 @@
 
 pub mod fetch;
 pub mod schedule;
+pub mod workloads;
 
-pub use fetch::fetch;
+pub use fetch::{fetch, fetch_in};
 
 // The messages this task speaks live in `crate::protocol` (shared with the
 // reducer, which must not name this module); re-exported for the task's
@@ -23,6 +24,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::api::workloads::RouteFamily;
 use crate::api::{ApiError, Client, ClientConfig};
 use schedule::{Outcome, Request, Schedule, ScheduleConfig};
 
@@ -119,6 +121,18 @@ struct Worker {
     events: mpsc::Sender<SyncEvent>,
     fetches: JoinSet<FetchDone>,
     mutations: JoinSet<MutationDone>,
+    /// Workload details asked for (at most one per workload at a time).
+    details: JoinSet<DetailDone>,
+    /// The route family of endpoints and pods, from the last `/workspace`
+    /// of the current workspace (`None`: the fetch reads it itself).
+    family: Option<RouteFamily>,
+}
+
+/// A finished workload-detail fetch.
+struct DetailDone {
+    generation: u64,
+    target: WorkloadRef,
+    result: Result<WorkloadDetail, ApiError>,
 }
 
 /// The event channel closed: the UI is gone.
@@ -158,6 +172,8 @@ impl Worker {
             events,
             fetches: JoinSet::new(),
             mutations: JoinSet::new(),
+            details: JoinSet::new(),
+            family: None,
         }
     }
 
@@ -204,11 +220,19 @@ impl Worker {
                         Err(e) => tracing::error!(error = %e, "mutation task failed"),
                     }
                 }
+                Some(done) = self.details.join_next(), if !self.details.is_empty() => {
+                    if let Ok(done) = done {
+                        if self.detail_done(done).await.is_err() {
+                            break;
+                        }
+                    }
+                }
                 () = sleep_until(wake), if wake.is_some() => {}
             }
         }
         self.fetches.abort_all();
         self.mutations.abort_all();
+        self.details.abort_all();
         tracing::debug!("sync task stopped");
     }
 
@@ -240,10 +264,11 @@ impl Worker {
             let generation = self.generation;
             let client = client.clone();
             let token = self.targets[ws].config.token.clone();
+            let family = self.family;
             tracing::debug!(kind = kind.label(), workspace = %self.targets[ws].id, "fetch");
             self.fetches.spawn(async move {
                 let result = match client {
-                    Ok(c) => fetch(&c, kind, token.expose_secret()).await,
+                    Ok(c) => fetch_in(&c, kind, token.expose_secret(), family).await,
                     Err(e) => Err(e),
                 };
                 FetchDone {
@@ -271,6 +296,9 @@ impl Worker {
         if let Err(e) = &done.result {
             tracing::warn!(kind = done.kind.label(), error = %e, "fetch failed");
         }
+        if let Ok(Fetched::Status { info, .. }) = &done.result {
+            self.family = Some(RouteFamily::from_features(info.features.as_ref()));
+        }
         self.send(SyncEvent::Fetched {
             kind: done.kind,
             workspace: self.current,
@@ -279,6 +307,36 @@ impl Worker {
             next_attempt: next.map(wall),
         })
         .await
+    }
+
+    async fn detail_done(&mut self, done: DetailDone) -> Result<(), Closed> {
+        if done.generation != self.generation {
+            return Ok(());
+        }
+        self.send(SyncEvent::WorkloadDetail {
+            workspace: self.current,
+            target: done.target,
+            result: done.result,
+        })
+        .await
+    }
+
+    fn fetch_detail(&mut self, target: WorkloadRef) {
+        let ws = self.current;
+        let client = self.client(ws);
+        let generation = self.generation;
+        tracing::debug!(kind = target.kind.label(), "workload detail");
+        self.details.spawn(async move {
+            let result = match client {
+                Ok(c) => workloads::detail(&c, &target).await,
+                Err(e) => Err(e),
+            };
+            DetailDone {
+                generation,
+                target,
+                result,
+            }
+        });
     }
 
     async fn mutated(&mut self, done: MutationDone) -> Result<(), Closed> {
@@ -314,6 +372,7 @@ impl Worker {
             SyncCmd::SetPaused(p) => self.schedule.set_paused(p),
             SyncCmd::SetInterval(d) => self.schedule.set_interval(d),
             SyncCmd::Mutate { id, mutation } => self.mutate(id, mutation),
+            SyncCmd::FetchWorkloadDetail(target) => self.fetch_detail(target),
             SyncCmd::SwitchWorkspace(i) => {
                 if i >= self.targets.len() {
                     tracing::warn!(index = i, "switch to an unknown workspace ignored");
@@ -322,7 +381,9 @@ impl Worker {
                 tracing::info!(workspace = %self.targets[i].id, "switch workspace");
                 self.current = i;
                 self.generation += 1;
+                self.family = None;
                 self.fetches.abort_all();
+                self.details.abort_all();
                 self.schedule.reset(t);
             }
             SyncCmd::Shutdown => {}

@@ -356,9 +356,20 @@ pub fn table_part(buf: &mut Buffer, ctx: &Ctx<'_>, kind: ResourceKind, pl: &layo
 }
 
 pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, kind: ResourceKind, body: Rect) {
+    render_titled(buf, ctx, kind, body, title_line(ctx, kind));
+}
+
+/// [`render`] under another title (the Workloads pane names its views).
+pub fn render_titled(
+    buf: &mut Buffer,
+    ctx: &Ctx<'_>,
+    kind: ResourceKind,
+    body: Rect,
+    title: Line<'static>,
+) {
     let m = ctx.model;
     let pl = layout::pane_layout(m, kind, body);
-    let mut blk = block(ctx, title_line(ctx, kind));
+    let mut blk = block(ctx, title);
     if let Some(bottom) = bottom_line(ctx, kind) {
         blk = blk.title_bottom(bottom.right_aligned());
     }

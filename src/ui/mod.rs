@@ -8,6 +8,7 @@ pub mod list;
 pub mod status;
 pub mod theme;
 pub mod widgets;
+pub mod workloads;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -46,6 +47,7 @@ fn draw(frame: &mut Frame, model: &Model) {
     match model.pane {
         _ if model.activity.open => activity::render(buf, &ctx, screen.body),
         ResourceKind::Status => status::render(buf, &ctx, screen.body),
+        kind if kind.is_workload() => workloads::render(buf, &ctx, kind, screen.body),
         kind => list::render(buf, &ctx, kind, screen.body),
     }
     header::footer(buf, &ctx, screen.footer);

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::api::types::WorkspaceState;
+use crate::app::workloads::KindSummary;
 use crate::app::{StatusData, format, layout};
 use crate::protocol::ResourceKind;
 
@@ -89,23 +90,150 @@ fn facts(ctx: &Ctx<'_>, d: &StatusData) -> Vec<Line<'static>> {
         value(ctx, format::bytes_1024(info.workspace_disk_usage_bytes)),
     ]);
     let w = &info.workloads;
-    let dot = format!(" {} ", ctx.glyphs.dot);
-    let mut l3 = vec![label(ctx, "Workloads")];
-    let items = [
-        ("deployments", w.num_deployments),
-        ("jobs", w.num_jobs),
-        ("pods", w.num_pods),
+    let dot = || Span::styled(format!(" {} ", ctx.glyphs.dot), t.muted);
+    // Nodes and GPUs of the workloads (when loaded), then the counts the
+    // workload line does not show.
+    let summary = ctx.model.workload_summary();
+    let mut l3 = vec![label(ctx, "Nodes")];
+    match summary.nodes {
+        Some((ok, bad, all)) => {
+            l3.push(value(ctx, format!("{ok}/{all}")));
+            l3.push(Span::styled(" ready", t.muted));
+            if bad > 0 {
+                l3.push(Span::styled(
+                    format!(" ({bad} unhealthy)"),
+                    t.error.add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
+        None => l3.push(Span::styled("-", t.muted)),
+    }
+    l3.push(dot());
+    l3.push(Span::styled("GPU in use ", t.muted));
+    l3.push(match summary.gpus_in_use {
+        Some(g) => value(ctx, format::num(g)),
+        None => Span::styled("-", t.muted),
+    });
+    for (name, n) in [
         ("secrets", w.num_secrets),
         ("registries", w.num_image_pull_secrets),
-    ];
-    for (i, (name, n)) in items.iter().enumerate() {
-        if i > 0 {
-            l3.push(Span::styled(dot.clone(), t.muted));
-        }
+    ] {
+        l3.push(dot());
         l3.push(Span::styled(format!("{name} "), t.muted));
         l3.push(value(ctx, n.to_string()));
     }
     vec![Line::from(l1), Line::from(l2), Line::from(l3)]
+}
+
+/// The live workloads line (`running / waiting / failed` per kind) and the
+/// line that calls out workloads needing attention. The per-kind details
+/// shorten until the line fits `width`.
+fn workloads_lines(ctx: &Ctx<'_>, width: u16) -> [Line<'static>; 2] {
+    let t = &ctx.theme;
+    let s = ctx.model.workload_summary();
+    let line = |level: u8| -> Line<'static> {
+        let mut l = vec![label(ctx, "Workloads")];
+        for (i, (name, k)) in s.kinds.iter().enumerate() {
+            if i > 0 {
+                l.push(Span::styled(format!(" {} ", ctx.glyphs.dot), t.muted));
+            }
+            l.push(Span::styled(format!("{name} "), t.muted));
+            match k {
+                KindSummary::Live {
+                    running,
+                    waiting,
+                    failed,
+                    total,
+                } => {
+                    l.push(value(ctx, total.to_string()));
+                    let words = match level {
+                        0 => ["running", "waiting", "failed"],
+                        _ => ["run", "wait", "failed"],
+                    };
+                    let mut parts = Vec::new();
+                    if *running > 0 && level < 2 {
+                        parts.push(Span::styled(format!("{running} {}", words[0]), t.ok));
+                    }
+                    if *waiting > 0 && level < 2 {
+                        parts.push(Span::styled(format!("{waiting} {}", words[1]), t.warn));
+                    }
+                    if *failed > 0 {
+                        parts.push(Span::styled(
+                            format!("{failed} {}", words[2]),
+                            t.error.add_modifier(Modifier::BOLD),
+                        ));
+                    }
+                    if !parts.is_empty() {
+                        l.push(Span::styled(" (", t.muted));
+                        for (j, p) in parts.into_iter().enumerate() {
+                            if j > 0 {
+                                l.push(Span::styled(", ", t.muted));
+                            }
+                            l.push(p);
+                        }
+                        l.push(Span::styled(")", t.muted));
+                    }
+                }
+                KindSummary::Counted(n) => l.push(value(ctx, n.to_string())),
+                KindSummary::NotAvailable => l.push(Span::styled("n/a", t.muted)),
+                KindSummary::Unknown => l.push(Span::styled("-", t.muted)),
+            }
+        }
+        Line::from(l)
+    };
+    let wl = (0..3)
+        .map(line)
+        .find(|l| l.width() <= usize::from(width))
+        .unwrap_or_else(|| line(2));
+    let attention = match s.attention.as_slice() {
+        [] => Line::from(vec![label(ctx, "Attention"), Span::styled("none", t.muted)]),
+        list => {
+            let key = ctx
+                .model
+                .keymap
+                .first_key(crate::app::Action::PaneWorkloads)
+                .unwrap_or_else(|| ":workloads".into());
+            let head = vec![
+                label(ctx, "Attention"),
+                Span::styled(
+                    format!("{} ", ctx.glyphs.bad),
+                    t.error.add_modifier(Modifier::BOLD),
+                ),
+            ];
+            // As many as fit, then how many more.
+            let total = s.attention_total.max(list.len());
+            let mut shown = 0;
+            let mut text = String::new();
+            for (i, a) in list.iter().enumerate() {
+                let next = if i == 0 {
+                    a.clone()
+                } else {
+                    format!("{text}, {a}")
+                };
+                let rest = total - i - 1;
+                let tail = if rest > 0 {
+                    format!(" (+{rest} more, {key} shows them)").len()
+                } else {
+                    0
+                };
+                if i > 0 && 12 + next.chars().count() + tail > usize::from(width) {
+                    break;
+                }
+                text = next;
+                shown = i + 1;
+            }
+            let mut a = head;
+            a.push(Span::styled(text, t.error));
+            if shown < total {
+                a.push(Span::styled(
+                    format!(" (+{} more, {key} shows them)", total - shown),
+                    t.muted,
+                ));
+            }
+            Line::from(a)
+        }
+    };
+    [wl, attention]
 }
 
 fn gauges(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &StatusData) {
@@ -206,7 +334,7 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
     let x = s.x + 1;
     let w = s.width.saturating_sub(1);
     let fact_lines = facts(ctx, d);
-    let wide = layout::status_summary_height(pl.inner.width) == 4;
+    let wide = layout::status_summary_height(pl.inner.width) == 6;
     let (facts_w, gauges_area) = if wide {
         let half = w / 2;
         (
@@ -225,6 +353,11 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
         }
     }
     gauges(buf, ctx, gauges_area, d);
+    if s.height >= 3 {
+        let [wl, attention] = workloads_lines(ctx, w);
+        put_line(buf, x, s.y + s.height - 3, &wl, w);
+        put_line(buf, x, s.y + s.height - 2, &attention, w);
+    }
     if s.height > 0 {
         let heading = Line::from(vec![
             Span::styled("Supported shapes ", t.title),

@@ -572,10 +572,12 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
     let last = (scroll + inner_h).min(d.lines.len());
     let km = &ctx.model.keymap;
     let mut hints = Vec::new();
-    if d.copy.is_some() {
+    if let Some((label, _)) = &d.copy {
         if let Some(k) = km.first_key(Action::Copy) {
             let what = if d.title.starts_with("Template") {
                 "copy id"
+            } else if label == "the log command" {
+                "copy log command"
             } else {
                 "copy name"
             };

@@ -93,12 +93,17 @@ impl Rig {
         let fx = app::initial_effects(&rig.model);
         rig.execute(fx);
         rig.apply(Msg::Resize(120, 40));
-        // Show the pane the schedule treats as visible, as a user would.
-        let pane = ResourceKind::ALL
+        // Show the pane the schedule treats as visible, as a user would
+        // (a workload view: the Workloads pane, then `]` to the view).
+        let tabs = app::layout::tab_kinds(&rig.model);
+        let pane = tabs
             .iter()
-            .position(|k| *k == opts.visible)
+            .position(|k| *k == opts.visible || (k.is_workload() && opts.visible.is_workload()))
             .unwrap_or(0);
         rig.key(char::from(b'1' + pane as u8));
+        while rig.model.pane != opts.visible && rig.model.pane.is_workload() {
+            rig.key(']');
+        }
         rig
     }
 

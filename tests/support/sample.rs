@@ -17,6 +17,10 @@ use lepdash::api::types::{
     RegistrySpec, Resolver, ResourceQuota, Role, Secret, Shape, Template, TemplateSpec,
     TemplateStatus, Token, Visibility, WorkloadType, Workloads, WorkspaceInfo, WorkspaceState,
 };
+use lepdash::api::workloads::client::{JobList, NodeGroupNodes};
+use lepdash::api::workloads::{
+    Deployment, EndpointView, Job, Node, NodeGroup, PodView, RouteFamily,
+};
 use lepdash::protocol::{Fetched, ResourceKind, SyncEvent, TemplateEntry};
 
 use lepdash::app::{Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel, format, update};
@@ -558,6 +562,20 @@ pub fn fetched(kind: ResourceKind) -> Fetched {
         ResourceKind::Secrets => Fetched::Secrets(listed(secrets())),
         ResourceKind::Registries => Fetched::Registries(listed(registries())),
         ResourceKind::Templates => Fetched::Templates(listed(templates())),
+        ResourceKind::Endpoints => Fetched::Endpoints {
+            family: RouteFamily::Legacy,
+            list: listed(endpoints()),
+        },
+        ResourceKind::Jobs => Fetched::Jobs(JobList {
+            jobs: listed(jobs()),
+            pages: 1,
+            truncated: false,
+        }),
+        ResourceKind::Pods => Fetched::Pods {
+            family: RouteFamily::Legacy,
+            list: listed(pods()),
+        },
+        ResourceKind::Nodes => Fetched::Nodes(listed(node_groups())),
     }
 }
 
@@ -580,4 +598,200 @@ pub fn loaded_model(w: u16, h: u16) -> Model {
         update(&mut m, ok_msg(fetched(kind), now()));
     }
     m
+}
+
+// ---------------------------------------------------------------- workloads
+
+/// A legacy `/deployments` item.
+fn deployment(
+    name: &str,
+    state: &str,
+    shape: &str,
+    (ready, desired): (u32, u32),
+    url: &str,
+    age_h: i64,
+    pod: bool,
+) -> Deployment {
+    serde_json::from_value(json!({
+        "metadata": {"id": name, "name": name, "owner": "alice@example.com", "created_at": NOW_MS - age_h * HOUR},
+        "spec": {
+            "is_pod": pod,
+            "container": {"image": "nvcr.io/nvidia/pytorch:25.01-py3"},
+            "resource_requirement": {"resource_shape": shape, "min_replicas": desired, "max_replicas": desired.max(1) * 2,
+                "affinity": {"allowed_dedicated_node_groups": ["ng-h100-a"]}}
+        },
+        "status": {
+            "state": state,
+            "endpoint": {"internal_endpoint": "", "external_endpoint": url},
+            "ready_replicas": ready,
+            "autoscaler_status": {"desired_replicas": desired},
+            "public_ip": if pod && state == "Ready" { json!("203.0.113.7") } else { json!(null) },
+            "container_port_status": if pod { json!([
+                {"container_port": 2222, "host_port": 30022},
+                {"container_port": 18889, "host_port": 30089}
+            ]) } else { json!([]) }
+        }
+    }))
+    .expect("sample deployment")
+}
+
+pub fn endpoints() -> Vec<EndpointView> {
+    [
+        (
+            "vllm-llama3",
+            "Ready",
+            "gpu.h100-sxm",
+            2,
+            2,
+            "https://vllm-llama3.demo.lepton.run",
+            72,
+        ),
+        (
+            "sdxl-api",
+            "Scaling",
+            "gpu.a10",
+            1,
+            3,
+            "https://sdxl-api.demo.lepton.run",
+            30,
+        ),
+        ("embed-svc", "Not Ready", "cpu.large", 0, 1, "", 5),
+        (
+            "whisper-asr",
+            "Error",
+            "gpu.a10",
+            0,
+            1,
+            "https://whisper-asr.demo.lepton.run",
+            2,
+        ),
+        ("old-demo", "Stopped", "cpu.small", 0, 0, "", 400),
+    ]
+    .into_iter()
+    .map(|(n, st, sh, r, d, u, h)| {
+        EndpointView::from_deployment(&deployment(n, st, sh, (r, d), u, h, false))
+    })
+    .collect()
+}
+
+pub fn pods() -> Vec<PodView> {
+    [
+        ("dev-alice", "Ready", "gpu.h100-sxm", 1, 26),
+        ("dev-bob", "Starting", "gpu.a10", 1, 1),
+        ("dev-carol", "Stopped", "cpu.small", 0, 200),
+    ]
+    .into_iter()
+    .map(|(n, st, sh, d, h)| PodView::from_deployment(&deployment(n, st, sh, (d, d), "", h, true)))
+    .collect()
+}
+
+/// A job of `workers` on `shape`, created `age_min` minutes ago.
+pub fn job(
+    name: &str,
+    state: &str,
+    shape: &str,
+    workers: u32,
+    age_min: i64,
+    retries: usize,
+) -> Job {
+    let created = NOW_MS - age_min * MIN;
+    let finished = matches!(state, "Completed" | "Failed" | "Stopped");
+    let history: Vec<_> = (0..retries)
+        .map(|i| json!({"state": "Failed", "failed": 1, "succeeded": 0, "creation_time": (created / 1000) + i as i64 * 60}))
+        .collect();
+    serde_json::from_value(json!({
+        "metadata": {"id": format!("{name}-x7k2"), "name": name, "owner": "bob@example.com", "created_at": created},
+        "spec": {
+            "resource_shape": shape, "completions": workers, "parallelism": workers,
+            "max_job_failure_retry": 3,
+            "container": {"image": "nvcr.io/nvidia/pytorch:25.01-py3", "command": ["torchrun", "train.py"]},
+            "affinity": {"allowed_dedicated_node_groups": ["ng-h100-a"]}
+        },
+        "status": {
+            "state": state,
+            "ready": if state == "Running" { workers } else { 0 },
+            "creation_time": created / 1000,
+            "completion_time": if finished { json!((created + 25 * MIN) / 1000) } else { json!(null) },
+            "job_history": history
+        }
+    }))
+    .expect("sample job")
+}
+
+pub fn jobs() -> Vec<Job> {
+    vec![
+        job("pretrain-70b", "Running", "gpu.8xh100-sxm", 4, 180, 0),
+        job("finetune-lora", "Running", "gpu.h100-sxm", 1, 45, 1),
+        job("eval-nightly", "Queueing", "gpu.a10", 2, 10, 0),
+        job("sweep-lr-3", "PendingRetry", "gpu.a10", 1, 90, 2),
+        job("tokenize-shards", "Completed", "cpu.large", 8, 600, 0),
+        job("bad-config", "Failed", "gpu.h100-sxm", 2, 300, 3),
+        job("paused-run", "Stopped", "gpu.a10", 1, 1440, 0),
+    ]
+}
+
+/// A node with `gpus` of which `used` are allocated.
+fn node(name: &str, status: &[&str], cordoned: bool, gpus: u32, used: u32) -> Node {
+    serde_json::from_value(json!({
+        "metadata": {"id": name, "name": name},
+        "spec": {"unschedulable": cordoned, "resource": {
+            "gpu": {"product": "H100", "allocated": used, "total": gpus},
+            "cpu": {"allocated": used * 12, "total": gpus * 24},
+            "memory": {"allocated": used * 100_000, "total": gpus * 240_000}
+        }},
+        "status": {"status": status, "workloads": []}
+    }))
+    .expect("sample node")
+}
+
+pub fn node_groups() -> Vec<NodeGroupNodes> {
+    let group = |id: &str, name: &str, mode: &str| -> NodeGroup {
+        serde_json::from_value(json!({
+            "metadata": {"id": id, "name": name, "created_at": NOW_MS - 90 * DAY},
+            "spec": {"node_mode": mode, "gpu_product": "NVIDIA-H100-80GB", "desired_nodes": 3},
+            "status": {"ready_nodes": 2}
+        }))
+        .expect("sample node group")
+    };
+    vec![
+        NodeGroupNodes {
+            group: group("ng-h100-a", "h100-a", "lepton-node"),
+            nodes: Ok(listed(vec![
+                node("node-a1", &["Ready", "Healthy"], false, 8, 8),
+                node("node-a2", &["Ready", "Healthy"], false, 8, 4),
+                node("node-a3", &["Ready", "Unhealthy"], false, 8, 0),
+            ])),
+        },
+        NodeGroupNodes {
+            group: group("ng-byoc-b", "byoc-b", "customer-node"),
+            nodes: Ok(listed(vec![
+                node("node-b1", &["Ready"], false, 8, 2),
+                node("node-b2", &["Ready"], true, 8, 0),
+            ])),
+        },
+    ]
+}
+
+/// `n` jobs (names `job-00000`…), states cycling through every class.
+pub fn many_jobs(n: usize) -> Vec<Job> {
+    const STATES: [&str; 6] = [
+        "Running",
+        "Queueing",
+        "PendingRetry",
+        "Completed",
+        "Failed",
+        "Stopped",
+    ];
+    (0..n)
+        .map(|i| {
+            job(
+                &format!("job-{i:05}"),
+                STATES[i % STATES.len()],
+                "gpu.h100-sxm",
+                1 + (i % 4) as u32,
+                (i % 5000) as i64,
+                i % 3,
+            )
+        })
+        .collect()
 }

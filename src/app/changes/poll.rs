@@ -43,6 +43,9 @@ pub fn diff_fetched(
             Some(old) => diff_items(ctx, ResourceKind::Templates, old, &list.items),
             None => Vec::new(),
         },
+        // Workload views are not tracked yet (no `impl Tracked` for their
+        // rows, and no snapshot part).
+        _ => Vec::new(),
     }
 }
 
@@ -68,6 +71,7 @@ pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) {
         Fetched::Secrets(list) => snap.secrets = Some(list.items.clone()),
         Fetched::Registries(list) => snap.registries = Some(list.items.clone()),
         Fetched::Templates(list) => snap.templates = Some(list.items.clone()),
+        _ => {}
     }
 }
 
@@ -80,6 +84,7 @@ pub fn take_part(snap: &mut Snapshot, kind: ResourceKind) -> bool {
         ResourceKind::Secrets => snap.secrets.take().is_some(),
         ResourceKind::Registries => snap.registries.take().is_some(),
         ResourceKind::Templates => snap.templates.take().is_some(),
+        _ => false,
     }
 }
 

@@ -75,6 +75,7 @@ impl Snapshot {
             K::Secrets => self.secrets.is_some(),
             K::Registries => self.registries.is_some(),
             K::Templates => self.templates.is_some(),
+            _ => false,
         }
     }
 
