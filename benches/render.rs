@@ -250,3 +250,43 @@ fn idle_tick_10000_secrets(bencher: Bencher) {
             m
         });
 }
+
+/// The activity view (issue 10) with a full log of 10,000 events, 120x40,
+/// selection in the middle: one frame. Budget 0.5 ms.
+#[divan::bench]
+fn frame_activity_10000_events(bencher: Bencher) {
+    use lepdash::app::changes::{Event, EventKind, FieldChange, Origin};
+    use lepdash::protocol::ResourceKind;
+    let mut m = sample::loaded_model(120, 40);
+    let kinds = [EventKind::Added, EventKind::Changed, EventKind::Removed];
+    let events = (0..10_000).map(|i| Event {
+        time_ms: sample::NOW_MS - i as i64 * 1000,
+        workspace: "xfre17eu".into(),
+        resource: ResourceKind::Secrets,
+        id: format!("SECRET_{i:05}"),
+        name: format!("SECRET_{i:05}"),
+        kind: kinds[i % 3],
+        fields: if i % 3 == 1 {
+            vec![FieldChange::new("tags", "ci", "ci,models")]
+        } else {
+            vec![]
+        },
+        yours: i % 11 == 0,
+        origin: if i % 5 == 0 {
+            Origin::WhileAway
+        } else {
+            Origin::Live
+        },
+        own: false,
+    });
+    m.activity.log.push_batch(events);
+    assert_eq!(m.activity.log.len(), 10_000);
+    update(&mut m, key('a'));
+    for _ in 0..5_000 {
+        update(&mut m, key('j'));
+    }
+    let mut term = terminal();
+    bencher.bench_local(|| {
+        term.draw(|f| lepdash::ui::render(f, &m)).expect("draw");
+    });
+}

@@ -71,6 +71,33 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `lepdash man | man -l -`.
     Man,
+    /// Headless: poll and print what changed, one event per line (for jq, a
+    /// log shipper). `--interval` sets the pace.
+    Watch(WatchArgs),
+}
+
+/// Output format of `lepdash watch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum WatchOutput {
+    /// One JSON object per line (schema 1).
+    #[default]
+    Jsonl,
+    /// One line of text per event.
+    Text,
+}
+
+/// `lepdash watch` options.
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = WatchOutput::Jsonl)]
+    pub output: WatchOutput,
+    /// Only these resource kinds and/or event kinds, e.g. `secrets,stale`.
+    #[arg(long, value_name = "KIND,…")]
+    pub kinds: Option<String>,
+    /// Print the differences against the saved snapshot, save the new one, exit.
+    #[arg(long)]
+    pub once: bool,
 }
 
 /// `lepdash emulator` options.
@@ -94,6 +121,11 @@ pub struct EmulatorArgs {
     /// Fault injection spec, e.g. `latency=200ms,error-rate=0.2,hang=30s,only=/usersecrets`.
     #[arg(long, value_name = "SPEC")]
     pub fault: Option<String>,
+    /// Make changes of every kind at this pace (e.g. 10s): invites accepted,
+    /// secrets added and removed, tokens nearing expiry, quota moving, the
+    /// not-activated workspace going pending then active.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub activity: Option<Duration>,
 }
 
 /// Output format of `lepdash get`.

@@ -101,26 +101,46 @@ pub fn osc52_sequence(
         });
     }
     let osc = format!("\x1b]52;c;{}\x07", STANDARD.encode(text.as_bytes()));
+    let (seq, via) = passthrough(&osc, env);
+    let delivery = match via {
+        Multiplexer::Tmux => Delivery::Osc52Tmux,
+        Multiplexer::Screen => Delivery::Osc52Screen,
+        Multiplexer::None => Delivery::Osc52,
+    };
+    Ok((seq, delivery))
+}
+
+/// The terminal multiplexer an OSC sequence was wrapped for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multiplexer {
+    None,
+    Tmux,
+    Screen,
+}
+
+/// An OSC sequence (ASCII, ending in BEL) wrapped so it reaches the outer
+/// terminal through tmux or screen when running inside them. Shared by the
+/// clipboard (OSC 52) and notifications (OSC 9 / 777).
+pub fn passthrough(osc: &str, env: &dyn Fn(&str) -> Option<String>) -> (String, Multiplexer) {
     let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
     if set("TMUX") {
         // Passthrough: ESC doubled inside `ESC P tmux; … ESC \`. The plain
         // sequence first serves tmux's own `set-clipboard on`.
         let inner = osc.replace('\x1b', "\x1b\x1b");
-        return Ok((format!("{osc}\x1bPtmux;{inner}\x1b\\"), Delivery::Osc52Tmux));
+        return (format!("{osc}\x1bPtmux;{inner}\x1b\\"), Multiplexer::Tmux);
     }
     let term_screen = env("TERM").is_some_and(|t| t.starts_with("screen"));
     if set("STY") || term_screen {
         let mut out = String::with_capacity(osc.len() + osc.len() / SCREEN_CHUNK * 4 + 4);
-        // The sequence is ASCII (ESC, digits, base64, BEL), so byte chunks
-        // are char boundaries.
+        // The sequence is ASCII, so byte chunks are char boundaries.
         for chunk in osc.as_bytes().chunks(SCREEN_CHUNK) {
             out.push_str("\x1bP");
             out.push_str(&String::from_utf8_lossy(chunk));
             out.push_str("\x1b\\");
         }
-        return Ok((out, Delivery::Osc52Screen));
+        return (out, Multiplexer::Screen);
     }
-    Ok((osc, Delivery::Osc52))
+    (osc.to_string(), Multiplexer::None)
 }
 
 /// Copy `text`: a native tool on a local session when one exists, else OSC 52

@@ -86,6 +86,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// The largest API answer read, in bytes (`max_response_mib`).
     pub max_response: usize,
+    /// Event kinds that raise a terminal notification (issue 10); empty
+    /// (the default) means none.
+    pub notify: Vec<crate::app::changes::EventKind>,
 }
 
 impl Default for Config {
@@ -102,6 +105,7 @@ impl Default for Config {
             connect_timeout: crate::api::client::DEFAULT_CONNECT_TIMEOUT,
             request_timeout: crate::api::client::DEFAULT_REQUEST_TIMEOUT,
             max_response: crate::api::client::DEFAULT_MAX_BODY,
+            notify: Vec::new(),
         }
     }
 }
@@ -287,6 +291,7 @@ pub fn parse(text: &str, source: &str) -> (Config, Vec<String>) {
             "mouse" => w.boolean(line, name, v, &mut c.mouse),
             "ascii_borders" => w.boolean(line, name, v, &mut c.ascii_borders),
             "read_only" => w.boolean(line, name, v, &mut c.read_only),
+            "notify" => c.notify = w.event_kinds(line, name, v),
             "keys" => match v.as_table() {
                 Some(keys) => c.keys = w.keys(keys),
                 None => w.bad(line, name, v, "a table ([keys])", "no overrides"),
@@ -360,6 +365,40 @@ impl Warnings<'_> {
                 describe(v)
             ),
         );
+    }
+
+    /// A list of event kind names (`["token_expiring", "stale"]`); unknown
+    /// names are dropped with a warning.
+    fn event_kinds(
+        &mut self,
+        line: usize,
+        key: &str,
+        v: &DeValue<'_>,
+    ) -> Vec<crate::app::changes::EventKind> {
+        use crate::app::changes::EventKind;
+        let Some(items) = v.as_array() else {
+            self.bad(line, key, v, "a list of event kinds", "none");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_str().and_then(EventKind::parse) {
+                Some(k) if !out.contains(&k) => out.push(k),
+                Some(_) => {}
+                None => {
+                    let names: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+                    self.push_at(
+                        line,
+                        format!(
+                            "key `{key}`: unknown event kind {}; known: {}",
+                            describe(item.get_ref()),
+                            names.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        out
     }
 
     fn boolean(&mut self, line: usize, key: &str, v: &DeValue<'_>, slot: &mut bool) {

@@ -13,6 +13,7 @@ pub mod emulator;
 pub mod history;
 pub mod local_file;
 pub mod logging;
+pub mod notify;
 pub mod output;
 pub mod protocol;
 pub mod run;

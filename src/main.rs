@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use lepdash::api::Client;
-use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global, OutputFormat};
+use lepdash::cli::{Cli, Command, EmulatorArgs, GetArgs, Global, OutputFormat, WatchArgs};
 use lepdash::{config, credentials, emulator, logging, output};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Get(args)) => get(&cli.global, args, &env),
         Some(Command::Info) => info(&cli.global, &env),
+        Some(Command::Watch(args)) => watch(&cli.global, args, &env),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
             // Into a buffer first: `generate` panics when its writer fails.
@@ -199,6 +200,7 @@ async fn serve_emulator(
         admin_token,
         faults: args.fault,
         demo_activity: false,
+        activity_every: args.activity,
     })
     .await?;
     let token = handle.admin_token().expose_secret().to_string();
@@ -416,6 +418,84 @@ fn get_fleet(
     }
 }
 
+/// `lepdash watch [-o jsonl|text] [--kinds K,…] [--interval DUR] [--once]`:
+/// one event per line until SIGTERM, Ctrl-C or a closed pipe (all clean
+/// exits); a failed poll is a `stale` event, never an exit.
+fn watch(global: &Global, args: WatchArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
+    use lepdash::watch::{KindFilter, WatchFormat, WatchOptions};
+    let kinds = match KindFilter::parse(args.kinds.as_deref().unwrap_or("")) {
+        Ok(k) => k,
+        Err(e) => return user_error(&format!("--kinds: {e}"), ""),
+    };
+    let mut log_warnings = Vec::new();
+    let _log = start_logging(global, env, &mut log_warnings);
+    for w in &log_warnings {
+        say(&format!("lepdash: warning: {w}"));
+    }
+    let mut loaded = config::load(global.config.as_deref(), env);
+    loaded.config.apply_flags(global);
+    for w in &loaded.warnings {
+        say(&format!("lepdash: warning: {w}"));
+    }
+    let stdin_token = match token_from_stdin(global) {
+        Ok(t) => t,
+        Err(msg) => return user_error(&msg, ""),
+    };
+    let resolved = match credentials::resolve(global, env, stdin_token) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "no credentials");
+            return user_error(&e.to_string(), "");
+        }
+    };
+    for w in &resolved.warnings {
+        say(&format!("lepdash: warning: {w}"));
+    }
+    let target = &resolved.current;
+    let cfg = &loaded.config;
+    let client_config = lepdash::api::ClientConfig {
+        max_body: cfg.max_response,
+        ..target.client_config(cfg.connect_timeout, cfg.request_timeout)
+    };
+    let client = match Client::new(client_config) {
+        Ok(c) => c,
+        Err(e) => return fail_api(&e, e.hint(), &target.token),
+    };
+    let history = lepdash::history::History::from_env(env);
+    let opts = WatchOptions {
+        workspace: target.id.clone(),
+        format: match args.output {
+            lepdash::cli::WatchOutput::Jsonl => WatchFormat::Jsonl,
+            lepdash::cli::WatchOutput::Text => WatchFormat::Text,
+        },
+        kinds,
+        interval: cfg.interval,
+        once: args.once,
+    };
+    tracing::info!(workspace = %target.id, once = opts.once, "watch");
+    let rt = match runtime(false) {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = rt.block_on(lepdash::watch::run(
+        &client,
+        target.token.expose_secret(),
+        &opts,
+        history.as_ref(),
+        &mut out,
+        wait_for_signal(),
+    ));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            say(&format!("lepdash: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Write `bytes` to stdout; a closed pipe (`| head`) is not an error.
 fn print_bytes(bytes: &[u8], what: &str) -> ExitCode {
     let mut out = std::io::stdout().lock();
@@ -595,6 +675,7 @@ async fn start_demo() -> Result<
     use lepdash::emulator::{EmulatorOptions, start};
     let handle = start(EmulatorOptions {
         demo_activity: true,
+        activity_every: Some(lepdash::emulator::DEMO_PACE),
         ..Default::default()
     })
     .await?;

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
 use crate::config::LoadedConfig;
 use crate::credentials::WorkspaceTarget;
+use crate::history::History;
 use crate::protocol::{ResourceKind, SyncCmd, SyncEvent};
 use crate::sync::{self, SyncHandle, SyncTarget};
 use crate::terminal::{ResizeDebounce, Signals, TerminalGuard};
@@ -74,7 +75,18 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         warnings,
         now: SystemTime::now(),
     };
+    // Issue 10: the activity log and the snapshot of the previous run.
+    let history = History::from_env(&|k: &str| std::env::var(k).ok());
+    let mut init = init;
+    let (log, away) = load_history(
+        &opts.targets[current].id,
+        history.as_ref(),
+        &mut init.warnings,
+    );
     let mut model = Model::new(init);
+    model.activity.log = log;
+    model.activity.away = away;
+    model.activity.notify = cfg.notify.clone();
 
     // Signals first: a SIGTERM during start-up is then still a clean exit.
     let signals = Signals::new().wrap_err("cannot install signal handlers")?;
@@ -118,6 +130,8 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     let bench = std::env::var_os(BENCH_FIRST_FRAME_ENV).map(PathBuf::from);
     let fleet_bench = std::env::var_os(BENCH_FLEET_FILLED_ENV).map(PathBuf::from);
     let mut driver = Driver {
+        history: history.as_ref(),
+        last_save: Instant::now(),
         sync: &sync,
         fleet: &fleet,
         fleet_bench: fleet_bench.map(|p| (p, started)),
@@ -133,6 +147,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     drop(driver);
     // Restore before anything else can print.
     let left = term.leave();
+    save_history(&mut model, history.as_ref());
     stop_sync(sync).await;
     // Exiting never waits on the network: the fleet's requests are dropped.
     fleet.join.abort();
@@ -229,7 +244,50 @@ impl Bench {
     }
 }
 
+/// At most this often the activity log and the snapshot are written (and
+/// once more on exit).
+pub const SAVE_EVERY: Duration = Duration::from_secs(30);
+
+/// Read the activity log and the current workspace's snapshot into the
+/// model; problems are warnings (a fresh start), never fatal.
+fn load_history(
+    workspace: &str,
+    history: Option<&History>,
+    warnings: &mut Vec<String>,
+) -> (app::changes::ActivityLog, Option<app::changes::Snapshot>) {
+    let Some(h) = history else {
+        return Default::default();
+    };
+    let log = h.load_activity();
+    let snap = h.load_snapshot(workspace);
+    warnings.extend(log.warnings);
+    warnings.extend(snap.warnings);
+    (log.value, snap.value)
+}
+
+/// Write the activity log (when it changed) and the current workspace's
+/// snapshot (when there is data). Failures are logged, never fatal.
+fn save_history(model: &mut Model, history: Option<&History>) {
+    let Some(h) = history else {
+        return;
+    };
+    if model.activity.unsaved {
+        match h.save_activity(&model.activity.log) {
+            Ok(()) => model.activity.unsaved = false,
+            Err(e) => tracing::warn!(error = %e, "cannot save the activity log"),
+        }
+    }
+    let snap = app::activity::snapshot_of(model);
+    if !snap.is_empty() {
+        if let Err(e) = h.save_snapshot(&snap) {
+            tracing::warn!(error = %e, "cannot save the snapshot");
+        }
+    }
+}
+
 struct Driver<'a> {
+    history: Option<&'a History>,
+    last_save: Instant,
     sync: &'a SyncHandle,
     fleet: &'a sync::fleet::FleetHandle,
     fleet_bench: Option<(PathBuf, Instant)>,
@@ -289,6 +347,10 @@ impl Driver<'_> {
                     append(path, &line);
                     self.fleet_bench = None;
                 }
+            }
+            if self.last_save.elapsed() >= SAVE_EVERY {
+                self.last_save = Instant::now();
+                save_history(model, self.history);
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));
@@ -378,6 +440,29 @@ impl Driver<'_> {
                     queue.push_back(Msg::Copied(result));
                 }
                 Effect::SetMouseCapture(on) => term.set_mouse_capture(on)?,
+                Effect::Notify(text) => {
+                    use std::io::Write;
+                    let env = |k: &str| std::env::var(k).ok();
+                    let seq = crate::notify::sequence(&text, &env);
+                    let out = term.writer();
+                    if let Err(e) = out.write_all(seq.as_bytes()).and_then(|()| out.flush()) {
+                        tracing::warn!(error = %e, "cannot write a notification");
+                    }
+                }
+                Effect::SaveSnapshot(snap) => {
+                    if let Some(h) = self.history {
+                        if let Err(e) = h.save_snapshot(&snap) {
+                            tracing::warn!(error = %e, "cannot save the snapshot");
+                        }
+                    }
+                }
+                Effect::LoadSnapshot(ws) => {
+                    let snap = self
+                        .history
+                        .and_then(|h| h.load_snapshot(&ws).value)
+                        .map(Box::new);
+                    queue.push_back(Msg::SnapshotLoaded(snap));
+                }
                 Effect::Quit => return Ok(Flow::Quit),
             }
         }

@@ -188,3 +188,174 @@ impl KindFilter {
             && (self.events.is_empty() || self.events.contains(&e.kind))
     }
 }
+
+// ------------------------------------------------------------------ the loop
+
+/// What `lepdash watch` was asked for.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    pub workspace: String,
+    pub format: WatchFormat,
+    pub kinds: KindFilter,
+    pub interval: std::time::Duration,
+    /// One round against the saved snapshot, then exit.
+    pub once: bool,
+}
+
+/// Why the loop stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// At most this often the snapshot is saved (and once on exit).
+const SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn now_ms() -> i64 {
+    crate::app::format::ms_of(std::time::SystemTime::now())
+}
+
+/// Poll every kind each `interval`, print the events one per line (flushed
+/// per line) until `stop` resolves or the reader goes away (a broken pipe
+/// ends it cleanly). The first poll of each kind is compared with the
+/// snapshot saved by the previous run (the dashboard's or watch's), so a
+/// restart misses nothing; the snapshot is saved every 30 s and on exit.
+/// A failed poll is a `stale` event, the next success `recovered`; a
+/// missing permission or an endpoint the workspace lacks is left out.
+pub async fn run<W: std::io::Write>(
+    client: &crate::api::Client,
+    token: &str,
+    opts: &WatchOptions,
+    history: Option<&crate::history::History>,
+    out: &mut W,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), WatchError> {
+    use crate::app::changes::{
+        Ctx, Origin, Snapshot, Yours, absorb, diff_fetched, health_event, take_part,
+    };
+    use crate::app::resource::{Problem, problem_of};
+    use crate::protocol::ResourceKind;
+
+    tokio::pin!(stop);
+    let mut away = match history {
+        Some(h) => {
+            let loaded = h.load_snapshot(&opts.workspace);
+            for w in &loaded.warnings {
+                tracing::warn!(warning = %w, "watch: snapshot");
+            }
+            loaded.value
+        }
+        None => None,
+    };
+    let saved_before = away.clone();
+    let mut prev = Snapshot::new(&opts.workspace, now_ms());
+    let mut tokens_ms = away.as_ref().map_or(0, |s| s.saved_at_ms);
+    let mut stale = [false; ResourceKind::ALL.len()];
+    let yours = Yours::new();
+    let mut last_save = std::time::Instant::now();
+    let result = 'outer: loop {
+        for kind in ResourceKind::ALL {
+            let fetched = tokio::select! {
+                biased;
+                () = &mut stop => break 'outer Ok(()),
+                r = crate::sync::fetch(client, kind, token) => r,
+            };
+            let at = now_ms();
+            let mut events = Vec::new();
+            match fetched {
+                Ok(f) => {
+                    // The first poll of a kind: against the saved snapshot.
+                    let saved = away.as_mut().filter(|s| s.has(kind));
+                    let (origin, base, base_ms) = match saved {
+                        Some(s) => (Origin::WhileAway, &*s, s.saved_at_ms),
+                        None => (Origin::Live, &prev, tokens_ms),
+                    };
+                    let ctx = Ctx {
+                        now_ms: at,
+                        workspace: &opts.workspace,
+                        origin,
+                        yours: &yours,
+                    };
+                    events.extend(diff_fetched(&ctx, base, base_ms, &f));
+                    if let Some(s) = away.as_mut() {
+                        take_part(s, kind);
+                    }
+                    absorb(&mut prev, &f);
+                    if kind == ResourceKind::Tokens {
+                        tokens_ms = at;
+                    }
+                    let ctx = Ctx {
+                        origin: Origin::Live,
+                        ..ctx
+                    };
+                    events.extend(health_event(&ctx, kind, stale[kind.index()], false, ""));
+                    stale[kind.index()] = false;
+                }
+                Err(e) => {
+                    if matches!(
+                        problem_of(kind, &e),
+                        Problem::NoPermission | Problem::NotAvailable
+                    ) {
+                        continue;
+                    }
+                    tracing::info!(kind = kind.label(), error = %e, "watch: poll failed");
+                    let ctx = Ctx {
+                        now_ms: at,
+                        workspace: &opts.workspace,
+                        origin: Origin::Live,
+                        yours: &yours,
+                    };
+                    let detail = e.to_string();
+                    events.extend(health_event(&ctx, kind, stale[kind.index()], true, &detail));
+                    stale[kind.index()] = true;
+                }
+            }
+            for e in events.iter().filter(|e| opts.kinds.allows(e)) {
+                let line = format_event(e, opts.format);
+                match writeln!(out, "{line}").and_then(|()| out.flush()) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break 'outer Ok(()),
+                    Err(e) => break 'outer Err(WatchError::Io(e)),
+                }
+            }
+        }
+        away = None;
+        if opts.once {
+            break Ok(());
+        }
+        if last_save.elapsed() >= SAVE_EVERY {
+            last_save = std::time::Instant::now();
+            save(history, &prev, saved_before.as_ref());
+        }
+        tokio::select! {
+            biased;
+            () = &mut stop => break Ok(()),
+            () = tokio::time::sleep(opts.interval) => {}
+        }
+    };
+    save(history, &prev, saved_before.as_ref());
+    result
+}
+
+/// Save what was polled (never an empty snapshot over a good one).
+fn save(
+    history: Option<&crate::history::History>,
+    snap: &crate::app::changes::Snapshot,
+    older: Option<&crate::app::changes::Snapshot>,
+) {
+    let Some(h) = history else {
+        return;
+    };
+    let mut snap = snap.clone();
+    snap.saved_at_ms = now_ms();
+    if let Some(older) = older {
+        snap.fill_from(older);
+    }
+    if snap.is_empty() {
+        return;
+    }
+    if let Err(e) = h.save_snapshot(&snap) {
+        tracing::warn!(error = %e, "watch: cannot save the snapshot");
+    }
+}

@@ -15,7 +15,10 @@
 //!   being stored;
 //! - errors forced with faults (5xx, malformed, truncated), then the token
 //!   revoked (401), then a deliberate panic (F12);
+//! - a second session quitting normally, which saves the activity log and
+//!   the snapshot (a secret with a canary value added meanwhile);
 //! - afterwards `lepdash get KIND -o json` and `-o table` for every kind,
+//!   `lepdash watch --once` in both formats around a canary secret,
 //!   `lepdash info`, `--token-stdin`, and failing `get`s (401, malformed).
 //!
 //! Then no canary may appear — verbatim or base64-encoded (as an OSC 52
@@ -308,12 +311,64 @@ fn no_canary_leaks_from_a_whole_session() {
     app.send("\x1b[24~");
     let status = app.wait_exit();
     assert!(!status.success(), "the panic exits non-zero");
-    let transcript = app.raw();
+    let mut transcript = app.raw();
     assert!(
         find(&transcript, b"LEPDASH_TEST_PANIC").is_some(),
         "the panic report is in the transcript"
     );
     drop(app);
+
+    // ---- issue 10: a session that quits normally saves the activity log
+    // and the snapshot under the state dir (in HOME, searched below); a
+    // change made meanwhile carries a canary value.
+    let secret_act = canary("secret-activity");
+    let (_, act_token) = emu.mint_token("demo", "alex.rivera@example.com");
+    let act_env = emu.env_for_token("demo", &act_token);
+    let act_env: Vec<(&str, &str)> = act_env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut app = App::spawn(
+        &bin(),
+        &emu,
+        &["--log-level", "trace", "--interval", "1s"],
+        &act_env,
+    );
+    app.wait_text("enterprise");
+    press(&mut app, "4");
+    app.wait_text("HYGIENE_API_SECRET");
+    emu.block_on(admin.put_secrets(&[SecretWrite {
+        name: "HYGIENE_ACTIVITY_SECRET".into(),
+        value: SecretString::from(secret_act.clone()),
+        visibility: None,
+        tags: vec!["canary".into()],
+    }]))
+    .unwrap();
+    screens.push(app.wait_text("HYGIENE_ACTIVITY_SECRET"));
+    press(&mut app, "a");
+    screens.push(app.wait_screen("the activity view lists it", |s| {
+        s.contains("╭ Activity") && s.contains("HYGIENE_ACTIVITY_SECRET")
+    }));
+    app.send("q");
+    app.wait_exit_ok();
+    transcript.extend(app.raw());
+    drop(app);
+    // The default state dir under HOME (no LEPDASH_STATE_DIR here).
+    let activity_file = home.join(".local/state/lepdash/activity.jsonl");
+    let activity_text = std::fs::read_to_string(&activity_file).expect("the activity log is saved");
+    assert!(
+        activity_text.contains("HYGIENE_ACTIVITY_SECRET"),
+        "positive control: the activity file names the secret"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&activity_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the activity file is private");
+    }
 
     // ---- headless commands, with a fresh token of lepdash's
     let (_, get_token) = emu.mint_token("demo", "alex.rivera@example.com");
@@ -345,6 +400,45 @@ fn no_canary_leaks_from_a_whole_session() {
     let r = lepdash(&emu, &get_env, &["info", "--log-level", "trace"], None);
     assert!(r.ok, "info");
     runs.push(r);
+    // `watch --once` (against the snapshot the dashboard saved), then a
+    // change with a canary value, then both formats.
+    let secret_watch = canary("secret-watch");
+    let r = lepdash(
+        &emu,
+        &get_env,
+        &["watch", "--once", "--log-level", "trace"],
+        None,
+    );
+    assert!(r.ok, "watch: {}", String::from_utf8_lossy(&r.stderr));
+    runs.push(r);
+    emu.block_on(admin.put_secrets(&[SecretWrite {
+        name: "HYGIENE_WATCH_SECRET".into(),
+        value: SecretString::from(secret_watch.clone()),
+        visibility: None,
+        tags: vec!["canary".into()],
+    }]))
+    .unwrap();
+    for format in ["jsonl", "text"] {
+        emu.block_on(admin.put_secrets(&[SecretWrite {
+            name: format!("HYGIENE_WATCH_{format}"),
+            value: SecretString::from(secret_watch.clone()),
+            visibility: None,
+            tags: vec![],
+        }]))
+        .unwrap();
+        let r = lepdash(
+            &emu,
+            &get_env,
+            &["watch", "--once", "-o", format, "--log-level", "trace"],
+            None,
+        );
+        assert!(r.ok, "watch: {}", String::from_utf8_lossy(&r.stderr));
+        assert!(
+            find(&r.stdout, format!("HYGIENE_WATCH_{format}").as_bytes()).is_some(),
+            "positive control: watch -o {format} prints the added secret"
+        );
+        runs.push(r);
+    }
     // The token from standard input.
     let stdin_env = [
         ("LEPTON_WORKSPACE_ID", "demo"),
@@ -402,6 +496,8 @@ fn no_canary_leaks_from_a_whole_session() {
         ("token plaintext (API)", token_api.as_str()),
         ("secret value (typed)", secret_ui.as_str()),
         ("secret value (lost answer)", secret_ui2.as_str()),
+        ("secret value (activity)", secret_act.as_str()),
+        ("secret value (watch)", secret_watch.as_str()),
         ("registry password (pasted)", registry_ui.as_str()),
         ("lepdash's token", own_token.as_str()),
         ("lepdash's token for get", get_token.as_str()),

@@ -33,6 +33,8 @@ pub enum Action {
     PrevView,
     NextPane,
     PrevPane,
+    /// The activity log (what changed), issue 10.
+    Activity,
     Down,
     Up,
     Top,
@@ -405,6 +407,14 @@ pub const BINDINGS: &[Binding] = &[
         &["w"],
         "Panes",
         "fleet: all workspaces",
+        None,
+    ),
+    b(
+        Action::Activity,
+        "activity",
+        &["a"],
+        "Panes",
+        "what changed (activity log)",
         None,
     ),
     b(

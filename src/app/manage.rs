@@ -361,6 +361,10 @@ fn send(model: &mut Model, mutation: Mutation, forbidden: String, fx: &mut Vec<E
         forbidden,
     };
     model.pending.insert(id, pending);
+    // Events about these items are "yours" until their next list.
+    for (kind, key) in crate::app::changes::yours_keys(&mutation) {
+        model.activity.yours.insert(kind, key);
+    }
     fx.push(Effect::Sync(SyncCmd::Mutate { id, mutation }));
     id
 }
@@ -477,6 +481,13 @@ pub(super) fn mutated(
     let pending = model.pending.remove(&id);
     if workspace != model.current {
         return false;
+    }
+    // Answered: the next list of each kind it touched is diffed as yours,
+    // then the keys go.
+    if let Some(p) = &pending {
+        for (kind, _) in crate::app::changes::yours_keys(&p.mutation) {
+            model.activity.answered.insert(kind);
+        }
     }
     // What a successful create adds (selected once the list shows it).
     let created = pending.as_ref().and_then(|p| match &p.mutation {

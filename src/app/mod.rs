@@ -5,6 +5,7 @@
 //! them. No I/O and no clock reads here: time comes only from `Msg::Tick` and
 //! sync events. `app` never imports `ui` nor the HTTP client.
 
+pub mod activity;
 pub mod banner;
 pub mod changes;
 mod details;
@@ -85,6 +86,9 @@ pub enum Msg {
     Sync(SyncEvent),
     /// Answer to `Effect::Copy`: how it was delivered, or the error.
     Copied(Result<String, String>),
+    /// Answer to `Effect::LoadSnapshot`: the snapshot saved by an earlier
+    /// run for that workspace, if any.
+    SnapshotLoaded(Option<Box<changes::Snapshot>>),
 }
 
 /// What the driver must do.
@@ -95,6 +99,15 @@ pub enum Effect {
     /// Copy via OSC 52; the driver answers with `Msg::Copied`.
     Copy(SecretString),
     SetMouseCapture(bool),
+    /// A terminal notification (OSC 9 / OSC 777, bell as fallback) of an
+    /// event whose kind the settings list; names only, never a value.
+    Notify(String),
+    /// Save the snapshot of a workspace being left (the next start compares
+    /// with it), and the activity log.
+    SaveSnapshot(Box<changes::Snapshot>),
+    /// Load the saved snapshot of the workspace switched to; the driver
+    /// answers with `Msg::SnapshotLoaded`.
+    LoadSnapshot(String),
     Quit,
 }
 
@@ -250,6 +263,8 @@ pub struct Model {
     pub copy_label: Option<String>,
     /// The fleet view (`w`): every workspace at a glance.
     pub fleet: fleet::FleetView,
+    /// What changed: the activity log and view, markers, attention.
+    pub activity: activity::Activity,
     /// The OSC 52 caveat was shown once this session; later copies say
     /// only how the text went.
     pub copy_explained: bool,
@@ -383,6 +398,7 @@ impl Model {
             next_mutation_id: 1,
             copy_label: None,
             fleet: fleet::FleetView::default(),
+            activity: activity::Activity::default(),
             copy_explained: false,
             quit_armed: false,
             select_new: None,
@@ -418,6 +434,7 @@ impl Model {
         self.workload_detail = None;
         self.summary = workloads::WorkloadSummary::default();
         self.views = Default::default();
+        self.activity.forget_workspace();
     }
 
     /// What the fleet knows of the current workspace: the dashboard's own
@@ -690,6 +707,21 @@ impl Model {
         with_resource!(&self, kind, |r| r.is_changed(id, self.now))
     }
 
+    /// The lasting marker of row `id` of `kind` (new / changed since the
+    /// pane was last looked at), or the short flash of a fresh change.
+    pub fn row_mark(&self, kind: ResourceKind, id: &str) -> Option<activity::Mark> {
+        if let Some(u) = self.activity.unseen[kind.index()].get(id) {
+            return Some(u.mark);
+        }
+        self.is_changed(kind, id).then_some(activity::Mark::Changed)
+    }
+
+    /// Whether the visible pane is on screen (not hidden by the activity
+    /// view or an overlay).
+    pub fn pane_on_screen(&self) -> bool {
+        !self.activity.open && self.overlay.is_none()
+    }
+
     fn marks_active(&self, kind: ResourceKind) -> bool {
         with_resource!(&self, kind, |r| r.marks_active(self.now))
     }
@@ -771,6 +803,8 @@ impl Model {
             }
         }
         self.marks_active(self.pane).hash(&mut h);
+        self.activity.unseen_count(self.pane).hash(&mut h);
+        activity::attention(self).hash(&mut h);
         let st = self.resource_state(self.pane);
         if st.error.is_some() {
             st.next_attempt

@@ -10,6 +10,8 @@ use super::WorkspaceLabel;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Pane(ResourceKind),
+    /// `:activity`: the activity log.
+    Activity,
     /// The Workloads pane at its last view.
     Workloads,
     /// `:ws` alone opens the fleet view; `:ws ID` switches.
@@ -48,6 +50,7 @@ pub static COMMANDS: LazyLock<Vec<(&'static str, &'static str, String)>> = LazyL
             "switch workspace (by id); alone: the fleet view",
         ),
         ("fleet", "", "every workspace at a glance"),
+        ("activity", "", "what changed (the activity log)"),
         ("refresh", "", "refresh the visible pane now"),
         ("pause", "", "pause / resume polling"),
         ("mouse", "", "mouse capture on/off"),
@@ -63,6 +66,7 @@ fn command_of(name: &str) -> Option<Command> {
         return Some(Command::Pane(k.kind));
     }
     Some(match name {
+        "activity" => Command::Activity,
         "workloads" => Command::Workloads,
         "refresh" => Command::Refresh,
         "fleet" => Command::Fleet,

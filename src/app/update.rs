@@ -16,8 +16,8 @@ use super::palette::{self, Command};
 use super::resource::Resource;
 use super::view::{ShapeRow, Source};
 use super::{
-    Effect, LineInput, Model, Msg, Overlay, StatusData, ToastLevel, TokenData, changed_ids,
-    details, kind_index, layout, manage, with_resource,
+    Effect, LineInput, Model, Msg, Overlay, StatusData, ToastLevel, TokenData, activity,
+    changed_ids, details, kind_index, layout, manage, with_resource,
 };
 
 /// The first effects after start: tell the sync task what is visible and
@@ -53,7 +53,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             on_tick(model, now);
             false
         }
-        Msg::Sync(ev) => on_sync(model, ev),
+        Msg::Sync(ev) => on_sync(model, ev, &mut fx),
+        Msg::SnapshotLoaded(snap) => {
+            // Only for the workspace it was asked for, and only the parts
+            // not fetched yet are compared (see `activity::events_of_fetch`).
+            model.activity.away = snap
+                .map(|s| *s)
+                .filter(|s| s.workspace == model.workspace_id());
+            false
+        }
         Msg::Copied(result) => {
             let what = model
                 .copy_label
@@ -84,6 +92,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     if changed {
         model.dirty = true;
     }
+    after_update(model, &mut fx);
     let rows = model.page_rows();
     model.views[kind_index(model.pane)].ensure_visible(rows);
     let sig = model.time_signature();
@@ -92,6 +101,31 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         model.dirty = true;
     }
     fx
+}
+
+/// The bookkeeping of issue 10 after every message: when the visible pane
+/// came on screen, the markers it has shown long enough, stale/recovered
+/// events, the activity view's window.
+fn after_update(model: &mut Model, fx: &mut Vec<Effect>) {
+    let on = model.pane_on_screen();
+    match (on, model.activity.shown_since) {
+        (true, None) => model.activity.shown_since = Some(model.now),
+        (false, Some(_)) => model.activity.shown_since = None,
+        _ => {}
+    }
+    if on && model.activity.fade(model.pane, model.now) {
+        model.dirty = true;
+    }
+    let health = activity::health_events(model);
+    if !health.is_empty() {
+        let now = model.now;
+        fx.extend(model.activity.record(health, now));
+        model.dirty = true;
+    }
+    if model.activity.open {
+        let rows = activity::view_rows(model);
+        model.activity.ensure_visible(rows);
+    }
 }
 
 fn on_tick(model: &mut Model, now: SystemTime) {
@@ -118,7 +152,7 @@ fn on_tick(model: &mut Model, now: SystemTime) {
 
 // ------------------------------------------------------------------ sync
 
-fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
+fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) -> bool {
     match ev {
         SyncEvent::FetchStarted { kind, workspace } => {
             if workspace != model.current {
@@ -152,7 +186,10 @@ fn on_sync(model: &mut Model, ev: SyncEvent) -> bool {
             match result {
                 Ok(fetched) => {
                     model.token_rejected = false;
-                    apply_fetched(model, fetched, at)
+                    let events = activity::events_of_fetch(model, &fetched, at);
+                    let any = !events.is_empty();
+                    fx.extend(model.activity.record(events, at));
+                    apply_fetched(model, fetched, at) || (any && model.activity.open)
                 }
                 Err(e) => apply_error(model, kind, e, at, next_attempt),
             }
@@ -546,6 +583,10 @@ fn on_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     if model.fleet.open {
         return on_fleet_key(model, key, fx);
     }
+    if model.activity.filter_editing {
+        on_activity_filter_key(model, key);
+        return true;
+    }
     if model.filter_editing {
         on_filter_key(model, key);
         return true;
@@ -624,9 +665,13 @@ fn page(model: &mut Model, dir: isize) {
 }
 
 fn set_pane(model: &mut Model, kind: ResourceKind, fx: &mut Vec<Effect>) {
+    // A pane key leaves the activity view for that pane.
+    model.activity.open = false;
+    model.activity.filter_editing = false;
     if model.pane == kind {
         return;
     }
+    model.activity.shown_since = None;
     if kind.is_workload() {
         model.workload_view = kind;
     }
@@ -656,7 +701,11 @@ fn cycle_view(model: &mut Model, delta: isize, fx: &mut Vec<Effect>) {
 
 fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     let kind = model.pane;
+    if model.activity.open && activity_action(model, action, fx) {
+        return;
+    }
     match action {
+        Action::Activity => open_activity(model),
         Action::Quit => quit(model, fx),
         Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Palette => {
@@ -892,6 +941,7 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
     };
     match cmd {
         Command::Pane(kind) => set_pane(model, kind, fx),
+        Command::Activity => open_activity(model),
         Command::Workloads => set_pane(model, model.workload_view, fx),
         Command::Refresh => {
             let kind = model.pane;
@@ -973,8 +1023,11 @@ fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
         model.toast(ToastLevel::Info, format!("already on workspace {id}"));
         return;
     }
+    // The workspace being left: its snapshot for the next start.
+    fx.push(Effect::SaveSnapshot(Box::new(activity::snapshot_of(model))));
     model.current = i;
     model.forget_data();
+    fx.push(Effect::LoadSnapshot(model.workspace_id().to_string()));
     model.token_rejected = false;
     model.filter_editing = false;
     model.pending.clear();
@@ -993,6 +1046,11 @@ fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>) {
 
 fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
     match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if model.activity.open => {
+            let down = ev.kind == MouseEventKind::ScrollDown;
+            model.activity.move_by(if down { 3 } else { -3 });
+            true
+        }
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             let down = ev.kind == MouseEventKind::ScrollDown;
             let action = if down { Action::Down } else { Action::Up };
@@ -1032,6 +1090,10 @@ fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
                 }
                 return false;
             }
+            // The activity view's rows are not the pane's.
+            if model.activity.open {
+                return false;
+            }
             let pl = layout::pane_layout(model, model.pane, screen.body);
             let rows = pl.rows;
             if ev.row >= rows.y
@@ -1049,5 +1111,117 @@ fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) -> bool {
             false
         }
         _ => false,
+    }
+}
+
+// ------------------------------------------------------------------ activity
+
+/// Open the activity view (the while-away summary counts as seen).
+fn open_activity(model: &mut Model) {
+    model.activity.open = true;
+    model.activity.away_unseen = 0;
+    model.filter_editing = false;
+}
+
+/// Keys while the activity view is open; `false`: not handled here (the
+/// pane table's meaning applies).
+fn activity_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let page = activity::view_rows(model).saturating_sub(1).max(1) as isize;
+    let a = &mut model.activity;
+    match action {
+        Action::Activity => {
+            a.open = false;
+            a.filter_editing = false;
+        }
+        Action::Down => a.move_by(1),
+        Action::Up => a.move_by(-1),
+        Action::PageDown => a.move_by(page),
+        Action::PageUp => a.move_by(-page),
+        Action::Top => a.selected = 0,
+        Action::Bottom => a.move_by(isize::MAX / 2),
+        Action::Filter => a.filter_editing = true,
+        Action::Back => {
+            if a.filter.is_empty() {
+                a.open = false;
+            } else {
+                a.filter.clear();
+                a.refilter();
+            }
+        }
+        Action::Details => jump_to_event(model, fx),
+        // Sorting and changes belong to the panes.
+        Action::SortNext
+        | Action::SortReverse
+        | Action::NewItem
+        | Action::Edit
+        | Action::Delete
+        | Action::Copy
+        | Action::Reveal => {}
+        _ => return false,
+    }
+    true
+}
+
+fn on_activity_filter_key(model: &mut Model, key: KeyEvent) {
+    let a = &mut model.activity;
+    match key.code {
+        KeyCode::Enter => a.filter_editing = false,
+        KeyCode::Esc => {
+            a.filter_editing = false;
+            a.filter.clear();
+            a.refilter();
+        }
+        KeyCode::Up => a.move_by(-1),
+        KeyCode::Down => a.move_by(1),
+        _ => {
+            if a.filter.handle_key(&key) {
+                a.selected = 0;
+                a.offset = 0;
+                a.refilter();
+            }
+        }
+    }
+}
+
+/// Enter on an event: show its item in its pane, or say it is gone.
+fn jump_to_event(model: &mut Model, fx: &mut Vec<Effect>) {
+    let Some(e) = model.activity.selected_event().cloned() else {
+        return;
+    };
+    if e.workspace != crate::app::changes::clean(model.workspace_id()) {
+        model.toast(
+            ToastLevel::Info,
+            format!(
+                "{} is in workspace {}; switch with :ws {}",
+                e.name, e.workspace, e.workspace
+            ),
+        );
+        return;
+    }
+    let kind = e.resource;
+    set_pane(model, kind, fx);
+    let Some(row) = crate::app::changes::row_id(&e) else {
+        return;
+    };
+    let found = with_view(model, kind, |v, src| {
+        if !v.filter.is_empty() {
+            v.filter.clear();
+            v.refilter(src);
+        }
+        let pos = v
+            .visible()
+            .iter()
+            .position(|&i| src.id(i as usize) == row.as_str());
+        if let Some(p) = pos {
+            v.select(p, src);
+        }
+        pos.is_some()
+    });
+    if !found {
+        let name = if e.name.is_empty() { &e.id } else { &e.name };
+        model.toast(
+            ToastLevel::Info,
+            format!("{name} is gone: it is no longer in {}", kind.label()),
+        );
     }
 }

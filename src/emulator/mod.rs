@@ -116,6 +116,7 @@ use secrecy::SecretString;
 use serde::Serialize;
 use tokio::task::JoinHandle;
 
+pub use activity::DEMO_PACE;
 pub use error::EmulatorError;
 pub use fault_spec::{FaultConfig, RateLimit};
 
@@ -135,6 +136,10 @@ pub struct EmulatorOptions {
     pub faults: Option<String>,
     /// Gentle background changes for the demo.
     pub demo_activity: bool,
+    /// Changes of every kind at this pace (`--activity DUR`; the demo's
+    /// pace when `demo_activity` is on and this is unset is the random
+    /// 20–40 s).
+    pub activity_every: Option<std::time::Duration>,
 }
 
 impl Default for EmulatorOptions {
@@ -145,6 +150,7 @@ impl Default for EmulatorOptions {
             admin_token: None,
             faults: None,
             demo_activity: false,
+            activity_every: None,
         }
     }
 }
@@ -160,6 +166,7 @@ impl std::fmt::Debug for EmulatorOptions {
             )
             .field("faults", &self.faults)
             .field("demo_activity", &self.demo_activity)
+            .field("activity_every", &self.activity_every)
             .finish()
     }
 }
@@ -386,9 +393,8 @@ pub async fn start(opts: EmulatorOptions) -> Result<EmulatorHandle, EmulatorErro
         })
         .into_future(),
     );
-    let activity = opts
-        .demo_activity
-        .then(|| tokio::spawn(activity::run(Arc::clone(&shared))));
+    let activity = (opts.demo_activity || opts.activity_every.is_some())
+        .then(|| tokio::spawn(activity::run(Arc::clone(&shared), opts.activity_every)));
     tracing::info!(%addr, "emulator listening");
     Ok(EmulatorHandle {
         addr,

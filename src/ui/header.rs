@@ -100,10 +100,21 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     if m.is_stale(m.pane) || m.is_stale(ResourceKind::Status) {
         markers.push(("STALE".into(), t.badge_warn));
     }
-    let right_w: u16 = markers
-        .iter()
-        .map(|(s, _)| format::width(s) as u16 + 3)
-        .sum();
+    // What needs the user (issue 10), lasting while true; words, not colour.
+    for a in crate::app::activity::attention(m) {
+        let style = if a.urgent {
+            t.badge_error
+        } else {
+            t.badge_warn
+        };
+        markers.push((format!("! {}", a.text.to_uppercase()), style));
+    }
+    let markers_w = |markers: &[(String, Style)]| -> u16 {
+        markers
+            .iter()
+            .map(|(s, _)| format::width(s) as u16 + 3)
+            .sum()
+    };
 
     // Left: name (id), state badge, tier, updated label and spinner.
     let id = m.workspace_id();
@@ -127,7 +138,27 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         let i = (format::secs_between(std::time::UNIX_EPOCH, m.now) as usize) % frames.len();
         updated = format!("{updated} {}", frames[i]);
     }
+    // While lepdash was not running: one line until the activity view is
+    // opened (in place of the "updated" label, which comes back then).
+    let mut updated_style = t.muted;
+    if let Some(summary) = crate::app::activity::away_summary(m) {
+        let key = m
+            .keymap
+            .first_key(Action::Activity)
+            .unwrap_or_else(|| ":activity".into());
+        updated = format!("{summary} ({key})");
+        updated_style = t.changed;
+    }
     let fixed = format::width(&badge) + format::width(&updated) + 4;
+    // Attention markers go (from the right) before the workspace id would
+    // be cut: the banner says the same at length.
+    while markers.last().is_some_and(|(s, _)| s.starts_with('!'))
+        && usize::from(width.saturating_sub(markers_w(&markers) + 1))
+            < fixed + format::width(m.workspace_id()) + 1
+    {
+        markers.pop();
+    }
+    let right_w = markers_w(&markers);
     let avail = usize::from(width.saturating_sub(right_w + 1));
     let tier_w = tier.as_ref().map(|s| format::width(s) + 3).unwrap_or(0);
     let show_tier = fixed + tier_w + format::width(&ident).min(16) < avail;
@@ -162,7 +193,7 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         }
     }
     spans.push(Span::raw("  "));
-    spans.push(Span::styled(updated, t.muted));
+    spans.push(Span::styled(updated, updated_style));
     // Where and how often, when there is room: `gateway.example.com · every 5s`.
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let whereabouts = format!(
@@ -193,7 +224,7 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
 pub fn tabs(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     let m = ctx.model;
     for tab in layout::tabs(m, area.width) {
-        let style = if tab.kind == m.pane {
+        let style = if tab.kind == m.pane && !m.activity.open {
             ctx.theme.tab_active
         } else {
             ctx.theme.tab
@@ -309,6 +340,16 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         let line = ctx.glyphs.text(&line).into_owned();
         let spans = vec![Span::raw(" "), Span::styled(line, t.muted)];
         put_line(buf, area.x, area.y, &Line::from(spans), area.width);
+        return;
+    }
+    if m.activity.open {
+        put_line(
+            buf,
+            area.x,
+            area.y,
+            &super::activity::footer_hints(ctx),
+            area.width,
+        );
         return;
     }
     let has_rows = !m.view(m.pane).visible().is_empty();

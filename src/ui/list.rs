@@ -98,6 +98,23 @@ fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
         }
         _ => {}
     }
+    // Lasting markers in words too (the rows carry + and *).
+    let (mut new, mut changed) = (0, 0);
+    for u in m.activity.unseen[kind.index()].values() {
+        match u.mark {
+            crate::app::activity::Mark::New => new += 1,
+            crate::app::activity::Mark::Changed => changed += 1,
+        }
+    }
+    if new > 0 {
+        extra.push(Span::styled(format!("+{new} new "), t.changed));
+    }
+    if changed > 0 {
+        extra.push(Span::styled(
+            format!("{}{changed} changed ", ctx.glyphs.changed),
+            t.changed,
+        ));
+    }
     for e in extra {
         spans.push(Span::styled(sep.clone(), t.muted));
         spans.push(e);
@@ -334,7 +351,7 @@ pub fn table_part(buf: &mut Buffer, ctx: &Ctx<'_>, kind: ResourceKind, pl: &layo
         return;
     }
     let src = m.source(kind);
-    let changed = |id: &str| m.is_changed(kind, id);
+    let changed = |id: &str| m.row_mark(kind, id);
     widgets::table(buf, ctx, &src, view, pl.header_row, pl.rows, &changed);
 }
 

@@ -1,6 +1,7 @@
 //! Rendering: `render(frame, &Model)` only reads the model and draws.
 //! Header and banner, one module per kind of pane, shared widgets, theme.
 
+pub mod activity;
 pub mod fleet;
 pub mod form;
 pub mod header;
@@ -45,6 +46,7 @@ fn draw(frame: &mut Frame, model: &Model) {
     header::tabs(buf, &ctx, screen.tabs);
     header::banner(buf, &ctx, screen.banner, &screen.banner_lines);
     match model.pane {
+        _ if model.activity.open => activity::render(buf, &ctx, screen.body),
         ResourceKind::Status => status::render(buf, &ctx, screen.body),
         kind if kind.is_workload() => workloads::render(buf, &ctx, kind, screen.body),
         kind => list::render(buf, &ctx, kind, screen.body),

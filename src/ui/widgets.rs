@@ -143,7 +143,7 @@ pub fn table(
     view: &ListView,
     header_row: Rect,
     rows: Rect,
-    changed: &dyn Fn(&str) -> bool,
+    changed: &dyn Fn(&str) -> Option<crate::app::activity::Mark>,
 ) {
     let cols = src.columns();
     let avail = header_row.width.saturating_sub(MARKER_W);
@@ -204,8 +204,13 @@ pub fn table(
             put(buf, rows.x, y, g.selected, t.selected, 1);
         }
         let id = src.id(i);
-        if changed(&id) {
-            put(buf, rows.x + 1, y, g.changed, t.changed, 1);
+        if let Some(mark) = changed(&id) {
+            // Glyph and (in the pane title) words: never colour alone.
+            let glyph = match mark {
+                crate::app::activity::Mark::New => "+",
+                crate::app::activity::Mark::Changed => g.changed,
+            };
+            put(buf, rows.x + 1, y, glyph, t.changed, 1);
             if !is_sel {
                 // Up to the end of the row's text, not the blank width after
                 // it: marking and unmarking a row then rewrites its text only

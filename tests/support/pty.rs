@@ -43,6 +43,7 @@ impl Emu {
                 admin_token: Some(TOKEN.to_string()),
                 faults: None,
                 demo_activity: false,
+                ..Default::default()
             }))
             .unwrap();
         assert_eq!(handle.admin_token().expose_secret(), TOKEN);
@@ -84,6 +85,7 @@ impl Emu {
                 admin_token: Some(TOKEN.to_string()),
                 faults: None,
                 demo_activity: false,
+                ..Default::default()
             }))
             .expect("restart on the same port");
         assert_eq!(handle.addr(), self.addr);

@@ -23,6 +23,7 @@
 pub mod detect;
 pub mod fleet;
 pub mod log;
+pub mod poll;
 pub mod snapshot;
 mod tracked;
 
@@ -39,6 +40,7 @@ pub use detect::{
     health_event, quota_crossing, token_expiry,
 };
 pub use log::{ACTIVITY_CAP, ActivityLog};
+pub use poll::{absorb, diff_fetched, row_id, take_part, yours_keys};
 pub use snapshot::{Snapshot, StatusSnap, TokenSnap};
 
 /// Longest text kept in an event (characters); longer text ends in `…`.

@@ -65,6 +65,43 @@ impl Snapshot {
         }
     }
 
+    /// Whether the part of `kind` is there.
+    pub fn has(&self, kind: super::ResourceKind) -> bool {
+        use super::ResourceKind as K;
+        match kind {
+            K::Status => self.status.is_some(),
+            K::Members => self.members.is_some(),
+            K::Tokens => self.tokens.is_some(),
+            K::Secrets => self.secrets.is_some(),
+            K::Registries => self.registries.is_some(),
+            K::Templates => self.templates.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Fill the parts this snapshot lacks from `older` (a kind not fetched
+    /// this run keeps what an earlier run saw).
+    pub fn fill_from(&mut self, older: &Snapshot) {
+        if self.status.is_none() {
+            self.status = older.status.clone();
+        }
+        if self.members.is_none() {
+            self.members = older.members.clone();
+        }
+        if self.tokens.is_none() {
+            self.tokens = older.tokens.clone();
+        }
+        if self.secrets.is_none() {
+            self.secrets = older.secrets.clone();
+        }
+        if self.registries.is_none() {
+            self.registries = older.registries.clone();
+        }
+        if self.templates.is_none() {
+            self.templates = older.templates.clone();
+        }
+    }
+
     /// Whether nothing was ever fetched.
     pub fn is_empty(&self) -> bool {
         self.status.is_none()

@@ -1,0 +1,491 @@
+//! What changed, as state (issue 10): the activity log and its view, the
+//! lasting row markers, the "while lepdash was not running" comparison, the
+//! set of items this dashboard changed, health (stale / recovered) and the
+//! attention list. Pure like the rest of `app`: time comes from the model.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime};
+
+use crate::protocol::{Fetched, ResourceKind};
+
+use super::changes::{
+    ActivityLog, Ctx, Event, EventKind, Origin, Snapshot, StatusSnap, TokenSnap, Yours,
+    diff_fetched, diff_items, diff_status, diff_tokens, health_event, row_id, take_part,
+};
+use super::{Effect, LineInput, Model, format};
+
+/// A marked row stays marked until its pane has been on screen this long
+/// (after the change).
+pub const SEEN_AFTER: Duration = Duration::from_secs(3);
+/// A token this close to its expiry needs attention (10 days).
+const ATTENTION_DAYS: i64 = 10;
+
+/// Why a row is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mark {
+    /// Added since the user last looked at the pane.
+    New,
+    /// Changed since the user last looked at the pane.
+    Changed,
+}
+
+impl Mark {
+    /// The word shown with the glyph (markers are never colour alone).
+    pub fn word(self) -> &'static str {
+        match self {
+            Mark::New => "new",
+            Mark::Changed => "changed",
+        }
+    }
+}
+
+/// A lasting marker: what happened to the row and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unseen {
+    pub mark: Mark,
+    pub at: SystemTime,
+}
+
+/// One thing that needs the user, for the header (lasting while true).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Attention {
+    /// Short text: `token 3d`, `token expired`, `not activated`.
+    pub text: String,
+    /// Whether it is urgent (expired, paused) rather than a warning.
+    pub urgent: bool,
+}
+
+/// Everything issue 10 keeps in the model.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    /// The last 10,000 events, newest first (saved by the driver).
+    pub log: ActivityLog,
+    /// Items this dashboard mutated and whose next list is not diffed yet.
+    pub yours: Yours,
+    /// Kinds with an answered mutation: their `yours` keys go after the
+    /// next successful list of that kind.
+    pub answered: HashSet<ResourceKind>,
+    /// The current workspace's snapshot saved by the previous run; each part
+    /// is compared once with the first poll of its kind, then dropped.
+    pub away: Option<Snapshot>,
+    /// While-away events not looked at yet (the header summary).
+    pub away_unseen: usize,
+    /// Lasting markers per kind (indexed like `ResourceKind::ALL`): row id →
+    /// mark.
+    pub unseen: [HashMap<String, Unseen>; ResourceKind::ALL.len()],
+    /// When the visible pane came on screen (the activity view and overlays
+    /// hide it).
+    pub shown_since: Option<SystemTime>,
+    /// Whether each pane was stale at the last look (for stale/recovered).
+    pub stale: [bool; ResourceKind::ALL.len()],
+    /// Event kinds that raise a terminal notification (empty: off).
+    pub notify: Vec<EventKind>,
+    /// The log changed since the driver last saved it.
+    pub unsaved: bool,
+    /// The view: open (instead of the pane), selection, filter.
+    pub open: bool,
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: LineInput,
+    pub filter_editing: bool,
+    /// Indexes into the log matching the filter (`None`: no filter, all).
+    shown: Option<Vec<usize>>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            log: ActivityLog::new(),
+            yours: Yours::new(),
+            answered: HashSet::new(),
+            away: None,
+            away_unseen: 0,
+            unseen: Default::default(),
+            shown_since: None,
+            stale: [false; ResourceKind::ALL.len()],
+            notify: Vec::new(),
+            unsaved: false,
+            open: false,
+            selected: 0,
+            offset: 0,
+            filter: LineInput::default(),
+            filter_editing: false,
+            shown: None,
+        }
+    }
+}
+
+impl Activity {
+    /// The number of events shown (after the filter).
+    pub fn shown_len(&self) -> usize {
+        match &self.shown {
+            Some(v) => v.len(),
+            None => self.log.len(),
+        }
+    }
+
+    /// The log index of the `pos`-th shown event.
+    pub fn shown_at(&self, pos: usize) -> Option<usize> {
+        match &self.shown {
+            Some(v) => v.get(pos).copied(),
+            None => (pos < self.log.len()).then_some(pos),
+        }
+    }
+
+    /// The `pos`-th shown event.
+    pub fn event_at(&self, pos: usize) -> Option<&Event> {
+        self.shown_at(pos).and_then(|i| self.log.get(i))
+    }
+
+    /// The selected event.
+    pub fn selected_event(&self) -> Option<&Event> {
+        self.event_at(self.selected)
+    }
+
+    /// Re-apply the filter (after it or the log changed).
+    pub fn refilter(&mut self) {
+        self.shown = if self.filter.value().trim().is_empty() {
+            None
+        } else {
+            Some(self.log.filter(self.filter.value()))
+        };
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        let n = self.shown_len();
+        if self.selected >= n {
+            self.selected = n.saturating_sub(1);
+        }
+        if self.offset > self.selected {
+            self.offset = self.selected;
+        }
+    }
+
+    /// Move the selection by `delta` rows.
+    pub fn move_by(&mut self, delta: isize) {
+        let n = self.shown_len();
+        if n == 0 {
+            self.selected = 0;
+            return;
+        }
+        let to = (self.selected as isize + delta).clamp(0, n as isize - 1);
+        self.selected = to as usize;
+    }
+
+    /// Keep the selection inside a window of `rows`.
+    pub fn ensure_visible(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+    }
+
+    /// Unseen markers of a pane.
+    pub fn unseen_count(&self, kind: ResourceKind) -> usize {
+        self.unseen[kind.index()].len()
+    }
+
+    /// Add events on top of the log; marks rows, counts while-away events,
+    /// and returns the notification effects.
+    pub fn record(&mut self, events: Vec<Event>, at: SystemTime) -> Vec<Effect> {
+        if events.is_empty() {
+            return Vec::new();
+        }
+        let mut fx = Vec::new();
+        for e in &events {
+            if let Some(id) = row_id(e) {
+                let marks = &mut self.unseen[e.resource.index()];
+                match e.kind {
+                    EventKind::Removed => {
+                        marks.remove(&id);
+                    }
+                    EventKind::Added => {
+                        marks.insert(
+                            id,
+                            Unseen {
+                                mark: Mark::New,
+                                at,
+                            },
+                        );
+                    }
+                    _ => {
+                        // A new row that changed again is still new.
+                        let mark = match marks.get(&id) {
+                            Some(u) if u.mark == Mark::New => Mark::New,
+                            _ => Mark::Changed,
+                        };
+                        marks.insert(id, Unseen { mark, at });
+                    }
+                }
+            }
+            if e.origin == Origin::WhileAway {
+                self.away_unseen += 1;
+            }
+            if self.notify.contains(&e.kind) {
+                fx.push(Effect::Notify(notification(e)));
+            }
+        }
+        let n = events.len();
+        self.log.push_batch(events);
+        self.unsaved = true;
+        // Keep the selected event selected when it is not the top one.
+        if self.selected > 0 && self.shown.is_none() {
+            self.selected += n;
+        }
+        if self.shown.is_some() {
+            self.refilter();
+        } else {
+            self.clamp();
+        }
+        fx
+    }
+
+    /// Forget the markers of `kind` that have been on screen long enough.
+    pub fn fade(&mut self, kind: ResourceKind, now: SystemTime) -> bool {
+        let Some(since) = self.shown_since else {
+            return false;
+        };
+        let marks = &mut self.unseen[kind.index()];
+        let before = marks.len();
+        marks.retain(|_, u| {
+            let from = u.at.max(since);
+            now.duration_since(from).unwrap_or_default() < SEEN_AFTER
+        });
+        marks.len() != before
+    }
+
+    /// Another workspace: markers, health and snapshot belong to the old one.
+    pub fn forget_workspace(&mut self) {
+        self.unseen = Default::default();
+        self.stale = [false; ResourceKind::ALL.len()];
+        self.away = None;
+        self.yours = Yours::new();
+        self.answered.clear();
+    }
+}
+
+/// A notification's text: what happened, names only (events carry no secret
+/// values or tokens).
+pub fn notification(e: &Event) -> String {
+    let mut text = format!(
+        "{} {} {}",
+        e.resource.label(),
+        e.kind.as_str().replace('_', " "),
+        if e.name.is_empty() { &e.id } else { &e.name }
+    );
+    if let Some(f) = e.fields.first() {
+        text.push_str(&format!(": {} {} → {}", f.field, f.old, f.new));
+    }
+    super::changes::clean(&text)
+}
+
+/// The events of one successful fetch (before it is stored): against the
+/// previous run's snapshot for the first poll of a kind, else against the
+/// data the model holds. Token expiry is checked on every token poll.
+pub fn events_of_fetch(model: &mut Model, fetched: &Fetched, at: SystemTime) -> Vec<Event> {
+    let kind = fetched.kind();
+    let now_ms = format::ms_of(at);
+    let workspace = model.workspace_id().to_string();
+    let first = model.resource_state(kind).fetched_at.is_none();
+    // While away: the saved part of this kind, once, for the first poll.
+    let saved = if first {
+        model.activity.away.take()
+    } else {
+        None
+    };
+    if let Some(mut snap) = saved {
+        let ctx = Ctx {
+            now_ms,
+            workspace: &workspace,
+            origin: Origin::WhileAway,
+            yours: &model.activity.yours,
+        };
+        let events = diff_fetched(&ctx, &snap, snap.saved_at_ms, fetched);
+        let had_part = take_part(&mut snap, kind);
+        if !snap.is_empty() {
+            model.activity.away = Some(snap);
+        }
+        if had_part {
+            finish_yours(model, kind);
+            return events;
+        }
+    }
+    let ctx = Ctx {
+        now_ms,
+        workspace: &workspace,
+        origin: Origin::Live,
+        yours: &model.activity.yours,
+    };
+    let events = match fetched {
+        Fetched::Status { info, resolver } => match &model.status.data {
+            Some(d) => {
+                let new_resolver = resolver.as_ref().or(d.resolver.as_ref());
+                diff_status(&ctx, &d.info, d.resolver.as_ref(), info, new_resolver)
+            }
+            None => Vec::new(),
+        },
+        Fetched::Members(list) => match &model.members.data {
+            Some(old) => diff_items(&ctx, kind, old, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Tokens { list, own_id } => match &model.tokens.data {
+            Some(old) => {
+                let old_ms = model.tokens.fetched_at.map(format::ms_of).unwrap_or(now_ms);
+                diff_tokens(&ctx, &old.list, old_ms, &list.items, own_id.as_deref())
+            }
+            None => Vec::new(),
+        },
+        Fetched::Secrets(list) => match &model.secrets.data {
+            Some(old) => diff_items(&ctx, kind, old, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Registries(list) => match &model.registries.data {
+            Some(old) => diff_items(&ctx, kind, old, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Templates(list) => match &model.templates.data {
+            Some(old) => diff_items(&ctx, kind, old, &list.items),
+            None => Vec::new(),
+        },
+        // Workload views: not tracked yet (see `changes::poll`).
+        _ => Vec::new(),
+    };
+    finish_yours(model, kind);
+    events
+}
+
+/// After a list of `kind` was diffed: the keys of answered mutations go.
+fn finish_yours(model: &mut Model, kind: ResourceKind) {
+    if model.activity.answered.remove(&kind) {
+        model.activity.yours.clear_kind(kind);
+    }
+}
+
+/// Whether a pane's refresh is failing (the health the events follow). Not
+/// the age of its data: hidden panes are polled slower than the visible
+/// one, so age alone would flap; not a missing permission or an endpoint
+/// the workspace lacks either (those are answers, not failures).
+pub fn failing(model: &Model, kind: ResourceKind) -> bool {
+    matches!(
+        model.problem(kind),
+        Some(super::Problem::Failed | super::Problem::TokenRejected)
+    )
+}
+
+/// Stale / recovered events for every pane whose health flipped.
+pub fn health_events(model: &mut Model) -> Vec<Event> {
+    let mut out = Vec::new();
+    let workspace = model.workspace_id().to_string();
+    let now_ms = model.now_ms();
+    for kind in ResourceKind::ALL {
+        let is = failing(model, kind);
+        let was = model.activity.stale[kind.index()];
+        if is == was {
+            continue;
+        }
+        model.activity.stale[kind.index()] = is;
+        let detail = model
+            .resource_state(kind)
+            .error
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let ctx = Ctx {
+            now_ms,
+            workspace: &workspace,
+            origin: Origin::Live,
+            yours: &model.activity.yours,
+        };
+        out.extend(health_event(&ctx, kind, was, is, &detail));
+    }
+    out
+}
+
+/// The model's data as a snapshot of the current workspace (what the
+/// driver saves, so the next start can compare).
+pub fn snapshot_of(model: &Model) -> Snapshot {
+    let mut s = Snapshot::new(model.workspace_id(), model.now_ms());
+    s.status = model.status.data.as_ref().map(|d| StatusSnap {
+        info: d.info.clone(),
+        resolver: d.resolver.clone(),
+    });
+    s.members = model.members.data.clone();
+    s.tokens = model.tokens.data.as_ref().map(|d| TokenSnap {
+        list: d.list.clone(),
+        own_id: d.own_id.clone(),
+    });
+    s.secrets = model.secrets.data.clone();
+    s.registries = model.registries.data.clone();
+    s.templates = model.templates.data.clone();
+    // Parts not fetched this run keep what the previous run saw.
+    if let Some(away) = &model.activity.away {
+        s.fill_from(away);
+    }
+    s
+}
+
+/// What needs the user now, most urgent first: lepdash's own token
+/// expiring or expired, panes out of sight whose refresh fails. (The
+/// workspace's state and activation — paused, not activated, pending — and
+/// the visible pane's stale data have their own lasting header marks: the
+/// state badge and STALE.)
+pub fn attention(model: &Model) -> Vec<Attention> {
+    let mut out = Vec::new();
+    let now = model.now_ms();
+    if let Some(exp) = model.token_expires_at() {
+        if exp <= now {
+            out.push(Attention {
+                text: "token expired".into(),
+                urgent: true,
+            });
+        } else {
+            let days = (exp - now) / 86_400_000;
+            if days < ATTENTION_DAYS {
+                out.push(Attention {
+                    text: if days == 0 {
+                        "token <1d".into()
+                    } else {
+                        format!("token {days}d")
+                    },
+                    urgent: days < 2,
+                });
+            }
+        }
+    }
+    // The header's STALE marker covers the visible pane and the status;
+    // this one the panes out of sight.
+    let shown = model.is_stale(model.pane) || model.is_stale(ResourceKind::Status);
+    let out_of_sight = |k: ResourceKind| {
+        k != model.pane
+            && k != ResourceKind::Status
+            && failing(model, k)
+            && model.resource_state(k).has_data
+    };
+    if !shown && ResourceKind::ALL.into_iter().any(out_of_sight) {
+        out.push(Attention {
+            text: "stale".into(),
+            urgent: false,
+        });
+    }
+    out
+}
+
+/// The header's one-line summary of the while-away events, until seen.
+pub fn away_summary(model: &Model) -> Option<String> {
+    let n = model.activity.away_unseen;
+    (n > 0).then(|| {
+        format!(
+            "{n} change{} while lepdash was not running",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// Rows of events the activity view shows at the model's size (its box
+/// minus the borders and the column header).
+pub fn view_rows(model: &Model) -> usize {
+    let body = super::layout::screen(model).body;
+    usize::from(body.height.saturating_sub(3)).max(1)
+}

@@ -1,0 +1,134 @@
+//! One poll against the previous one, whatever its kind: the glue shared by
+//! the dashboard's reducer (for the first poll after a start, against the
+//! saved snapshot) and `lepdash watch` (every poll, against the last one).
+
+use super::{Ctx, Event, Snapshot, StatusSnap, TokenSnap, diff_items, diff_status, diff_tokens};
+use crate::protocol::{Fetched, Mutation, ResourceKind};
+
+/// The events of `fetched` against the matching part of `snap` (nothing
+/// when that part was never fetched). `tokens_ms` is when the snapshot's
+/// token list was fetched (expiry is judged at that time).
+pub fn diff_fetched(
+    ctx: &Ctx<'_>,
+    snap: &Snapshot,
+    tokens_ms: i64,
+    fetched: &Fetched,
+) -> Vec<Event> {
+    match fetched {
+        Fetched::Status { info, resolver } => match &snap.status {
+            Some(old) => {
+                // A poll whose resolver failed keeps the previous one.
+                let new_resolver = resolver.as_ref().or(old.resolver.as_ref());
+                diff_status(ctx, &old.info, old.resolver.as_ref(), info, new_resolver)
+            }
+            None => Vec::new(),
+        },
+        Fetched::Members(list) => match &snap.members {
+            Some(old) => diff_items(ctx, ResourceKind::Members, old, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Tokens { list, own_id } => match &snap.tokens {
+            Some(old) => diff_tokens(ctx, &old.list, tokens_ms, &list.items, own_id.as_deref()),
+            None => Vec::new(),
+        },
+        Fetched::Secrets(list) => match &snap.secrets {
+            Some(old) => diff_items(ctx, ResourceKind::Secrets, old, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Registries(list) => match &snap.registries {
+            Some(old) => diff_items(ctx, ResourceKind::Registries, old, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Templates(list) => match &snap.templates {
+            Some(old) => diff_items(ctx, ResourceKind::Templates, old, &list.items),
+            None => Vec::new(),
+        },
+        // Workload views are not tracked yet (no `impl Tracked` for their
+        // rows, and no snapshot part).
+        _ => Vec::new(),
+    }
+}
+
+/// Store `fetched` as the snapshot's part of its kind.
+pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) {
+    match fetched {
+        Fetched::Status { info, resolver } => {
+            let resolver = resolver
+                .clone()
+                .or_else(|| snap.status.as_ref().and_then(|s| s.resolver.clone()));
+            snap.status = Some(StatusSnap {
+                info: info.clone(),
+                resolver,
+            });
+        }
+        Fetched::Members(list) => snap.members = Some(list.items.clone()),
+        Fetched::Tokens { list, own_id } => {
+            snap.tokens = Some(TokenSnap {
+                list: list.items.clone(),
+                own_id: own_id.clone(),
+            })
+        }
+        Fetched::Secrets(list) => snap.secrets = Some(list.items.clone()),
+        Fetched::Registries(list) => snap.registries = Some(list.items.clone()),
+        Fetched::Templates(list) => snap.templates = Some(list.items.clone()),
+        _ => {}
+    }
+}
+
+/// Forget the snapshot's part of `kind` (it has been compared once).
+pub fn take_part(snap: &mut Snapshot, kind: ResourceKind) -> bool {
+    match kind {
+        ResourceKind::Status => snap.status.take().is_some(),
+        ResourceKind::Members => snap.members.take().is_some(),
+        ResourceKind::Tokens => snap.tokens.take().is_some(),
+        ResourceKind::Secrets => snap.secrets.take().is_some(),
+        ResourceKind::Registries => snap.registries.take().is_some(),
+        ResourceKind::Templates => snap.templates.take().is_some(),
+        _ => false,
+    }
+}
+
+/// The `(kind, key)` pairs a mutation names, for [`super::Yours`]: the
+/// events about these items are "yours" until the next list is diffed.
+pub fn yours_keys(m: &Mutation) -> Vec<(ResourceKind, String)> {
+    match m {
+        Mutation::PutSecrets { items, .. } => items
+            .iter()
+            .map(|i| (ResourceKind::Secrets, i.name.clone()))
+            .collect(),
+        Mutation::DeleteSecret { name } => vec![(ResourceKind::Secrets, name.clone())],
+        Mutation::InviteMember(r) => vec![(ResourceKind::Members, r.email.clone())],
+        Mutation::ChangeRole { id, email, .. } | Mutation::RemoveMember { id, email } => vec![
+            (ResourceKind::Members, id.clone()),
+            (ResourceKind::Members, email.clone()),
+        ],
+        Mutation::CreateToken(r) => vec![(ResourceKind::Tokens, r.name.clone())],
+        Mutation::RevokeToken { id, .. } => vec![(ResourceKind::Tokens, id.clone())],
+        Mutation::AddRegistry(r) => {
+            let mut v = vec![(ResourceKind::Registries, r.spec.registry_server.clone())];
+            if let Some(n) = &r.metadata.name {
+                v.push((ResourceKind::Registries, n.clone()));
+            }
+            v
+        }
+        Mutation::DeleteRegistry { id } => vec![(ResourceKind::Registries, id.clone())],
+    }
+}
+
+/// The id of the pane row an event is about (`None` for events that are
+/// not about one row: the workspace, quotas, a pane's health).
+pub fn row_id(e: &Event) -> Option<String> {
+    use super::EventKind as K;
+    if matches!(e.kind, K::Stale | K::Recovered) {
+        return None;
+    }
+    match e.resource {
+        ResourceKind::Status => None,
+        ResourceKind::Templates => Some(if e.id.starts_with("private/") {
+            e.id.clone()
+        } else {
+            format!("public/{}", e.id)
+        }),
+        _ => Some(e.id.clone()),
+    }
+}

@@ -1,0 +1,462 @@
+//! Issue 10 in the reducer and on screen: events recorded per poll, "yours",
+//! the while-away comparison, lasting markers and tab counts, stale and
+//! recovered, attention, notifications, the activity view (filter, Enter
+//! jumps), and snapshots of the view, markers and tab counts.
+
+#[path = "support/sample.rs"]
+mod sample;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use lepdash::api::ApiError;
+use lepdash::api::types::{Listed, MemberStatus, Secret, Visibility};
+use lepdash::app::activity::{self, Mark};
+use lepdash::app::changes::{EventKind, Origin, Snapshot};
+use lepdash::app::{Effect, Model, Msg, update};
+use lepdash::protocol::{Fetched, Mutation, MutationOutput, ResourceKind, SyncCmd, SyncEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sample::{DAY, NOW_MS, code, key, typed};
+
+fn loaded(w: u16, h: u16) -> Model {
+    sample::loaded_model(w, h)
+}
+
+fn listed<T>(items: Vec<T>) -> Listed<T> {
+    Listed {
+        items,
+        skipped: vec![],
+    }
+}
+
+fn secret(name: &str) -> Secret {
+    Secret {
+        name: name.into(),
+        tags: vec!["ci".into()],
+        owner: Some("bob@example.com".into()),
+        visibility: Some(Visibility::Public),
+    }
+}
+
+/// The sample secrets plus `added`, without `removed`.
+fn secrets_with(added: &[&str], removed: &[&str]) -> Vec<Secret> {
+    let mut list: Vec<Secret> = sample::secrets()
+        .into_iter()
+        .filter(|s| !removed.contains(&s.name.as_str()))
+        .collect();
+    list.extend(added.iter().map(|n| secret(n)));
+    list
+}
+
+fn poll(m: &mut Model, fetched: Fetched, secs: u64) -> Vec<Effect> {
+    update(m, sample::ok_msg(fetched, sample::at(secs)))
+}
+
+fn tick(m: &mut Model, secs: u64) -> Vec<Effect> {
+    update(m, Msg::Tick(sample::at(secs)))
+}
+
+fn kinds(m: &Model) -> Vec<(ResourceKind, EventKind, String)> {
+    m.activity
+        .log
+        .iter()
+        .map(|e| (e.resource, e.kind, e.id.clone()))
+        .collect()
+}
+
+fn draw(m: &Model) -> String {
+    let (w, h) = m.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| lepdash::ui::render(f, m)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            let cw = ratatui::text::Span::raw(sym).width();
+            if cw > 1 {
+                skip = cw - 1;
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+// ------------------------------------------------------------------ engine in the reducer
+
+#[test]
+fn first_poll_gives_no_events_then_changes_are_recorded() {
+    let mut m = loaded(120, 40);
+    assert!(m.activity.log.is_empty(), "a first poll is not a change");
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &["HF_TOKEN"]))),
+        5,
+    );
+    assert_eq!(
+        kinds(&m),
+        [
+            (ResourceKind::Secrets, EventKind::Added, "NEW_ONE".into()),
+            (ResourceKind::Secrets, EventKind::Removed, "HF_TOKEN".into()),
+        ]
+    );
+    assert!(m.activity.unsaved, "the driver saves a changed log");
+    // An identical poll adds nothing.
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &["HF_TOKEN"]))),
+        10,
+    );
+    assert_eq!(m.activity.log.len(), 2);
+}
+
+#[test]
+fn invite_accepted_and_role_change_are_typed() {
+    let mut m = loaded(120, 40);
+    let mut list = sample::members();
+    let invited = list
+        .iter_mut()
+        .find(|x| x.status == MemberStatus::Invited)
+        .expect("the sample has an invitation");
+    invited.status = MemberStatus::Active;
+    let id = invited.id.clone();
+    poll(&mut m, Fetched::Members(listed(list)), 5);
+    let e = m.activity.log.get(0).expect("one event");
+    assert_eq!(e.kind, EventKind::InviteAccepted);
+    assert_eq!(e.id, id);
+    assert_eq!(e.origin, Origin::Live);
+}
+
+#[test]
+fn mutations_sent_from_here_are_yours_until_the_next_list() {
+    let mut m = loaded(120, 40);
+    update(&mut m, key('4'));
+    update(&mut m, key('/'));
+    typed(&mut m, "HF_TOK");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('d'));
+    update(&mut m, Msg::Paste("HF_TOKEN".into()));
+    let fx = update(&mut m, code(KeyCode::Enter));
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Sync(SyncCmd::Mutate { id, mutation }) => {
+                assert!(matches!(mutation, Mutation::DeleteSecret { .. }));
+                Some(*id)
+            }
+            _ => None,
+        })
+        .expect("the delete was sent");
+    assert!(!m.activity.yours.is_empty());
+    update(
+        &mut m,
+        Msg::Sync(SyncEvent::Mutated {
+            id,
+            workspace: 0,
+            result: Ok(MutationOutput::Done),
+        }),
+    );
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&[], &["HF_TOKEN"]))),
+        5,
+    );
+    let e = m.activity.log.get(0).expect("the removal");
+    assert_eq!((e.kind, e.yours), (EventKind::Removed, true));
+    assert!(m.activity.yours.is_empty(), "keys go after the next list");
+    // Someone else's change afterwards is not yours.
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["OTHER"], &["HF_TOKEN"]))),
+        10,
+    );
+    assert!(!m.activity.log.get(0).unwrap().yours);
+}
+
+#[test]
+fn while_away_events_come_from_the_saved_snapshot_once() {
+    let mut m = Model::new(sample::init());
+    update(&mut m, Msg::Resize(120, 40));
+    let mut snap = Snapshot::new("xfre17eu", NOW_MS - DAY);
+    snap.secrets = Some(secrets_with(&["GONE_WHILE_AWAY"], &[]));
+    snap.members = Some(sample::members());
+    m.activity.away = Some(snap);
+    for kind in ResourceKind::ALL {
+        poll(&mut m, sample::fetched(kind), 0);
+    }
+    assert_eq!(
+        kinds(&m),
+        [(
+            ResourceKind::Secrets,
+            EventKind::Removed,
+            "GONE_WHILE_AWAY".into()
+        )]
+    );
+    assert_eq!(m.activity.log.get(0).unwrap().origin, Origin::WhileAway);
+    assert!(m.activity.away.is_none(), "each part is compared once");
+    assert_eq!(m.activity.away_unseen, 1);
+    let header = draw(&m);
+    assert!(
+        header
+            .lines()
+            .next()
+            .unwrap()
+            .contains("1 change while lepdash was not running (a)"),
+        "{header}"
+    );
+    // Opening the activity view counts as seen.
+    update(&mut m, key('a'));
+    assert_eq!(m.activity.away_unseen, 0);
+    assert!(draw(&m).contains("GONE_WHILE_AWAY"));
+    // A later poll is live again.
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["LIVE"], &[]))),
+        5,
+    );
+    assert_eq!(m.activity.log.get(0).unwrap().origin, Origin::Live);
+}
+
+#[test]
+fn a_snapshot_of_another_workspace_is_not_used() {
+    let mut m = loaded(120, 40);
+    let snap = Snapshot::new("someone-else", NOW_MS - DAY);
+    update(&mut m, Msg::SnapshotLoaded(Some(Box::new(snap))));
+    assert!(m.activity.away.is_none());
+}
+
+#[test]
+fn own_token_entering_the_window_is_first_and_marked_own() {
+    let mut m = loaded(120, 40);
+    let mut list = sample::tokens();
+    for t in &mut list {
+        t.expires_at = Some(NOW_MS + 3 * DAY + DAY / 2);
+    }
+    poll(
+        &mut m,
+        Fetched::Tokens {
+            list: listed(list),
+            own_id: Some(sample::OWN_TOKEN_ID.into()),
+        },
+        5,
+    );
+    let first = m.activity.log.get(0).expect("events");
+    assert!(first.own, "lepdash's own token first: {first:?}");
+    assert!(
+        m.activity
+            .log
+            .iter()
+            .any(|e| e.kind == EventKind::TokenExpiring && e.own)
+    );
+    let att = activity::attention(&m);
+    assert!(att.iter().any(|a| a.text == "token 3d"), "{att:?}");
+}
+
+#[test]
+fn stale_and_recovered_are_events() {
+    let mut m = loaded(120, 40);
+    update(
+        &mut m,
+        Msg::Sync(SyncEvent::Fetched {
+            kind: ResourceKind::Secrets,
+            workspace: 0,
+            at: sample::at(5),
+            result: Err(ApiError::Timeout(Duration::from_secs(30))),
+            next_attempt: Some(sample::at(10)),
+        }),
+    );
+    assert_eq!(
+        kinds(&m),
+        [(ResourceKind::Secrets, EventKind::Stale, "secrets".into())]
+    );
+    poll(&mut m, sample::fetched(ResourceKind::Secrets), 12);
+    assert_eq!(m.activity.log.get(0).unwrap().kind, EventKind::Recovered);
+    assert_eq!(m.activity.log.len(), 2);
+}
+
+#[test]
+fn notifications_only_for_the_configured_kinds_and_without_values() {
+    let mut m = loaded(120, 40);
+    let fx = poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["QUIET"], &[]))),
+        5,
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Notify(_))),
+        "off by default"
+    );
+    m.activity.notify = vec![EventKind::Added];
+    let fx = poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["QUIET", "LOUD"], &[]))),
+        10,
+    );
+    let texts: Vec<&String> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Notify(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, ["secrets added LOUD"]);
+}
+
+// ------------------------------------------------------------------ markers and tabs
+
+#[test]
+fn markers_last_until_the_pane_was_on_screen_a_few_seconds() {
+    let mut m = loaded(120, 40);
+    // On Status; secrets change out of sight.
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &[]))),
+        5,
+    );
+    let mut changed = sample::secrets();
+    changed[1].tags.push("rotated".into());
+    changed.push(secret("NEW_ONE"));
+    poll(&mut m, Fetched::Secrets(listed(changed)), 6);
+    let id1 = sample::secrets()[1].name.clone();
+    assert_eq!(
+        m.row_mark(ResourceKind::Secrets, "NEW_ONE"),
+        Some(Mark::New)
+    );
+    assert_eq!(m.row_mark(ResourceKind::Secrets, &id1), Some(Mark::Changed));
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 2);
+    // Minutes pass elsewhere: the marks stay.
+    tick(&mut m, 600);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 2);
+    let screen = draw(&m);
+    assert!(screen.contains("Secrets 10 +2"), "{screen}");
+    // Visit: still marked for a moment, with glyph and words.
+    update(&mut m, key('4'));
+    tick(&mut m, 601);
+    let screen = draw(&m);
+    assert!(screen.contains("+1 new"), "{screen}");
+    assert!(screen.contains("*1 changed"), "{screen}");
+    assert!(screen.contains("+NEW_ONE"), "{screen}");
+    tick(&mut m, 602);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 2);
+    // On screen for SEEN_AFTER: gone.
+    tick(&mut m, 605);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 0);
+    assert!(!draw(&m).contains("Secrets 10 +"));
+}
+
+#[test]
+fn a_removed_row_loses_its_marker() {
+    let mut m = loaded(120, 40);
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["BRIEF"], &[]))),
+        5,
+    );
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 1);
+    poll(&mut m, sample::fetched(ResourceKind::Secrets), 6);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 0);
+    assert_eq!(m.activity.log.get(0).unwrap().kind, EventKind::Removed);
+}
+
+// ------------------------------------------------------------------ the view
+
+fn with_events(w: u16, h: u16) -> Model {
+    let mut m = loaded(w, h);
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &["HF_TOKEN"]))),
+        5,
+    );
+    let mut list = sample::members();
+    if let Some(x) = list.iter_mut().find(|x| x.status == MemberStatus::Invited) {
+        x.status = MemberStatus::Active;
+    }
+    poll(&mut m, Fetched::Members(listed(list)), 8);
+    m
+}
+
+#[test]
+fn activity_view_opens_filters_and_jumps() {
+    let mut m = with_events(120, 40);
+    update(&mut m, key('a'));
+    assert!(m.activity.open);
+    assert_eq!(m.activity.shown_len(), 3);
+    assert_eq!(
+        m.activity.selected_event().unwrap().kind,
+        EventKind::InviteAccepted
+    );
+    // Filter.
+    update(&mut m, key('/'));
+    typed(&mut m, "new_one");
+    update(&mut m, code(KeyCode::Enter));
+    assert_eq!(m.activity.shown_len(), 1);
+    // Enter jumps to the row in its pane.
+    update(&mut m, code(KeyCode::Enter));
+    assert!(!m.activity.open);
+    assert_eq!(m.visible_kind(), ResourceKind::Secrets);
+    let v = m.view(ResourceKind::Secrets);
+    let i = v.selected_item().unwrap();
+    assert_eq!(m.source(ResourceKind::Secrets).name(i), "NEW_ONE");
+    // A removed item: says it is gone.
+    update(&mut m, key('a'));
+    update(&mut m, code(KeyCode::Esc)); // clears the filter
+    assert!(m.activity.open);
+    update(&mut m, key('/'));
+    typed(&mut m, "hf_token");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, code(KeyCode::Enter));
+    let toast = m.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+    assert!(toast.contains("HF_TOKEN is gone"), "{toast}");
+    // The palette opens it too; Esc closes it.
+    update(&mut m, key(':'));
+    typed(&mut m, "activity");
+    update(&mut m, code(KeyCode::Enter));
+    assert!(m.activity.open);
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, code(KeyCode::Esc));
+    assert!(!m.activity.open);
+}
+
+#[test]
+fn the_selection_stays_on_its_event_when_new_ones_arrive() {
+    let mut m = with_events(120, 40);
+    update(&mut m, key('a'));
+    update(&mut m, key('j'));
+    let before = m.activity.selected_event().unwrap().clone();
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE", "LATER"], &["HF_TOKEN"]))),
+        20,
+    );
+    assert_eq!(m.activity.selected_event().unwrap(), &before);
+}
+
+#[test]
+fn snapshots_of_the_activity_view_markers_and_tabs() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut m = with_events(w, h);
+        // Markers and tab counts on the secrets pane.
+        update(&mut m, key('4'));
+        insta::assert_snapshot!(format!("markers_secrets_{w}x{h}"), draw(&m));
+        update(&mut m, key('1'));
+        insta::assert_snapshot!(format!("tab_counts_status_{w}x{h}"), draw(&m));
+        update(&mut m, key('a'));
+        insta::assert_snapshot!(format!("activity_view_{w}x{h}"), draw(&m));
+        update(&mut m, key('/'));
+        typed(&mut m, "secrets");
+        insta::assert_snapshot!(format!("activity_filtered_{w}x{h}"), draw(&m));
+    }
+    let mut m = loaded(80, 24);
+    update(&mut m, key('a'));
+    insta::assert_snapshot!("activity_empty_80x24", draw(&m));
+}
