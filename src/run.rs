@@ -136,6 +136,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         fleet: &fleet,
         fleet_bench: fleet_bench.map(|p| (p, started)),
         events_rx,
+        copies: tokio::task::JoinSet::new(),
         signals,
         bench: bench.map(|path| Bench {
             path,
@@ -292,6 +293,8 @@ struct Driver<'a> {
     fleet: &'a sync::fleet::FleetHandle,
     fleet_bench: Option<(PathBuf, Instant)>,
     events_rx: mpsc::Receiver<SyncEvent>,
+    /// Clipboard copies running off the loop (see `Effect::Copy`).
+    copies: tokio::task::JoinSet<(Vec<u8>, Result<String, String>)>,
     signals: Signals,
     bench: Option<Bench>,
 }
@@ -400,6 +403,20 @@ impl Driver<'_> {
                     }
                     None => return Err(eyre!("the sync task stopped")),
                 },
+                Some(done) = self.copies.join_next(), if !self.copies.is_empty() => {
+                    let result = match done {
+                        Ok((bytes, result)) => {
+                            use std::io::Write;
+                            let out = term.writer();
+                            match out.write_all(&bytes).and_then(|()| out.flush()) {
+                                Ok(()) => result,
+                                Err(e) => Err(format!("cannot write to the terminal: {e}")),
+                            }
+                        }
+                        Err(e) => Err(format!("the copy did not finish: {e}")),
+                    };
+                    queue.push_back(Msg::Copied(result));
+                }
                 _ = tick.tick() => queue.push_back(Msg::Tick(SystemTime::now())),
                 () = sleep_until(resize_at), if resize_at.is_some() => {
                     if let Some((cols, rows)) = resize.take(Instant::now()) {
@@ -421,23 +438,18 @@ impl Driver<'_> {
             match effect {
                 Effect::Sync(cmd) => self.send(cmd),
                 Effect::Copy(text) => {
-                    let env = |k: &str| std::env::var(k).ok();
-                    let out = term.writer();
-                    // A native clipboard tool runs as a child process: let the
-                    // other tasks (sync) go on meanwhile.
-                    let mut copy = || {
-                        crate::clipboard::copy(&mut *out, text.expose_secret(), &env)
+                    // A native clipboard tool is a child process that may be
+                    // slow or never read: it runs off the event loop, and the
+                    // answer (with any OSC 52 bytes for the terminal, which
+                    // only the loop writes) comes back through `copies`.
+                    self.copies.spawn_blocking(move || {
+                        let env = |k: &str| std::env::var(k).ok();
+                        let mut bytes = Vec::new();
+                        let result = crate::clipboard::copy(&mut bytes, text.expose_secret(), &env)
                             .map(|d| d.describe())
-                            .map_err(|e| e.to_string())
-                    };
-                    let result = if tokio::runtime::Handle::current().runtime_flavor()
-                        == tokio::runtime::RuntimeFlavor::MultiThread
-                    {
-                        tokio::task::block_in_place(copy)
-                    } else {
-                        copy()
-                    };
-                    queue.push_back(Msg::Copied(result));
+                            .map_err(|e| e.to_string());
+                        (bytes, result)
+                    });
                 }
                 Effect::SetMouseCapture(on) => term.set_mouse_capture(on)?,
                 Effect::Notify(text) => {
