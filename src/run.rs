@@ -90,6 +90,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
 
     // Signals first: a SIGTERM during start-up is then still a clean exit.
     let signals = Signals::new().wrap_err("cannot install signal handlers")?;
+    crate::terminal::exit_on_stalled_hangup().wrap_err("cannot install signal handlers")?;
 
     // The sync task starts fetching while the terminal is being set up.
     let (events_tx, events_rx) = mpsc::channel(SYNC_EVENTS);

@@ -265,6 +265,33 @@ impl ExitSignal {
     }
 }
 
+/// How long a hang-up may take to end the dashboard through the clean path
+/// before the watchdog ends the process.
+pub const HANGUP_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// When the terminal hangs up, crossterm 0.29's event source can spin on the
+/// dead tty inside `EventStream::poll_next` (its read loop retries EIO and
+/// EOF forever), so the event loop never gets to the SIGHUP it received.
+/// This thread hears SIGHUP too and, if the process is still alive
+/// [`HANGUP_GRACE`] later, exits with 129 (128 + SIGHUP). There is no
+/// terminal left to restore; the clean path, when it runs, is faster.
+pub fn exit_on_stalled_hangup() -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut hup = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP])?;
+        std::thread::Builder::new()
+            .name("hangup-watchdog".into())
+            .spawn(move || {
+                if hup.forever().next().is_some() {
+                    std::thread::sleep(HANGUP_GRACE);
+                    tracing::warn!("the terminal hung up and the event loop did not end: exiting");
+                    std::process::exit(129);
+                }
+            })?;
+    }
+    Ok(())
+}
+
 /// SIGINT, SIGTERM and SIGHUP as a stream (tokio handlers, so the default
 /// "die at once" is replaced by a clean exit through the restore path).
 pub struct Signals {

@@ -43,7 +43,9 @@ fn a_clipboard_tool_that_never_reads_does_not_hold_the_keys() {
     // ... and the dashboard still answers keys: Members shows while the copy
     // has not said how it went.
     app.send("2");
-    let s = app.wait_screen("the members pane", |s| s.contains("alex.rivera@example.com"));
+    let s = app.wait_screen("the members pane", |s| {
+        s.contains("alex.rivera@example.com")
+    });
     assert!(
         !s.contains("OSC 52"),
         "the pane switch waited for the copy:\n{s}"
