@@ -28,6 +28,9 @@ fn the_fleet_shows_every_recorded_workspace_and_enter_switches() {
             && s.contains("pending")
             && s.contains("paused")
             && !s.contains("waiting")
+            // The paused workspace's token for lepdash expires in 3 days: its
+            // tokens list may land after its Status, so wait for it too.
+            && s.contains("lepdash's token expires in")
     });
     assert!(
         screen.contains("lepdash's token expires in"),
