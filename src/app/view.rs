@@ -42,7 +42,13 @@ pub struct Column {
     pub right: bool,
 }
 
-const fn col(title: &'static str, priority: u8, min: u16, max: u16, kind: ColKind) -> Column {
+pub(crate) const fn col(
+    title: &'static str,
+    priority: u8,
+    min: u16,
+    max: u16,
+    kind: ColKind,
+) -> Column {
     Column {
         title,
         priority,
@@ -53,7 +59,7 @@ const fn col(title: &'static str, priority: u8, min: u16, max: u16, kind: ColKin
     }
 }
 
-const fn num_col(title: &'static str, priority: u8, min: u16, max: u16) -> Column {
+pub(crate) const fn num_col(title: &'static str, priority: u8, min: u16, max: u16) -> Column {
     Column {
         title,
         priority,

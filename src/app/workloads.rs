@@ -181,28 +181,7 @@ pub fn state_cell(text: &str, class: StateClass) -> Cow<'static, str> {
     }
 }
 
-const fn col(title: &'static str, priority: u8, min: u16, max: u16, kind: ColKind) -> Column {
-    Column {
-        title,
-        priority,
-        min,
-        max,
-        kind,
-        right: false,
-    }
-}
-
-const fn num_col(title: &'static str, priority: u8, min: u16, max: u16) -> Column {
-    Column {
-        title,
-        priority,
-        min,
-        max,
-        kind: ColKind::Num,
-        right: true,
-    }
-}
-
+use super::view::{col, num_col};
 use ColKind::{Relative, Text};
 
 pub const ENDPOINT_COLUMNS: &[Column] = &[
