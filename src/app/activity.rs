@@ -273,8 +273,11 @@ impl Activity {
             if e.origin == Origin::WhileAway {
                 self.away_unseen += 1;
             }
-            // Seen as it arrives while the view is open.
-            if e.severity() == Severity::NeedsYou && !self.open {
+            // Seen as it arrives while the view is open. The current
+            // workspace's stale data and expired token have lasting header
+            // marks of their own (STALE, TOKEN EXPIRED): not counted twice.
+            let own_mark = mark && matches!(e.kind, EventKind::Stale | EventKind::TokenExpired);
+            if e.severity() == Severity::NeedsYou && !self.open && !own_mark {
                 self.needs_you += 1;
             }
             if self.notify.contains(&e.kind) {
