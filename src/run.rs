@@ -102,10 +102,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         .iter()
         .map(|t| SyncTarget {
             id: t.id.clone(),
-            config: crate::api::ClientConfig {
-                max_body: cfg.max_response,
-                ..t.client_config(cfg.connect_timeout, cfg.request_timeout)
-            },
+            config: t.client_config(&cfg),
         })
         .collect();
     let fleet = sync::fleet::spawn(
