@@ -24,11 +24,12 @@
 //! STATE_DIR/snapshots/<ws>.json     one Snapshot document per workspace
 //! ```
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::OpenOptions;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::app::changes::{ACTIVITY_CAP, ActivityLog, Event, Snapshot, snapshot::SNAPSHOT_SCHEMA};
+use crate::local_file::{LocalFileError, Symlinks, read_local};
 use crate::logging::create_private_dir;
 
 /// The environment variable that overrides the state directory.
@@ -373,38 +374,19 @@ pub fn file_stem(workspace: &str) -> String {
     }
 }
 
-/// Read at most `cap` bytes of a regular file. `Ok(None)`: no file.
-/// `Err(why)`: not a regular file, too large, unreadable.
+/// Read at most `cap` bytes of a regular file, never through a symbolic
+/// link (the one hostile-file reader, [`read_local`]). `Ok(None)`: no
+/// file. `Err(why)`: not a regular file, too large, unreadable.
 fn read_hostile(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, String> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot inspect it: {}", e.kind())),
-    };
-    // Checked before opening: opening a FIFO would block, a symlink could
-    // point anywhere.
-    if !meta.file_type().is_file() {
-        return Err("not a regular file".to_string());
+    match read_local(path, cap, Symlinks::Refuse) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(LocalFileError::NotFound) => Ok(None),
+        Err(LocalFileError::NotRegular(what)) => Err(format!("not a regular file but {what}")),
+        Err(LocalFileError::TooLarge { .. }) => {
+            Err(format!("larger than {} MiB", cap / (1024 * 1024)))
+        }
+        Err(LocalFileError::Io(e)) => Err(format!("cannot read it: {}", e.kind())),
     }
-    if meta.len() > cap {
-        return Err(format!("larger than {} MiB", cap / (1024 * 1024)));
-    }
-    let file = File::open(path).map_err(|e| format!("cannot open it: {}", e.kind()))?;
-    // Re-checked on the open file (it could have been swapped meanwhile).
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot inspect it: {}", e.kind()))?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(cap)).unwrap_or(0));
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read it: {}", e.kind()))?;
-    if bytes.len() as u64 > cap {
-        return Err(format!("larger than {} MiB", cap / (1024 * 1024)));
-    }
-    Ok(Some(bytes))
 }
 
 /// Write `bytes` to `path` (in `dir`) atomically: a new 0600 temporary file
