@@ -543,7 +543,7 @@ fn workload_events_reach_the_log_the_markers_and_the_workloads_tab() {
     jobs[1].status.as_mut().unwrap().state = Some(lepdash::api::workloads::JobState::Completed);
     poll(&mut m, jobs_fetched(jobs), 30);
     assert_eq!(m.activity.log.get(0).unwrap().kind, EventKind::StateChanged);
-    assert_eq!(m.activity.needs_you, 0);
+    assert_eq!(m.activity.needs_you(), 0);
 }
 
 #[test]

@@ -56,6 +56,43 @@ pub struct Attention {
     pub urgent: bool,
 }
 
+/// One item that needs the user: its workspace, kind and id, and whether
+/// what needs the user is its pane's health (stale / recovered) rather than
+/// the item's own state (a workload failed, a token expired, a quota).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct NeedKey {
+    workspace: String,
+    resource: ResourceKind,
+    id: String,
+    health: bool,
+}
+
+impl NeedKey {
+    fn of(e: &Event, health: bool) -> Self {
+        NeedKey {
+            workspace: e.workspace.clone(),
+            resource: e.resource,
+            id: e.id.clone(),
+            health,
+        }
+    }
+}
+
+/// Whether `e` says its item no longer needs the user: a stale pane
+/// refreshed, the item gone, a quota back below 95 %, a workload in a state
+/// that is not a failure (a failure is [`EventKind::Failed`]; a restart is
+/// not a recovery yet).
+fn recovers(e: &Event) -> bool {
+    match e.kind {
+        EventKind::Recovered
+        | EventKind::Removed
+        | EventKind::QuotaBelow95
+        | EventKind::QuotaBelow80 => true,
+        EventKind::StateChanged => e.resource.is_workload(),
+        _ => false,
+    }
+}
+
 /// Everything issue 10 keeps in the model.
 #[derive(Debug, Clone)]
 pub struct Activity {
@@ -72,10 +109,11 @@ pub struct Activity {
     /// While-away events not looked at yet (the header summary), of every
     /// workspace.
     pub away_unseen: usize,
-    /// Events that need the user ([`Severity::NeedsYou`]) not looked at yet,
-    /// of every workspace (the header's attention; the activity view clears
-    /// it).
-    pub needs_you: usize,
+    /// Items that need the user, of every workspace, not looked at yet (the
+    /// header's attention; the activity view clears it): an item is in
+    /// while its latest event needs the user ([`Severity::NeedsYou`]) and
+    /// leaves when it recovers, so one that flaps is counted once.
+    needing: HashSet<NeedKey>,
     /// Show only the events of this workspace (`None`: every workspace).
     pub only: Option<String>,
     /// Lasting markers per kind (indexed like `ResourceKind::ALL`): row id →
@@ -108,7 +146,7 @@ impl Default for Activity {
             answered: HashSet::new(),
             away: None,
             away_unseen: 0,
-            needs_you: 0,
+            needing: HashSet::new(),
             only: None,
             unseen: Default::default(),
             shown_since: None,
@@ -220,6 +258,34 @@ impl Activity {
         }
     }
 
+    /// Items that need the user, not looked at yet (distinct workspace,
+    /// kind and item whose latest event needs the user).
+    pub fn needs_you(&self) -> usize {
+        self.needing.len()
+    }
+
+    /// The user looked (the activity view opened): nothing is unseen.
+    pub fn seen_needs(&mut self) {
+        self.needing.clear();
+    }
+
+    /// Follow what `e` says of its item's need for the user; `count`:
+    /// whether a new need is counted (not while the view shows it, not
+    /// what has a lasting header mark of its own).
+    fn follow_need(&mut self, e: &Event, count: bool) {
+        let health = matches!(e.kind, EventKind::Stale | EventKind::Recovered);
+        if e.severity() == Severity::NeedsYou {
+            if count {
+                self.needing.insert(NeedKey::of(e, health));
+            }
+        } else if recovers(e) {
+            self.needing.remove(&NeedKey::of(e, health));
+            if e.kind == EventKind::Removed {
+                self.needing.remove(&NeedKey::of(e, true));
+            }
+        }
+    }
+
     /// Unseen markers of a pane.
     pub fn unseen_count(&self, kind: ResourceKind) -> usize {
         self.unseen[kind.index()].len()
@@ -277,9 +343,7 @@ impl Activity {
             // workspace's stale data and expired token have lasting header
             // marks of their own (STALE, TOKEN EXPIRED): not counted twice.
             let own_mark = mark && matches!(e.kind, EventKind::Stale | EventKind::TokenExpired);
-            if e.severity() == Severity::NeedsYou && !self.open && !own_mark {
-                self.needs_you += 1;
-            }
+            self.follow_need(e, !self.open && !own_mark);
             if self.notify.contains(&e.kind) {
                 fx.push(Effect::Notify(notification(e)));
             }
@@ -564,9 +628,9 @@ pub fn attention(model: &Model) -> Vec<Attention> {
             urgent: false,
         });
     }
-    // Events that need the user (a workload failed, a token expired, …),
-    // of any workspace, until the activity view is opened.
-    let n = model.activity.needs_you;
+    // Items that need the user (a workload failed, a token expired, …), of
+    // any workspace, until they recover or the activity view is opened.
+    let n = model.activity.needs_you();
     if n > 0 {
         out.push(Attention {
             text: format!("{n} need{} you", if n == 1 { "s" } else { "" }),
@@ -618,4 +682,125 @@ pub fn away_summary(model: &Model) -> Option<String> {
 pub fn view_rows(model: &Model) -> usize {
     let body = super::layout::screen(model).body;
     usize::from(body.height.saturating_sub(3)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(workspace: &str, resource: ResourceKind, id: &str, kind: EventKind) -> Event {
+        Event {
+            time_ms: 0,
+            workspace: workspace.into(),
+            resource,
+            id: id.into(),
+            name: id.into(),
+            kind,
+            fields: Vec::new(),
+            yours: false,
+            origin: Origin::Live,
+            own: false,
+        }
+    }
+
+    const EP: ResourceKind = ResourceKind::Endpoints;
+
+    fn at() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+    }
+
+    #[test]
+    fn a_flapping_item_is_counted_once_and_leaves_when_it_recovers() {
+        let mut a = Activity::default();
+        for _ in 0..3 {
+            a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+            assert_eq!(a.needs_you(), 1);
+            a.record(vec![ev("ws", EP, "e1", EventKind::StateChanged)], at());
+            assert_eq!(a.needs_you(), 0, "recovered: out of the count");
+        }
+        a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+        // Every event stays in the log (it is history); the count is items.
+        assert_eq!(a.log.len(), 7);
+        assert_eq!(a.needs_you(), 1);
+        // A restart is not a recovery yet.
+        a.record(vec![ev("ws", EP, "e1", EventKind::Restarted)], at());
+        assert_eq!(a.needs_you(), 1);
+    }
+
+    #[test]
+    fn items_are_told_apart_by_workspace_kind_and_id() {
+        let mut a = Activity::default();
+        a.record(
+            vec![
+                ev("ws", EP, "e1", EventKind::Failed),
+                ev("ws", EP, "e2", EventKind::Failed),
+                ev("ws", ResourceKind::Jobs, "e1", EventKind::Failed),
+            ],
+            at(),
+        );
+        a.record_fleet(vec![ev("other", EP, "e1", EventKind::Failed)], at());
+        assert_eq!(a.needs_you(), 4);
+        // Only the item that recovered leaves.
+        a.record_fleet(vec![ev("other", EP, "e1", EventKind::StateChanged)], at());
+        assert_eq!(a.needs_you(), 3);
+        // A removed item needs nobody.
+        a.record(vec![ev("ws", EP, "e2", EventKind::Removed)], at());
+        assert_eq!(a.needs_you(), 2);
+    }
+
+    #[test]
+    fn stale_quota_and_token_needs_end_with_their_own_recovery() {
+        let mut a = Activity::default();
+        let status = ResourceKind::Status;
+        a.record_fleet(
+            vec![
+                ev("b", status, "b", EventKind::Stale),
+                ev("b", status, "quota.gpu", EventKind::QuotaAbove95),
+                ev("b", ResourceKind::Tokens, "t1", EventKind::TokenExpired),
+            ],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 3);
+        // Unreachable again while still unreachable: still one.
+        a.record_fleet(vec![ev("b", status, "b", EventKind::Stale)], at());
+        assert_eq!(a.needs_you(), 3);
+        // A workspace state change is not its recovery.
+        a.record_fleet(vec![ev("b", status, "b", EventKind::StateChanged)], at());
+        assert_eq!(a.needs_you(), 3);
+        a.record_fleet(vec![ev("b", status, "b", EventKind::Recovered)], at());
+        assert_eq!(a.needs_you(), 2);
+        a.record_fleet(
+            vec![ev("b", status, "quota.gpu", EventKind::QuotaBelow95)],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 1);
+        a.record_fleet(
+            vec![ev("b", ResourceKind::Tokens, "t1", EventKind::Removed)],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 0);
+        assert_eq!(a.log.len(), 8);
+    }
+
+    #[test]
+    fn looking_clears_the_count_and_what_the_view_shows_is_not_counted() {
+        let mut a = Activity::default();
+        a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+        a.seen_needs();
+        assert_eq!(a.needs_you(), 0);
+        a.open = true;
+        a.record(vec![ev("ws", EP, "e2", EventKind::Failed)], at());
+        assert_eq!(a.needs_you(), 0);
+        a.open = false;
+        // e1 fails again after it was seen and recovered: counted again.
+        a.record(vec![ev("ws", EP, "e1", EventKind::StateChanged)], at());
+        a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+        assert_eq!(a.needs_you(), 1);
+        // The current workspace's stale pane has its own header mark.
+        a.record(
+            vec![ev("ws", ResourceKind::Members, "Members", EventKind::Stale)],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 1);
+    }
 }

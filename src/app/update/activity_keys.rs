@@ -10,7 +10,7 @@ use crate::app::{Effect, Model, ToastLevel, activity};
 pub(super) fn open_activity(model: &mut Model) {
     model.activity.open = true;
     model.activity.away_unseen = 0;
-    model.activity.needs_you = 0;
+    model.activity.seen_needs();
     model.filter_editing = false;
 }
 
