@@ -174,7 +174,8 @@ fn short_title(kind: ResourceKind, level: u8) -> &'static str {
     }
 }
 
-fn compact_count(n: usize) -> String {
+/// A count for a tab: `950`, `1.2k`, `12k`.
+pub fn compact_count(n: usize) -> String {
     match n {
         n if n >= 10_000 => format!("{}k", n / 1000),
         n if n >= 1_000 => format!("{:.1}k", n as f64 / 1000.0),
