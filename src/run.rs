@@ -13,6 +13,7 @@ use futures::StreamExt;
 use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 
+use crate::app::fleet::SaveFleet;
 use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
 use crate::config::LoadedConfig;
 use crate::credentials::WorkspaceTarget;
@@ -83,12 +84,20 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         history.as_ref(),
         &mut init.warnings,
     );
+    // And what an earlier run saw of the other workspaces (the fleet).
+    let fleet_saved =
+        load_fleet_snapshots(&opts.targets, current, history.as_ref(), &mut init.warnings);
     // What the activity file looked like when it was read: a later change
     // is another writer's (`lepdash watch`), merged at the next save.
     let activity_stamp = history.as_ref().and_then(History::activity_stamp);
     let mut model = Model::new(init);
     model.activity.log = log;
     model.activity.away = away;
+    for (i, snap) in fleet_saved {
+        model
+            .fleet
+            .remember_saved(i, snap, &sync::fleet::FLEET_KINDS);
+    }
     model.activity.notify = cfg.notify.clone();
 
     // Signals first: a SIGTERM during start-up is then still a clean exit.
@@ -133,6 +142,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     let mut driver = Driver {
         history: history.as_ref(),
         last_save: Instant::now(),
+        last_fleet_save: Instant::now(),
         activity_stamp,
         sync: &sync,
         fleet: &fleet,
@@ -151,7 +161,12 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     drop(driver);
     // Restore before anything else can print.
     let left = term.leave();
-    save_history(&mut model, history.as_ref(), &mut activity_stamp);
+    save_history(
+        &mut model,
+        history.as_ref(),
+        &mut activity_stamp,
+        Some(SaveFleet::Touched),
+    );
     stop_sync(sync).await;
     // Exiting never waits on the network: the fleet's requests are dropped.
     fleet.join.abort();
@@ -251,6 +266,10 @@ impl Bench {
 /// At most this often the activity log and the snapshot are written (and
 /// once more on exit).
 pub const SAVE_EVERY: Duration = Duration::from_secs(30);
+/// At most this often the snapshots of the fleet's workspaces whose data
+/// changed are written (every one the fleet answered for on exit): a
+/// 50-workspace fleet polled every minute writes no file per poll.
+pub const FLEET_SAVE_EVERY: Duration = Duration::from_secs(300);
 
 /// Read the activity log and the current workspace's snapshot into the
 /// model; problems are warnings (a fresh start), never fatal.
@@ -269,12 +288,41 @@ fn load_history(
     (log.value, snap.value)
 }
 
-/// Write the activity log (when it changed) and the current workspace's
-/// snapshot (when there is data). Failures are logged, never fatal. When
+/// Read the snapshots an earlier run saved of every workspace but the
+/// current one (what the fleet compares its first answers with); problems
+/// are warnings, never fatal.
+fn load_fleet_snapshots(
+    targets: &[WorkspaceTarget],
+    current: usize,
+    history: Option<&History>,
+    warnings: &mut Vec<String>,
+) -> Vec<(usize, app::changes::Snapshot)> {
+    let Some(h) = history else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, t) in targets.iter().enumerate().filter(|(i, _)| *i != current) {
+        let snap = h.load_snapshot(&t.id);
+        warnings.extend(snap.warnings);
+        if let Some(s) = snap.value {
+            out.push((i, s));
+        }
+    }
+    out
+}
+
+/// Write the activity log (when it changed), the current workspace's
+/// snapshot (when there is data) and, when `fleet` says so, the fleet's
+/// snapshots of the other workspaces. Failures are logged, never fatal. When
 /// the activity file changed since this process last wrote it (`lepdash
 /// watch` appended), its events are merged into the log first, under the
 /// activity lock, so neither writer loses the other's events.
-fn save_history(model: &mut Model, history: Option<&History>, stamp: &mut Option<FileStamp>) {
+fn save_history(
+    model: &mut Model,
+    history: Option<&History>,
+    stamp: &mut Option<FileStamp>,
+    fleet: Option<SaveFleet>,
+) {
     let Some(h) = history else {
         return;
     };
@@ -303,11 +351,18 @@ fn save_history(model: &mut Model, history: Option<&History>, stamp: &mut Option
             tracing::warn!(error = %e, "cannot save the snapshot");
         }
     }
+    for snap in fleet.map(|w| model.fleet.to_save(w)).unwrap_or_default() {
+        if let Err(e) = h.save_snapshot(&snap) {
+            tracing::warn!(error = %e, "cannot save a fleet workspace's snapshot");
+        }
+    }
 }
 
 struct Driver<'a> {
     history: Option<&'a History>,
     last_save: Instant,
+    /// When the fleet's snapshots were last written (see [`FLEET_SAVE_EVERY`]).
+    last_fleet_save: Instant,
     /// The activity file as this process last read or wrote it.
     activity_stamp: Option<FileStamp>,
     sync: &'a SyncHandle,
@@ -374,7 +429,11 @@ impl Driver<'_> {
             }
             if self.last_save.elapsed() >= SAVE_EVERY {
                 self.last_save = Instant::now();
-                save_history(model, self.history, &mut self.activity_stamp);
+                let fleet = (self.last_fleet_save.elapsed() >= FLEET_SAVE_EVERY).then(|| {
+                    self.last_fleet_save = Instant::now();
+                    SaveFleet::Changed
+                });
+                save_history(model, self.history, &mut self.activity_stamp, fleet);
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));

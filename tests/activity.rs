@@ -677,3 +677,149 @@ fn snapshots_of_the_activity_view_across_the_fleet() {
         insta::assert_snapshot!(format!("workloads_tab_count_{w}x{h}"), draw(&m));
     }
 }
+
+const FLEET_KINDS: [ResourceKind; 4] = [
+    ResourceKind::Status,
+    ResourceKind::Members,
+    ResourceKind::Tokens,
+    ResourceKind::Secrets,
+];
+
+fn fleet_secrets(secs: u64, list: Vec<Secret>) -> Msg {
+    Msg::Sync(SyncEvent::FleetFetched {
+        workspace: 1,
+        kind: ResourceKind::Secrets,
+        at: sample::at(secs),
+        result: Ok(Fetched::Secrets(listed(list))),
+    })
+}
+
+/// `team2` (not on screen) as an earlier run saved it: paused, with a
+/// secret since deleted, and a job list (a part the fleet does not poll).
+fn with_saved_team2(w: u16, h: u16) -> Model {
+    use lepdash::api::types::WorkspaceState;
+    use lepdash::app::changes::StatusSnap;
+    let mut m = loaded(w, h);
+    let mut snap = Snapshot::new("team2", NOW_MS - DAY);
+    if let Fetched::Status { info, resolver } = fleet_status(WorkspaceState::Paused) {
+        snap.status = Some(StatusSnap { info, resolver });
+    }
+    snap.secrets = Some(secrets_with(&["OLD_KEY"], &[]));
+    snap.jobs = Some(Vec::new());
+    m.fleet.remember_saved(1, snap, &FLEET_KINDS);
+    m
+}
+
+#[test]
+fn fleet_workspaces_get_while_away_events_from_their_saved_snapshot() {
+    use lepdash::api::types::WorkspaceState;
+    use lepdash::app::fleet::SaveFleet;
+    let mut m = with_saved_team2(120, 40);
+    update(
+        &mut m,
+        fleet_msg(9, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(&mut m, fleet_secrets(9, secrets_with(&[], &[])));
+    let team2: Vec<(EventKind, Origin, String)> = m
+        .activity
+        .log
+        .iter()
+        .filter(|e| e.workspace == "team2")
+        .map(|e| (e.kind, e.origin, e.id.clone()))
+        .collect();
+    assert_eq!(
+        team2,
+        [
+            (EventKind::Removed, Origin::WhileAway, "OLD_KEY".to_string()),
+            (
+                EventKind::StateChanged,
+                Origin::WhileAway,
+                "team2".to_string()
+            ),
+        ]
+    );
+    // The header's summary counts them (no row of the panes is marked).
+    assert_eq!(m.activity.away_unseen, 2);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 0);
+    let header = draw(&m);
+    assert!(
+        header
+            .lines()
+            .next()
+            .unwrap()
+            .contains("2 changes while lepdash was not running"),
+        "{header}"
+    );
+    // Each part is compared once: the next answers are live, and the same.
+    let n = m.activity.log.len();
+    update(
+        &mut m,
+        fleet_msg(70, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(&mut m, fleet_secrets(70, secrets_with(&[], &[])));
+    assert_eq!(m.activity.log.len(), n);
+    // Saved for the next start: the new answers over the old snapshot
+    // (its job list kept), written once per change, not per poll.
+    let saved = m.fleet.to_save(SaveFleet::Changed);
+    assert_eq!(saved.len(), 1);
+    let s = &saved[0];
+    assert_eq!(s.workspace, "team2");
+    assert_eq!(
+        s.status.as_ref().unwrap().info.workspace_state,
+        WorkspaceState::Normal
+    );
+    assert!(
+        s.secrets
+            .as_ref()
+            .unwrap()
+            .iter()
+            .all(|x| x.name != "OLD_KEY")
+    );
+    assert_eq!(
+        s.jobs,
+        Some(Vec::new()),
+        "parts the fleet does not poll stay"
+    );
+    assert_eq!(s.saved_at_ms, lepdash::app::format::ms_of(sample::at(70)));
+    update(
+        &mut m,
+        fleet_msg(130, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    assert!(
+        m.fleet.to_save(SaveFleet::Changed).is_empty(),
+        "nothing changed: nothing to write"
+    );
+    // On exit, every snapshot the fleet answered for (its time moved).
+    assert_eq!(m.fleet.to_save(SaveFleet::Touched).len(), 1);
+    assert!(m.fleet.to_save(SaveFleet::Touched).is_empty());
+}
+
+#[test]
+fn switching_to_a_fleet_workspace_saves_what_the_fleet_saw_before_loading_it() {
+    use lepdash::api::types::WorkspaceState;
+    let mut m = with_saved_team2(120, 40);
+    update(
+        &mut m,
+        fleet_msg(9, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(&mut m, key(':'));
+    for c in "ws team2".chars() {
+        update(&mut m, key(c));
+    }
+    let fx = update(&mut m, code(KeyCode::Enter));
+    let order: Vec<String> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveSnapshot(s) => Some(format!("save {}", s.workspace)),
+            Effect::LoadSnapshot(ws) => Some(format!("load {ws}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, ["save xfre17eu", "save team2", "load team2"]);
+    assert_eq!(m.workspace_id(), "team2");
+    // The workspace left is the fleet's now, with the dashboard's snapshot
+    // as its base (nothing of it is "while away").
+    assert!(m.fleet.seen.get(&0).is_some_and(|s| s.secrets.is_some()));
+    assert!(m.fleet.away.is_empty());
+    assert!(!m.fleet.seen.contains_key(&1));
+}

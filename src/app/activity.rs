@@ -10,8 +10,8 @@ use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
     ActivityLog, Ctx, Event, EventKind, Origin, Row, Severity, Snapshot, StatusSnap, TokenSnap,
-    Yours, diff_fetched, diff_items, diff_status, diff_tokens, diff_workload, health_event, row_id,
-    take_part,
+    Yours, absorb, diff_fetched, diff_items, diff_status, diff_tokens, diff_workload, health_event,
+    row_id, take_part,
 };
 use super::{Effect, LineInput, Model, format};
 
@@ -509,6 +509,48 @@ pub fn events_of_fetch(model: &mut Model, fetched: &Fetched, at: SystemTime) -> 
         Fetched::Unchanged(_) => Vec::new(),
     };
     finish_yours(model, kind);
+    events
+}
+
+/// A fleet answer for workspace `i` (not on screen): against the parts an
+/// earlier run saved of it, once per kind, the "while away" events; and the
+/// answer kept for the next start (`FleetView::seen`, saved by the driver).
+pub fn fleet_fetched(model: &mut Model, i: usize, fetched: &Fetched, at: SystemTime) -> Vec<Event> {
+    if matches!(fetched, Fetched::Unchanged(_)) {
+        return Vec::new();
+    }
+    let Some(workspace) = model.workspaces.get(i).map(|w| w.id.clone()) else {
+        return Vec::new();
+    };
+    let kind = fetched.kind();
+    let now_ms = format::ms_of(at);
+    let fleet = &mut model.fleet;
+    let mut events = Vec::new();
+    if let Some(snap) = fleet.away.get_mut(&i) {
+        if snap.has(kind) {
+            let yours = Yours::new();
+            let ctx = Ctx {
+                now_ms,
+                workspace: &workspace,
+                origin: Origin::WhileAway,
+                yours: &yours,
+            };
+            events = diff_fetched(&ctx, snap, snap.saved_at_ms, fetched);
+            take_part(snap, kind);
+        }
+        if snap.is_empty() {
+            fleet.away.remove(&i);
+        }
+    }
+    let seen = fleet
+        .seen
+        .entry(i)
+        .or_insert_with(|| Snapshot::new(&workspace, now_ms));
+    if absorb(seen, fetched) {
+        fleet.unsaved.insert(i);
+    }
+    seen.saved_at_ms = now_ms;
+    fleet.touched.insert(i);
     events
 }
 

@@ -65,36 +65,45 @@ pub fn workload_rows(fetched: &Fetched) -> Option<Vec<Row>> {
     }
 }
 
-/// Store `fetched` as the snapshot's part of its kind.
-pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) {
+/// Store `fetched` as the snapshot's part of its kind; returns whether the
+/// part changed (a writer can skip saving what did not).
+pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) -> bool {
+    fn set<T: PartialEq>(part: &mut Option<T>, new: T) -> bool {
+        let changed = part.as_ref() != Some(&new);
+        if changed {
+            *part = Some(new);
+        }
+        changed
+    }
     match fetched {
         Fetched::Status { info, resolver } => {
             let resolver = resolver
                 .clone()
                 .or_else(|| snap.status.as_ref().and_then(|s| s.resolver.clone()));
-            snap.status = Some(StatusSnap {
-                info: info.clone(),
-                resolver,
-            });
+            set(
+                &mut snap.status,
+                StatusSnap {
+                    info: info.clone(),
+                    resolver,
+                },
+            )
         }
-        Fetched::Members(list) => snap.members = Some(list.items.clone()),
-        Fetched::Tokens { list, own_id } => {
-            snap.tokens = Some(TokenSnap {
+        Fetched::Members(list) => set(&mut snap.members, list.items.clone()),
+        Fetched::Tokens { list, own_id } => set(
+            &mut snap.tokens,
+            TokenSnap {
                 list: list.items.clone(),
                 own_id: own_id.clone(),
-            })
-        }
-        Fetched::Secrets(list) => snap.secrets = Some(list.items.clone()),
-        Fetched::Registries(list) => snap.registries = Some(list.items.clone()),
-        Fetched::Templates(list) => snap.templates = Some(list.items.clone()),
-        Fetched::Unchanged(_) => {}
-        workload => {
-            if let (Some(part), Some(rows)) =
-                (snap.rows_mut(workload.kind()), workload_rows(workload))
-            {
-                *part = Some(rows);
-            }
-        }
+            },
+        ),
+        Fetched::Secrets(list) => set(&mut snap.secrets, list.items.clone()),
+        Fetched::Registries(list) => set(&mut snap.registries, list.items.clone()),
+        Fetched::Templates(list) => set(&mut snap.templates, list.items.clone()),
+        Fetched::Unchanged(_) => false,
+        workload => match (snap.rows_mut(workload.kind()), workload_rows(workload)) {
+            (Some(part), Some(rows)) => set(part, rows),
+            _ => false,
+        },
     }
 }
 

@@ -151,6 +151,18 @@ impl Snapshot {
         }
     }
 
+    /// Only the parts of `kinds` (what the fleet polls of a workspace not
+    /// on screen).
+    pub fn only(&self, kinds: &[super::ResourceKind]) -> Snapshot {
+        let mut s = self.clone();
+        for kind in super::ResourceKind::ALL {
+            if !kinds.contains(&kind) {
+                super::take_part(&mut s, kind);
+            }
+        }
+        s
+    }
+
     /// Whether nothing was ever fetched.
     pub fn is_empty(&self) -> bool {
         self.status.is_none()

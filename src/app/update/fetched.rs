@@ -77,8 +77,19 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
             if workspace == model.current || workspace >= model.workspaces.len() {
                 return false;
             }
+            // Against what an earlier run saw of it: "while away" events.
+            let away = match &result {
+                Ok(f) => crate::app::activity::fleet_fetched(model, workspace, f, at),
+                Err(_) => Vec::new(),
+            };
+            let away_any = !away.is_empty();
+            fx.extend(model.activity.record_fleet(away, at));
             let before = model.fleet.data_mut(workspace).clone();
             let changed = model.fleet.data_mut(workspace).apply(kind, at, result);
+            if away_any {
+                // The header's summary and attention changed.
+                return true;
+            }
             if changed {
                 let yours = crate::app::changes::Yours::new();
                 let ctx = crate::app::changes::Ctx {

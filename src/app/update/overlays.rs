@@ -187,9 +187,16 @@ pub(super) fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>
         model.toast(ToastLevel::Info, format!("already on workspace {id}"));
         return;
     }
-    // The workspace being left: its snapshot for the next start.
-    fx.push(Effect::SaveSnapshot(Box::new(activity::snapshot_of(model))));
+    // The workspace being left: its snapshot for the next start, and the
+    // fleet's base for it from now on.
+    let left = activity::snapshot_of(model);
+    fx.push(Effect::SaveSnapshot(Box::new(left.clone())));
+    model.fleet.left(model.current, left);
     model.current = i;
+    // What the fleet saw of the new one is written before it is loaded.
+    if let Some(seen) = model.fleet.entered(i) {
+        fx.push(Effect::SaveSnapshot(Box::new(seen)));
+    }
     model.forget_data();
     fx.push(Effect::LoadSnapshot(model.workspace_id().to_string()));
     model.token_rejected = false;
