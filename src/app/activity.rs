@@ -516,15 +516,20 @@ pub fn events_of_fetch(model: &mut Model, fetched: &Fetched, at: SystemTime) -> 
 /// earlier run saved of it, once per kind, the "while away" events; and the
 /// answer kept for the next start (`FleetView::seen`, saved by the driver).
 pub fn fleet_fetched(model: &mut Model, i: usize, fetched: &Fetched, at: SystemTime) -> Vec<Event> {
-    if matches!(fetched, Fetched::Unchanged(_)) {
-        return Vec::new();
-    }
     let Some(workspace) = model.workspaces.get(i).map(|w| w.id.clone()) else {
         return Vec::new();
     };
     let kind = fetched.kind();
     let now_ms = format::ms_of(at);
     let fleet = &mut model.fleet;
+    if matches!(fetched, Fetched::Unchanged(_)) {
+        // The same answer as the last one: only its time moved.
+        if let Some(seen) = fleet.seen.get_mut(&i) {
+            seen.saved_at_ms = now_ms;
+            fleet.touched.insert(i);
+        }
+        return Vec::new();
+    }
     let mut events = Vec::new();
     if let Some(snap) = fleet.away.get_mut(&i) {
         if snap.has(kind) {

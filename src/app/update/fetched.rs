@@ -86,10 +86,6 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
             fx.extend(model.activity.record_fleet(away, at));
             let before = model.fleet.data_mut(workspace).clone();
             let changed = model.fleet.data_mut(workspace).apply(kind, at, result);
-            if away_any {
-                // The header's summary and attention changed.
-                return true;
-            }
             if changed {
                 let yours = crate::app::changes::Yours::new();
                 let ctx = crate::app::changes::Ctx {
@@ -105,9 +101,10 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
                 );
                 let any = !events.is_empty();
                 fx.extend(model.activity.record_fleet(events, at));
-                return changed && (model.fleet.open || (any && model.activity.open));
+                return away_any || model.fleet.open || (any && model.activity.open);
             }
-            changed && model.fleet.open
+            // While-away events change the header's summary and attention.
+            away_any || (changed && model.fleet.open)
         }
     }
 }
