@@ -13,8 +13,14 @@
 //! [`MAX_SNAPSHOT_BYTES`], every string re-sanitized. A file that cannot be
 //! used is a warning and a fresh start, never an error that stops lepdash.
 //!
+//! The dashboard and `lepdash watch` both write the activity file. Each
+//! merges what the file holds with what it saw before writing (under
+//! [`History::lock_activity`]); one change seen by both is kept once
+//! (`Event::same_change`).
+//!
 //! ```text
 //! STATE_DIR/activity.jsonl          one event per line, oldest first
+//! STATE_DIR/activity.lock           held while a process merges and writes it
 //! STATE_DIR/snapshots/<ws>.json     one Snapshot document per workspace
 //! ```
 
@@ -218,6 +224,111 @@ impl History {
             source,
         })?;
         write_atomic(&dir, &self.snapshot_path(&snap.workspace), &bytes)
+    }
+}
+
+/// The size and modification time of a file: whether it changed since a
+/// process last wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// Held while a process reads, merges and writes the activity file, so the
+/// dashboard and `lepdash watch` do not overwrite each other's events. The
+/// lock is a file created exclusively (0600) and removed on drop; one older
+/// than [`LOCK_STALE`] is a leftover of a crashed process and is taken over.
+#[derive(Debug)]
+pub struct ActivityLock {
+    path: Option<PathBuf>,
+}
+
+impl Drop for ActivityLock {
+    fn drop(&mut self) {
+        if let Some(p) = self.path.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The lock file's name (next to the activity file).
+pub const ACTIVITY_LOCK: &str = "activity.lock";
+/// How long a writer waits for the lock before going on without it.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+/// A lock this old was left by a process that died holding it.
+pub const LOCK_STALE: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl History {
+    /// The activity file's stamp (`None`: no file).
+    pub fn activity_stamp(&self) -> Option<FileStamp> {
+        let m = std::fs::symlink_metadata(self.activity_path()).ok()?;
+        Some(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+
+    /// Take the activity lock, waiting up to [`LOCK_WAIT`]. Without it (a
+    /// directory that cannot be written, a lock held too long) the caller
+    /// goes on: the write is atomic either way, the lock only keeps two
+    /// merges from crossing.
+    pub fn lock_activity(&self) -> ActivityLock {
+        let path = self.dir.join(ACTIVITY_LOCK);
+        if create_private_dir(&self.dir).is_err() {
+            return ActivityLock { path: None };
+        }
+        let started = std::time::Instant::now();
+        loop {
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            match opts.open(&path) {
+                Ok(_) => return ActivityLock { path: Some(path) },
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let stale = std::fs::symlink_metadata(&path)
+                        .ok()
+                        .and_then(|m| m.modified().ok())
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > LOCK_STALE);
+                    if stale {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot take the activity lock");
+                    return ActivityLock { path: None };
+                }
+            }
+            if started.elapsed() >= LOCK_WAIT {
+                tracing::warn!("the activity lock is busy; writing without it");
+                return ActivityLock { path: None };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Add `events` to the activity file (what `lepdash watch` saw): under
+    /// the lock, the file is read, the events it lacks are merged in (the
+    /// same change recorded by the dashboard is kept once,
+    /// [`Event::same_change`]) and it is written back, atomically, 0600.
+    /// Returns how many events were added.
+    pub fn append_activity(&self, events: &[Event]) -> Result<usize, HistoryError> {
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let _lock = self.lock_activity();
+        let mut log = self.load_activity().value;
+        let added = log.merge(events.iter().cloned());
+        if added > 0 {
+            self.save_activity(&log)?;
+        }
+        Ok(added)
     }
 }
 

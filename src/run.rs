@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
 use crate::config::LoadedConfig;
 use crate::credentials::WorkspaceTarget;
-use crate::history::History;
+use crate::history::{FileStamp, History};
 use crate::protocol::{ResourceKind, SyncCmd, SyncEvent};
 use crate::sync::{self, SyncHandle, SyncTarget};
 use crate::terminal::{ResizeDebounce, Signals, TerminalGuard};
@@ -83,6 +83,9 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         history.as_ref(),
         &mut init.warnings,
     );
+    // What the activity file looked like when it was read: a later change
+    // is another writer's (`lepdash watch`), merged at the next save.
+    let activity_stamp = history.as_ref().and_then(History::activity_stamp);
     let mut model = Model::new(init);
     model.activity.log = log;
     model.activity.away = away;
@@ -99,10 +102,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         .iter()
         .map(|t| SyncTarget {
             id: t.id.clone(),
-            config: crate::api::ClientConfig {
-                max_body: cfg.max_response,
-                ..t.client_config(cfg.connect_timeout, cfg.request_timeout)
-            },
+            config: t.client_config(&cfg),
         })
         .collect();
     let fleet = sync::fleet::spawn(
@@ -133,6 +133,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     let mut driver = Driver {
         history: history.as_ref(),
         last_save: Instant::now(),
+        activity_stamp,
         sync: &sync,
         fleet: &fleet,
         fleet_bench: fleet_bench.map(|p| (p, started)),
@@ -146,10 +147,11 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         }),
     };
     let outcome = driver.run(&mut term, &mut model).await;
+    let mut activity_stamp = driver.activity_stamp;
     drop(driver);
     // Restore before anything else can print.
     let left = term.leave();
-    save_history(&mut model, history.as_ref());
+    save_history(&mut model, history.as_ref(), &mut activity_stamp);
     stop_sync(sync).await;
     // Exiting never waits on the network: the fleet's requests are dropped.
     fleet.join.abort();
@@ -268,16 +270,32 @@ fn load_history(
 }
 
 /// Write the activity log (when it changed) and the current workspace's
-/// snapshot (when there is data). Failures are logged, never fatal.
-fn save_history(model: &mut Model, history: Option<&History>) {
+/// snapshot (when there is data). Failures are logged, never fatal. When
+/// the activity file changed since this process last wrote it (`lepdash
+/// watch` appended), its events are merged into the log first, under the
+/// activity lock, so neither writer loses the other's events.
+fn save_history(model: &mut Model, history: Option<&History>, stamp: &mut Option<FileStamp>) {
     let Some(h) = history else {
         return;
     };
-    if model.activity.unsaved {
-        match h.save_activity(&model.activity.log) {
-            Ok(()) => model.activity.unsaved = false,
-            Err(e) => tracing::warn!(error = %e, "cannot save the activity log"),
+    let changed_on_disk = h.activity_stamp().is_some_and(|s| Some(s) != *stamp);
+    if model.activity.unsaved || changed_on_disk {
+        let _lock = h.lock_activity();
+        if changed_on_disk {
+            let file = h.load_activity();
+            let saved: Vec<app::changes::Event> = file.value.iter().cloned().collect();
+            if model.activity.merge_saved(saved) > 0 {
+                model.activity.unsaved = true;
+                model.mark_dirty();
+            }
         }
+        if model.activity.unsaved {
+            match h.save_activity(&model.activity.log) {
+                Ok(()) => model.activity.unsaved = false,
+                Err(e) => tracing::warn!(error = %e, "cannot save the activity log"),
+            }
+        }
+        *stamp = h.activity_stamp();
     }
     let snap = app::activity::snapshot_of(model);
     if !snap.is_empty() {
@@ -290,6 +308,8 @@ fn save_history(model: &mut Model, history: Option<&History>) {
 struct Driver<'a> {
     history: Option<&'a History>,
     last_save: Instant,
+    /// The activity file as this process last read or wrote it.
+    activity_stamp: Option<FileStamp>,
     sync: &'a SyncHandle,
     fleet: &'a sync::fleet::FleetHandle,
     fleet_bench: Option<(PathBuf, Instant)>,
@@ -354,7 +374,7 @@ impl Driver<'_> {
             }
             if self.last_save.elapsed() >= SAVE_EVERY {
                 self.last_save = Instant::now();
-                save_history(model, self.history);
+                save_history(model, self.history, &mut self.activity_stamp);
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));

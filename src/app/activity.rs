@@ -9,8 +9,9 @@ use std::time::{Duration, SystemTime};
 use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
-    ActivityLog, Ctx, Event, EventKind, Origin, Snapshot, StatusSnap, TokenSnap, Yours,
-    diff_fetched, diff_items, diff_status, diff_tokens, health_event, row_id, take_part,
+    ActivityLog, Ctx, Event, EventKind, Origin, Row, Severity, Snapshot, StatusSnap, TokenSnap,
+    Yours, diff_fetched, diff_items, diff_status, diff_tokens, diff_workload, health_event, row_id,
+    take_part,
 };
 use super::{Effect, LineInput, Model, format};
 
@@ -68,8 +69,15 @@ pub struct Activity {
     /// The current workspace's snapshot saved by the previous run; each part
     /// is compared once with the first poll of its kind, then dropped.
     pub away: Option<Snapshot>,
-    /// While-away events not looked at yet (the header summary).
+    /// While-away events not looked at yet (the header summary), of every
+    /// workspace.
     pub away_unseen: usize,
+    /// Events that need the user ([`Severity::NeedsYou`]) not looked at yet,
+    /// of every workspace (the header's attention; the activity view clears
+    /// it).
+    pub needs_you: usize,
+    /// Show only the events of this workspace (`None`: every workspace).
+    pub only: Option<String>,
     /// Lasting markers per kind (indexed like `ResourceKind::ALL`): row id →
     /// mark.
     pub unseen: [HashMap<String, Unseen>; ResourceKind::ALL.len()],
@@ -100,6 +108,8 @@ impl Default for Activity {
             answered: HashSet::new(),
             away: None,
             away_unseen: 0,
+            needs_you: 0,
+            only: None,
             unseen: Default::default(),
             shown_since: None,
             stale: [false; ResourceKind::ALL.len()],
@@ -144,12 +154,39 @@ impl Activity {
 
     /// Re-apply the filter (after it or the log changed).
     pub fn refilter(&mut self) {
-        self.shown = if self.filter.value().trim().is_empty() {
+        self.shown = if self.filter.value().trim().is_empty() && self.only.is_none() {
             None
         } else {
-            Some(self.log.filter(self.filter.value()))
+            Some(
+                self.log
+                    .filter_in(self.filter.value(), self.only.as_deref()),
+            )
         };
         self.clamp();
+    }
+
+    /// Show only `workspace`'s events, or every workspace's again.
+    pub fn toggle_only(&mut self, workspace: &str) {
+        self.only = match self.only {
+            Some(_) => None,
+            None => Some(super::changes::clean(workspace)),
+        };
+        self.selected = 0;
+        self.offset = 0;
+        self.refilter();
+    }
+
+    /// Unseen markers of the tab of `kind`: the four workload views share
+    /// one tab, and its count is theirs together.
+    pub fn unseen_tab_count(&self, kind: ResourceKind) -> usize {
+        if kind.is_workload() {
+            crate::protocol::WORKLOAD_VIEWS
+                .iter()
+                .map(|k| self.unseen_count(*k))
+                .sum()
+        } else {
+            self.unseen_count(kind)
+        }
     }
 
     fn clamp(&mut self) {
@@ -188,15 +225,27 @@ impl Activity {
         self.unseen[kind.index()].len()
     }
 
-    /// Add events on top of the log; marks rows, counts while-away events,
-    /// and returns the notification effects.
+    /// Add events of the current workspace on top of the log; marks rows,
+    /// counts while-away events and those that need the user, and returns
+    /// the notification effects.
     pub fn record(&mut self, events: Vec<Event>, at: SystemTime) -> Vec<Effect> {
+        self.add(events, at, true)
+    }
+
+    /// Add events of workspaces not on screen (the fleet): as
+    /// [`Self::record`], without row markers (the panes show the current
+    /// workspace).
+    pub fn record_fleet(&mut self, events: Vec<Event>, at: SystemTime) -> Vec<Effect> {
+        self.add(events, at, false)
+    }
+
+    fn add(&mut self, events: Vec<Event>, at: SystemTime, mark: bool) -> Vec<Effect> {
         if events.is_empty() {
             return Vec::new();
         }
         let mut fx = Vec::new();
         for e in &events {
-            if let Some(id) = row_id(e) {
+            if let Some(id) = row_id(e).filter(|_| mark) {
                 let marks = &mut self.unseen[e.resource.index()];
                 match e.kind {
                     EventKind::Removed => {
@@ -224,6 +273,13 @@ impl Activity {
             if e.origin == Origin::WhileAway {
                 self.away_unseen += 1;
             }
+            // Seen as it arrives while the view is open. The current
+            // workspace's stale data and expired token have lasting header
+            // marks of their own (STALE, TOKEN EXPIRED): not counted twice.
+            let own_mark = mark && matches!(e.kind, EventKind::Stale | EventKind::TokenExpired);
+            if e.severity() == Severity::NeedsYou && !self.open && !own_mark {
+                self.needs_you += 1;
+            }
             if self.notify.contains(&e.kind) {
                 fx.push(Effect::Notify(notification(e)));
             }
@@ -235,12 +291,30 @@ impl Activity {
         if self.selected > 0 && self.shown.is_none() {
             self.selected += n;
         }
+        self.after_growth();
+        fx
+    }
+
+    /// Take the events another poller wrote to the activity file (`lepdash
+    /// watch`) that this log lacks; returns how many were added. They are
+    /// history: no markers, no notifications, nothing counted as unseen.
+    pub fn merge_saved(&mut self, events: impl IntoIterator<Item = Event>) -> usize {
+        let added = self.log.merge(events);
+        if added > 0 {
+            // The order changed: keep it simple, go back to the top.
+            self.selected = 0;
+            self.offset = 0;
+            self.after_growth();
+        }
+        added
+    }
+
+    fn after_growth(&mut self) {
         if self.shown.is_some() {
             self.refilter();
         } else {
             self.clamp();
         }
-        fx
     }
 
     /// Forget the markers of `kind` that have been on screen long enough.
@@ -350,8 +424,25 @@ pub fn events_of_fetch(model: &mut Model, fetched: &Fetched, at: SystemTime) -> 
             Some(old) => diff_items(&ctx, kind, old, &list.items),
             None => Vec::new(),
         },
-        // Workload views: not tracked yet (see `changes::poll`).
-        _ => Vec::new(),
+        Fetched::Endpoints { list, .. } => match &model.endpoints.data {
+            Some(old) => diff_workload(&ctx, kind, &old.list, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Jobs(list) => match &model.jobs.data {
+            Some(old) => diff_workload(&ctx, kind, &old.jobs, &list.jobs.items),
+            None => Vec::new(),
+        },
+        Fetched::Pods { list, .. } => match &model.pods.data {
+            Some(old) => diff_workload(&ctx, kind, &old.list, &list.items),
+            None => Vec::new(),
+        },
+        // A group's answer and the model's row differ in type: compare rows
+        // (node groups are few).
+        Fetched::Nodes(list) => match &model.nodes.data {
+            Some(old) => diff_workload(&ctx, kind, &Row::all(old), &Row::all(&list.items)),
+            None => Vec::new(),
+        },
+        Fetched::Unchanged(_) => Vec::new(),
     };
     finish_yours(model, kind);
     events
@@ -419,6 +510,10 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
     s.secrets = model.secrets.data.clone();
     s.registries = model.registries.data.clone();
     s.templates = model.templates.data.clone();
+    s.endpoints = model.endpoints.data.as_ref().map(|d| Row::all(&d.list));
+    s.jobs = model.jobs.data.as_ref().map(|d| Row::all(&d.jobs));
+    s.pods = model.pods.data.as_ref().map(|d| Row::all(&d.list));
+    s.nodes = model.nodes.data.as_deref().map(Row::all);
     // Parts not fetched this run keep what the previous run saw.
     if let Some(away) = &model.activity.away {
         s.fill_from(away);
@@ -469,10 +564,45 @@ pub fn attention(model: &Model) -> Vec<Attention> {
             urgent: false,
         });
     }
+    // Events that need the user (a workload failed, a token expired, …),
+    // of any workspace, until the activity view is opened.
+    let n = model.activity.needs_you;
+    if n > 0 {
+        out.push(Attention {
+            text: format!("{n} need{} you", if n == 1 { "s" } else { "" }),
+            urgent: true,
+        });
+    }
+    // Other workspaces that need the user now (unreachable, token refused
+    // or expired, terminated): the fleet view says why (and while it is
+    // open, this is not repeated).
+    let others: Vec<&str> = model
+        .workspaces
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != model.current && !model.fleet.open)
+        .filter_map(|(i, w)| {
+            let d = model.fleet.data.get(i)?;
+            let row = super::fleet::row(i, w, d, false, model.now);
+            (row.urgency == super::fleet::Urgency::Alert).then_some(w.id.as_str())
+        })
+        .collect();
+    match others.as_slice() {
+        [] => {}
+        [one] => out.push(Attention {
+            text: format!("ws {one}"),
+            urgent: true,
+        }),
+        many => out.push(Attention {
+            text: format!("{} workspaces", many.len()),
+            urgent: true,
+        }),
+    }
     out
 }
 
-/// The header's one-line summary of the while-away events, until seen.
+/// The header's one-line summary of the while-away events (of every
+/// workspace), until seen.
 pub fn away_summary(model: &Model) -> Option<String> {
     let n = model.activity.away_unseen;
     (n > 0).then(|| {

@@ -22,8 +22,6 @@ use super::{LineInput, WorkspaceLabel};
 /// Tokens expiring within this many days are counted (as `lep` warns).
 pub const EXPIRY_WINDOW_DAYS: i64 = 10;
 const DAY_MS: i64 = 86_400_000;
-/// Fleet events kept for the activity view.
-pub const FLEET_EVENTS_CAP: usize = 200;
 /// A row whose last good Status is older than this (and that failed since)
 /// reads "stale".
 pub const STALE_AFTER: Duration = Duration::from_secs(180);
@@ -436,10 +434,6 @@ pub struct FleetView {
     pub filter_editing: bool,
     pub sort: FleetSort,
     pub reverse: bool,
-    /// Change-engine events of the rows not on screen (a workspace becoming
-    /// active or unreachable, a token entering the 10-day window), newest
-    /// last, at most [`FLEET_EVENTS_CAP`]; for the activity view to take.
-    pub events: std::collections::VecDeque<super::changes::Event>,
     /// Workspaces reached with the current token at a derived URL (`:ws ID`
     /// for an id no credential source lists), with the id whose token it is.
     pub borrowed: BTreeMap<usize, String>,

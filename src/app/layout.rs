@@ -223,7 +223,7 @@ pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
                     (_, Some(n)) => format!("{} {title} {n}", i + 1),
                 };
                 // Unseen changes (issue 10): `Secrets 29 +2`.
-                let unseen = m.activity.unseen_count(kind);
+                let unseen = m.activity.unseen_tab_count(kind);
                 let label = if unseen > 0 {
                     format!("{label} +{}", compact_count(unseen))
                 } else {

@@ -2,7 +2,10 @@
 //! the dashboard's reducer (for the first poll after a start, against the
 //! saved snapshot) and `lepdash watch` (every poll, against the last one).
 
-use super::{Ctx, Event, Snapshot, StatusSnap, TokenSnap, diff_items, diff_status, diff_tokens};
+use super::{
+    Ctx, Event, Row, Snapshot, StatusSnap, TokenSnap, diff_items, diff_status, diff_tokens,
+    diff_workload,
+};
 use crate::protocol::{Fetched, Mutation, ResourceKind};
 
 /// The events of `fetched` against the matching part of `snap` (nothing
@@ -43,9 +46,22 @@ pub fn diff_fetched(
             Some(old) => diff_items(ctx, ResourceKind::Templates, old, &list.items),
             None => Vec::new(),
         },
-        // Workload views are not tracked yet (no `impl Tracked` for their
-        // rows, and no snapshot part).
-        _ => Vec::new(),
+        Fetched::Unchanged(_) => Vec::new(),
+        workload => match (snap.rows(workload.kind()), workload_rows(workload)) {
+            (Some(old), Some(new)) => diff_workload(ctx, workload.kind(), old, &new),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// The rows of a workload answer (`None` for the other kinds).
+pub fn workload_rows(fetched: &Fetched) -> Option<Vec<Row>> {
+    match fetched {
+        Fetched::Endpoints { list, .. } => Some(Row::all(&list.items)),
+        Fetched::Jobs(list) => Some(Row::all(&list.jobs.items)),
+        Fetched::Pods { list, .. } => Some(Row::all(&list.items)),
+        Fetched::Nodes(list) => Some(Row::all(&list.items)),
+        _ => None,
     }
 }
 
@@ -71,7 +87,14 @@ pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) {
         Fetched::Secrets(list) => snap.secrets = Some(list.items.clone()),
         Fetched::Registries(list) => snap.registries = Some(list.items.clone()),
         Fetched::Templates(list) => snap.templates = Some(list.items.clone()),
-        _ => {}
+        Fetched::Unchanged(_) => {}
+        workload => {
+            if let (Some(part), Some(rows)) =
+                (snap.rows_mut(workload.kind()), workload_rows(workload))
+            {
+                *part = Some(rows);
+            }
+        }
     }
 }
 
@@ -84,7 +107,9 @@ pub fn take_part(snap: &mut Snapshot, kind: ResourceKind) -> bool {
         ResourceKind::Secrets => snap.secrets.take().is_some(),
         ResourceKind::Registries => snap.registries.take().is_some(),
         ResourceKind::Templates => snap.templates.take().is_some(),
-        _ => false,
+        kind => snap
+            .rows_mut(kind)
+            .is_some_and(|part| part.take().is_some()),
     }
 }
 

@@ -92,12 +92,9 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
                     &before,
                     &model.fleet.data[workspace],
                 );
-                for e in events {
-                    if model.fleet.events.len() >= crate::app::fleet::FLEET_EVENTS_CAP {
-                        model.fleet.events.pop_front();
-                    }
-                    model.fleet.events.push_back(e);
-                }
+                let any = !events.is_empty();
+                fx.extend(model.activity.record_fleet(events, at));
+                return changed && (model.fleet.open || (any && model.activity.open));
             }
             changed && model.fleet.open
         }
