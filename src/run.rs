@@ -525,9 +525,8 @@ impl Driver<'_> {
                     self.copies.spawn_blocking(move || {
                         let env = |k: &str| std::env::var(k).ok();
                         let mut bytes = Vec::new();
-                        let result = crate::clipboard::copy(&mut bytes, text.expose_secret(), &env)
-                            .map(|d| d.describe())
-                            .map_err(|e| e.to_string());
+                        let result =
+                            crate::clipboard::copy_report(&mut bytes, text.expose_secret(), &env);
                         (bytes, result)
                     });
                 }
