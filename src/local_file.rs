@@ -145,7 +145,7 @@ const NONBLOCK: i32 = 0x0004;
         target_arch = "powerpc64"
     )
 ))]
-const NOFOLLOW: i32 = 0o100000;
+pub(crate) const NOFOLLOW: i32 = 0o100000;
 #[cfg(all(
     any(target_os = "linux", target_os = "android"),
     not(any(
@@ -155,9 +155,9 @@ const NOFOLLOW: i32 = 0o100000;
         target_arch = "powerpc64"
     ))
 ))]
-const NOFOLLOW: i32 = 0o400000;
+pub(crate) const NOFOLLOW: i32 = 0o400000;
 #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-const NOFOLLOW: i32 = 0x0100;
+pub(crate) const NOFOLLOW: i32 = 0x0100;
 
 #[cfg(test)]
 mod tests {
