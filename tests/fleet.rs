@@ -647,3 +647,38 @@ fn fleet_changes_become_change_engine_events() {
             .all(|k| m.activity.unseen_count(*k) == 0)
     );
 }
+
+/// Over the fleet view the footer offers the fleet's keys (not the pane's
+/// `Enter details`, `y copy`), and the activity key leaves the fleet for the
+/// activity view — opening it even when it was already open underneath.
+#[test]
+fn the_footer_over_the_fleet_is_the_fleets_and_a_opens_activity() {
+    for w in [80, 120] {
+        let mut m = fleet_model(w, 24);
+        open(&mut m);
+        let screen = draw(&m);
+        let footer = screen.lines().last().unwrap_or_default().to_string();
+        assert!(footer.contains("Enter switch"), "{footer}");
+        assert!(footer.contains("Esc close"), "{footer}");
+        assert!(footer.contains("q quit"), "{footer}");
+        assert!(!footer.contains("details"), "{footer}");
+        assert!(!footer.contains("copy"), "{footer}");
+    }
+    let mut m = fleet_model(120, 40);
+    update(&mut m, key('a'));
+    assert!(m.activity.open);
+    // Inside the activity view `w` scopes it to one workspace; the palette
+    // still opens the fleet over it.
+    update(&mut m, key(':'));
+    for c in "fleet".chars() {
+        update(&mut m, key(c));
+    }
+    update(&mut m, code(KeyCode::Enter));
+    assert!(m.fleet.open, "{:?}", m.overlay);
+    update(&mut m, key('a'));
+    assert!(!m.fleet.open, "a leaves the fleet");
+    assert!(
+        m.activity.open,
+        "and shows the activity view, not toggles it shut"
+    );
+}

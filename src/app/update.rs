@@ -177,8 +177,14 @@ fn on_fleet_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool 
             true
         }
         super::fleet::FleetKey::Pass(action) => {
-            // Pane keys leave the fleet for that pane; the rest (help,
-            // palette, quit, pause, refresh) work over it.
+            // Pane keys leave the fleet for that pane, the activity key for
+            // the activity view (opened, never toggled shut from here); the
+            // rest (help, palette, quit, pause, refresh) work over it.
+            if action == Action::Activity {
+                model.fleet.open = false;
+                open_activity(model);
+                return true;
+            }
             if matches!(
                 action,
                 Action::PaneStatus

@@ -256,6 +256,35 @@ pub fn banner(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, lines: &[BannerLine])
     }
 }
 
+/// The footer over the fleet view: what its keys do there, the least
+/// important dropped first when the line is narrow.
+fn fleet_footer(m: &crate::app::Model) -> String {
+    let km = &m.keymap;
+    let key = |a: Action| km.key_or_unbound(a);
+    let mut parts: Vec<String> = vec![
+        format!("{} switch", key(Action::Details)),
+        format!("{} filter", key(Action::Filter)),
+        format!("{} sort", key(Action::SortNext)),
+        format!("{} activity", key(Action::Activity)),
+        format!("{} refresh", key(Action::Refresh)),
+        format!("{} help", key(Action::Help)),
+        format!("{} close", key(Action::Back)),
+        format!("{} quit", key(Action::Quit)),
+    ];
+    // Drop from the middle outwards: switch, close and quit stay longest.
+    let drop_order = [4, 3, 5, 2, 1];
+    let avail = usize::from(m.size.0).saturating_sub(2);
+    let width = |p: &[String]| p.iter().map(|h| format::width(h) + 2).sum::<usize>();
+    for i in drop_order {
+        if width(&parts) <= avail {
+            break;
+        }
+        parts[i].clear();
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("  ")
+}
+
 /// The footer over an overlay: what its keys do there (`None`: no overlay).
 fn overlay_footer(m: &crate::app::Model) -> Option<String> {
     let km = &m.keymap;
@@ -393,6 +422,13 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
     // Over an overlay, only the keys that work there.
     if let Some(line) = overlay_footer(m) {
         let line = ctx.glyphs.text(&line).into_owned();
+        let spans = vec![Span::raw(" "), Span::styled(line, t.muted)];
+        put_line(buf, area.x, area.y, &Line::from(spans), area.width);
+        return;
+    }
+    // Over the fleet view: its keys, not the pane's underneath.
+    if m.fleet.open {
+        let line = ctx.glyphs.text(&fleet_footer(m)).into_owned();
         let spans = vec![Span::raw(" "), Span::styled(line, t.muted)];
         put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
