@@ -143,6 +143,101 @@ pub fn passthrough(osc: &str, env: &dyn Fn(&str) -> Option<String>) -> (String, 
     (osc.to_string(), Multiplexer::None)
 }
 
+/// Copy `text` and say how it went, in the words the status line shows
+/// (`Msg::Copied`): `Ok("how — caveat")`, the caveat (what the terminal
+/// must allow) being said once per session; `Err` when the copy is known to
+/// have failed. What can be known: a native tool that failed (then OSC 52 is
+/// used, and the text says so every time), and inside tmux whether tmux
+/// lets an application's OSC 52 through at all (`set-clipboard on` or
+/// `allow-passthrough on`), asked of tmux itself. A plain terminal gives no
+/// answer to OSC 52, so there the caveat is all that can be said.
+pub fn copy_report<W: Write>(
+    w: &mut W,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    let ask_tmux = |args: &[&str]| query_tmux(args, env);
+    copy_report_with(w, text, env, &ask_tmux)
+}
+
+/// [`copy_report`] with tmux's answers from `ask_tmux` (tests).
+pub fn copy_report_with<W: Write>(
+    w: &mut W,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    ask_tmux: &dyn Fn(&[&str]) -> Option<String>,
+) -> Result<String, String> {
+    let (delivery, failed) = copy_noting(w, text, env).map_err(|e| e.to_string())?;
+    if delivery == Delivery::Osc52Tmux {
+        if let Some(why) = tmux_blocks(ask_tmux) {
+            return Err(why);
+        }
+    }
+    let how = delivery.describe();
+    Ok(match failed {
+        // Said in full every time: the caveat is no longer a formality.
+        Some(tool) => format!("{tool}, so the text was {}", how.replacen(" — ", "; ", 1)),
+        None => how,
+    })
+}
+
+/// Why tmux drops an application's OSC 52, from its options
+/// (`set-clipboard` other than `on`, and `allow-passthrough` off); `None`
+/// when it passes it or when tmux does not say (tmux before 3.3 has no
+/// `allow-passthrough` and always passes).
+pub fn tmux_blocks(ask: &dyn Fn(&[&str]) -> Option<String>) -> Option<String> {
+    let clipboard = ask(&["show-options", "-gv", "set-clipboard"])?;
+    if clipboard == "on" {
+        return None;
+    }
+    let passthrough = ask(&["show-options", "-gv", "allow-passthrough"])?;
+    if passthrough != "off" {
+        return None;
+    }
+    Some(format!(
+        "tmux drops it (set-clipboard {clipboard}, allow-passthrough off) — run `tmux set -g \
+         set-clipboard on` (and add it to ~/.tmux.conf) so the text reaches your terminal"
+    ))
+}
+
+/// The only variables `tmux` gets: enough to find the server.
+const TMUX_ENV: [&str; 5] = ["PATH", "HOME", "TMUX", "TMUX_TMPDIR", "LANG"];
+
+/// One `tmux` query (its first line of output, trimmed), or `None` when
+/// tmux is not there, fails or takes longer than a second.
+fn query_tmux(args: &[&str], env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let path = find_in_path("tmux", env)?;
+    let mut cmd = Command::new(path);
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env_clear();
+    for k in TMUX_ENV {
+        if let Some(v) = env(k) {
+            cmd.env(k, v);
+        }
+    }
+    let start = Instant::now();
+    let mut child = cmd.spawn().ok()?;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) if start.elapsed() > Duration::from_secs(1) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
+    let line = out.lines().next()?.trim();
+    (!line.is_empty() && line.len() < 64).then(|| line.to_string())
+}
+
 /// Copy `text`: a native tool on a local session when one exists, else OSC 52
 /// written to `w` (the terminal).
 pub fn copy<W: Write>(
@@ -150,6 +245,16 @@ pub fn copy<W: Write>(
     text: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Delivery, ClipboardError> {
+    copy_noting(w, text, env).map(|(d, _)| d)
+}
+
+/// [`copy`], also saying which native tool failed before OSC 52 was used
+/// (`xclip failed (exited with …)`).
+fn copy_noting<W: Write>(
+    w: &mut W,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Delivery, Option<String>), ClipboardError> {
     if text.len() > MAX_COPY_BYTES {
         return Err(ClipboardError::TooLarge {
             len: text.len(),
@@ -159,16 +264,18 @@ pub fn copy<W: Write>(
     if crate::text::sanitize(text) != text {
         return Err(ClipboardError::Unsafe);
     }
+    let mut failed = None;
     if !is_remote(env) {
         for tool in native_tools(env) {
             if let Some(path) = find_in_path(tool.program, env) {
                 match run_native(&path, &tool, text, env) {
                     Ok(()) => {
                         tracing::debug!(bytes = text.len(), tool = tool.program, "copied");
-                        return Ok(Delivery::Native(tool.program));
+                        return Ok((Delivery::Native(tool.program), None));
                     }
                     Err(e) => {
                         tracing::debug!(tool = tool.program, error = %e, "native copy failed");
+                        failed.get_or_insert(format!("{} failed ({e})", tool.program));
                     }
                 }
             }
@@ -178,7 +285,7 @@ pub fn copy<W: Write>(
     w.write_all(seq.as_bytes())?;
     w.flush()?;
     tracing::debug!(bytes = text.len(), ?delivery, "copied");
-    Ok(delivery)
+    Ok((delivery, failed))
 }
 
 /// Whether the session is over SSH (the clipboard of this machine is not the user's).
@@ -485,6 +592,73 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d, Delivery::Osc52);
+    }
+
+    #[test]
+    fn tmux_that_drops_osc52_is_a_failed_copy_said_every_time() {
+        let env = env_of(&[("TMUX", "/tmp/tmux-1000/default,1,0"), ("TERM", "screen")]);
+        let answers = |clip: &'static str, pass: Option<&'static str>| {
+            move |args: &[&str]| -> Option<String> {
+                match args.last().copied() {
+                    Some("set-clipboard") => Some(clip.to_string()),
+                    Some("allow-passthrough") => pass.map(str::to_string),
+                    _ => None,
+                }
+            }
+        };
+        // tmux 3.3's defaults: external + no passthrough -> dropped.
+        let mut out = Vec::new();
+        let r = copy_report_with(&mut out, "abc", &env, &answers("external", Some("off")));
+        let e = r.expect_err("tmux drops it");
+        assert!(
+            e.contains("set-clipboard external") && e.contains("set -g set-clipboard on"),
+            "{e}"
+        );
+        let r = copy_report_with(&mut out, "abc", &env, &answers("off", Some("off")));
+        assert!(r.is_err());
+        // Either setting lets it through: the usual description.
+        for (clip, pass) in [
+            ("on", Some("off")),
+            ("external", Some("on")),
+            ("off", Some("all")),
+        ] {
+            let r = copy_report_with(&mut out, "abc", &env, &answers(clip, pass));
+            assert!(
+                r.as_deref().is_ok_and(|s| s.contains("through tmux")),
+                "{clip} {pass:?}: {r:?}"
+            );
+        }
+        // tmux before 3.3 (no allow-passthrough: always passes) or no answer.
+        assert!(copy_report_with(&mut out, "abc", &env, &answers("off", None)).is_ok());
+        assert!(copy_report_with(&mut out, "abc", &env, &|_: &[&str]| None).is_ok());
+        // Outside tmux tmux is not asked.
+        let plain = env_of(&[("TERM", "xterm")]);
+        let r = copy_report_with(&mut out, "abc", &plain, &|_: &[&str]| {
+            panic!("tmux asked outside tmux")
+        });
+        assert!(
+            r.is_ok_and(|s| s.contains(" — ")),
+            "the caveat, split off once"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failing_native_tool_is_said_with_the_whole_caveat() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("xclip");
+        std::fs::write(&script, "#!/bin/sh\nexit 3\n").unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let p = dir.path().display().to_string();
+        let mut out = Vec::new();
+        let env = env_of(&[("DISPLAY", ":0"), ("PATH", p.as_str()), ("TERM", "xterm")]);
+        let r = copy_report_with(&mut out, "abc", &env, &|_: &[&str]| None).unwrap();
+        assert!(r.starts_with("xclip failed (exited with"), "{r}");
+        assert!(r.contains("OSC 52") && r.contains("must allow"), "{r}");
+        // No ` — `: the reducer does not cut the caveat off, even later.
+        assert!(!r.contains(" — "), "{r}");
+        assert!(!out.is_empty(), "OSC 52 was sent instead");
     }
 
     #[test]

@@ -13,16 +13,23 @@
 //! [`MAX_SNAPSHOT_BYTES`], every string re-sanitized. A file that cannot be
 //! used is a warning and a fresh start, never an error that stops lepdash.
 //!
+//! The dashboard and `lepdash watch` both write the activity file. Each
+//! merges what the file holds with what it saw before writing (under
+//! [`History::lock_activity`]); one change seen by both is kept once
+//! (`Event::same_change`).
+//!
 //! ```text
 //! STATE_DIR/activity.jsonl          one event per line, oldest first
+//! STATE_DIR/activity.lock           held while a process merges and writes it
 //! STATE_DIR/snapshots/<ws>.json     one Snapshot document per workspace
 //! ```
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::OpenOptions;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::app::changes::{ACTIVITY_CAP, ActivityLog, Event, Snapshot, snapshot::SNAPSHOT_SCHEMA};
+use crate::local_file::{LocalFileError, Symlinks, read_local};
 use crate::logging::create_private_dir;
 
 /// The environment variable that overrides the state directory.
@@ -221,6 +228,111 @@ impl History {
     }
 }
 
+/// The size and modification time of a file: whether it changed since a
+/// process last wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// Held while a process reads, merges and writes the activity file, so the
+/// dashboard and `lepdash watch` do not overwrite each other's events. The
+/// lock is a file created exclusively (0600) and removed on drop; one older
+/// than [`LOCK_STALE`] is a leftover of a crashed process and is taken over.
+#[derive(Debug)]
+pub struct ActivityLock {
+    path: Option<PathBuf>,
+}
+
+impl Drop for ActivityLock {
+    fn drop(&mut self) {
+        if let Some(p) = self.path.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The lock file's name (next to the activity file).
+pub const ACTIVITY_LOCK: &str = "activity.lock";
+/// How long a writer waits for the lock before going on without it.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+/// A lock this old was left by a process that died holding it.
+pub const LOCK_STALE: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl History {
+    /// The activity file's stamp (`None`: no file).
+    pub fn activity_stamp(&self) -> Option<FileStamp> {
+        let m = std::fs::symlink_metadata(self.activity_path()).ok()?;
+        Some(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+
+    /// Take the activity lock, waiting up to [`LOCK_WAIT`]. Without it (a
+    /// directory that cannot be written, a lock held too long) the caller
+    /// goes on: the write is atomic either way, the lock only keeps two
+    /// merges from crossing.
+    pub fn lock_activity(&self) -> ActivityLock {
+        let path = self.dir.join(ACTIVITY_LOCK);
+        if create_private_dir(&self.dir).is_err() {
+            return ActivityLock { path: None };
+        }
+        let started = std::time::Instant::now();
+        loop {
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            match opts.open(&path) {
+                Ok(_) => return ActivityLock { path: Some(path) },
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let stale = std::fs::symlink_metadata(&path)
+                        .ok()
+                        .and_then(|m| m.modified().ok())
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > LOCK_STALE);
+                    if stale {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot take the activity lock");
+                    return ActivityLock { path: None };
+                }
+            }
+            if started.elapsed() >= LOCK_WAIT {
+                tracing::warn!("the activity lock is busy; writing without it");
+                return ActivityLock { path: None };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Add `events` to the activity file (what `lepdash watch` saw): under
+    /// the lock, the file is read, the events it lacks are merged in (the
+    /// same change recorded by the dashboard is kept once,
+    /// [`Event::same_change`]) and it is written back, atomically, 0600.
+    /// Returns how many events were added.
+    pub fn append_activity(&self, events: &[Event]) -> Result<usize, HistoryError> {
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let _lock = self.lock_activity();
+        let mut log = self.load_activity().value;
+        let added = log.merge(events.iter().cloned());
+        if added > 0 {
+            self.save_activity(&log)?;
+        }
+        Ok(added)
+    }
+}
+
 fn loaded<T>(value: T, warnings: Vec<String>) -> Loaded<T> {
     for w in &warnings {
         tracing::warn!("{w}");
@@ -262,38 +374,19 @@ pub fn file_stem(workspace: &str) -> String {
     }
 }
 
-/// Read at most `cap` bytes of a regular file. `Ok(None)`: no file.
-/// `Err(why)`: not a regular file, too large, unreadable.
+/// Read at most `cap` bytes of a regular file, never through a symbolic
+/// link (the one hostile-file reader, [`read_local`]). `Ok(None)`: no
+/// file. `Err(why)`: not a regular file, too large, unreadable.
 fn read_hostile(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, String> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot inspect it: {}", e.kind())),
-    };
-    // Checked before opening: opening a FIFO would block, a symlink could
-    // point anywhere.
-    if !meta.file_type().is_file() {
-        return Err("not a regular file".to_string());
+    match read_local(path, cap, Symlinks::Refuse) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(LocalFileError::NotFound) => Ok(None),
+        Err(LocalFileError::NotRegular(what)) => Err(format!("not a regular file but {what}")),
+        Err(LocalFileError::TooLarge { .. }) => {
+            Err(format!("larger than {} MiB", cap / (1024 * 1024)))
+        }
+        Err(LocalFileError::Io(e)) => Err(format!("cannot read it: {}", e.kind())),
     }
-    if meta.len() > cap {
-        return Err(format!("larger than {} MiB", cap / (1024 * 1024)));
-    }
-    let file = File::open(path).map_err(|e| format!("cannot open it: {}", e.kind()))?;
-    // Re-checked on the open file (it could have been swapped meanwhile).
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot inspect it: {}", e.kind()))?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(cap)).unwrap_or(0));
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read it: {}", e.kind()))?;
-    if bytes.len() as u64 > cap {
-        return Err(format!("larger than {} MiB", cap / (1024 * 1024)));
-    }
-    Ok(Some(bytes))
 }
 
 /// Write `bytes` to `path` (in `dir`) atomically: a new 0600 temporary file

@@ -238,10 +238,9 @@ fn open_no_follow(path: &Path) -> Result<File, LoggingError> {
     Ok(file)
 }
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const NOFOLLOW: i32 = 0o400000;
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-const NOFOLLOW: i32 = 0x0100;
+// O_NOFOLLOW, per architecture (one definition, with the other hostile-file opens).
+#[cfg(unix)]
+use crate::local_file::NOFOLLOW;
 const ELOOP: i32 = if cfg!(any(target_os = "linux", target_os = "android")) {
     40
 } else {

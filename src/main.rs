@@ -296,38 +296,65 @@ fn runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, ExitCode> {
     })
 }
 
+/// What `get` and `watch` start from: logging on, the settings with the
+/// flags applied, the credentials resolved — every warning said on stderr,
+/// every failure said in one line (the `Err` is the exit code to return).
+struct Headless {
+    _log: Option<logging::LogGuard>,
+    config: config::Config,
+    resolved: credentials::Resolved,
+}
+
+impl Headless {
+    fn start(global: &Global, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ExitCode> {
+        let mut log_warnings = Vec::new();
+        let log = start_logging(global, env, &mut log_warnings);
+        for w in &log_warnings {
+            say(&format!("lepdash: warning: {w}"));
+        }
+        let mut loaded = config::load(global.config.as_deref(), env);
+        loaded.apply_flags(global);
+        for w in &loaded.warnings {
+            say(&format!("lepdash: warning: {w}"));
+        }
+        let stdin_token = token_from_stdin(global).map_err(|msg| user_error(&msg, ""))?;
+        let resolved = credentials::resolve(global, env, stdin_token).map_err(|e| {
+            tracing::warn!(error = %e, "no credentials");
+            user_error(&e.to_string(), "")
+        })?;
+        for w in &resolved.warnings {
+            say(&format!("lepdash: warning: {w}"));
+        }
+        Ok(Self {
+            _log: log,
+            config: loaded.config,
+            resolved,
+        })
+    }
+
+    /// The API client for the current workspace, with the configured
+    /// timeouts and answer cap.
+    fn client(&self) -> Result<Client, ExitCode> {
+        let target = &self.resolved.current;
+        Client::new(target.client_config(&self.config))
+            .map_err(|e| fail_api(&e, e.hint(), &target.token))
+    }
+}
+
 /// `lepdash get WHAT… [-o table|json]` (`all` for every kind).
 fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> ExitCode {
-    let mut log_warnings = Vec::new();
-    let _log = start_logging(global, env, &mut log_warnings);
-    for w in &log_warnings {
-        say(&format!("lepdash: warning: {w}"));
-    }
-    let loaded = config::load(global.config.as_deref(), env);
-    for w in &loaded.warnings {
-        say(&format!("lepdash: warning: {w}"));
-    }
-    let stdin_token = match token_from_stdin(global) {
-        Ok(t) => t,
-        Err(msg) => return user_error(&msg, ""),
+    let h = match Headless::start(global, env) {
+        Ok(h) => h,
+        Err(code) => return code,
     };
-    let resolved = match credentials::resolve(global, env, stdin_token) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "no credentials");
-            return user_error(&e.to_string(), "");
-        }
-    };
-    for w in &resolved.warnings {
-        say(&format!("lepdash: warning: {w}"));
-    }
+    let resolved = &h.resolved;
     let target = &resolved.current;
     if args.what.iter().any(|w| w == lepdash::cli::GET_FLEET) {
         if args.what.len() > 1 {
             eprintln!("lepdash: `fleet` is printed on its own — run `lepdash get fleet`");
             return ExitCode::FAILURE;
         }
-        return get_fleet(&resolved, &loaded.config, args.output);
+        return get_fleet(resolved, &h.config, args.output);
     }
     let kinds = match output::get_kinds(&args.what) {
         Ok(k) => k,
@@ -337,14 +364,9 @@ fn get(global: &Global, args: GetArgs, env: &dyn Fn(&str) -> Option<String>) -> 
         }
     };
     tracing::info!(workspace = %target.id, url = %target.base_url, source = %resolved.source, what = ?args.what, "get");
-    let cfg = &loaded.config;
-    let client_config = lepdash::api::ClientConfig {
-        max_body: cfg.max_response,
-        ..target.client_config(cfg.connect_timeout, cfg.request_timeout)
-    };
-    let client = match Client::new(client_config) {
+    let client = match h.client() {
         Ok(c) => c,
-        Err(e) => return fail_api(&e, e.hint(), &target.token),
+        Err(code) => return code,
     };
     let rt = match runtime(false) {
         Ok(rt) => rt,
@@ -384,7 +406,7 @@ fn get_fleet(
         .map(|t| output::fleet::FleetTarget {
             target: lepdash::sync::SyncTarget {
                 id: t.id.clone(),
-                config: t.client_config(cfg.connect_timeout, cfg.request_timeout),
+                config: t.client_config(cfg),
             },
             label: lepdash::app::WorkspaceLabel {
                 id: t.id.clone(),
@@ -427,39 +449,15 @@ fn watch(global: &Global, args: WatchArgs, env: &dyn Fn(&str) -> Option<String>)
         Ok(k) => k,
         Err(e) => return user_error(&format!("--kinds: {e}"), ""),
     };
-    let mut log_warnings = Vec::new();
-    let _log = start_logging(global, env, &mut log_warnings);
-    for w in &log_warnings {
-        say(&format!("lepdash: warning: {w}"));
-    }
-    let mut loaded = config::load(global.config.as_deref(), env);
-    loaded.config.apply_flags(global);
-    for w in &loaded.warnings {
-        say(&format!("lepdash: warning: {w}"));
-    }
-    let stdin_token = match token_from_stdin(global) {
-        Ok(t) => t,
-        Err(msg) => return user_error(&msg, ""),
+    let h = match Headless::start(global, env) {
+        Ok(h) => h,
+        Err(code) => return code,
     };
-    let resolved = match credentials::resolve(global, env, stdin_token) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "no credentials");
-            return user_error(&e.to_string(), "");
-        }
-    };
-    for w in &resolved.warnings {
-        say(&format!("lepdash: warning: {w}"));
-    }
-    let target = &resolved.current;
-    let cfg = &loaded.config;
-    let client_config = lepdash::api::ClientConfig {
-        max_body: cfg.max_response,
-        ..target.client_config(cfg.connect_timeout, cfg.request_timeout)
-    };
-    let client = match Client::new(client_config) {
+    let target = &h.resolved.current;
+    let cfg = &h.config;
+    let client = match h.client() {
         Ok(c) => c,
-        Err(e) => return fail_api(&e, e.hint(), &target.token),
+        Err(code) => return code,
     };
     let history = lepdash::history::History::from_env(env);
     let opts = WatchOptions {

@@ -13,10 +13,11 @@ use futures::StreamExt;
 use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 
+use crate::app::fleet::SaveFleet;
 use crate::app::{self, Effect, Model, ModelInit, Msg, ThemeName, WorkspaceLabel};
 use crate::config::LoadedConfig;
 use crate::credentials::WorkspaceTarget;
-use crate::history::History;
+use crate::history::{FileStamp, History};
 use crate::protocol::{ResourceKind, SyncCmd, SyncEvent};
 use crate::sync::{self, SyncHandle, SyncTarget};
 use crate::terminal::{ResizeDebounce, Signals, TerminalGuard};
@@ -83,9 +84,20 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         history.as_ref(),
         &mut init.warnings,
     );
+    // And what an earlier run saw of the other workspaces (the fleet).
+    let fleet_saved =
+        load_fleet_snapshots(&opts.targets, current, history.as_ref(), &mut init.warnings);
+    // What the activity file looked like when it was read: a later change
+    // is another writer's (`lepdash watch`), merged at the next save.
+    let activity_stamp = history.as_ref().and_then(History::activity_stamp);
     let mut model = Model::new(init);
     model.activity.log = log;
     model.activity.away = away;
+    for (i, snap) in fleet_saved {
+        model
+            .fleet
+            .remember_saved(i, snap, &sync::fleet::FLEET_KINDS);
+    }
     model.activity.notify = cfg.notify.clone();
 
     // Signals first: a SIGTERM during start-up is then still a clean exit.
@@ -99,10 +111,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         .iter()
         .map(|t| SyncTarget {
             id: t.id.clone(),
-            config: crate::api::ClientConfig {
-                max_body: cfg.max_response,
-                ..t.client_config(cfg.connect_timeout, cfg.request_timeout)
-            },
+            config: t.client_config(&cfg),
         })
         .collect();
     let fleet = sync::fleet::spawn(
@@ -133,6 +142,8 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
     let mut driver = Driver {
         history: history.as_ref(),
         last_save: Instant::now(),
+        last_fleet_save: Instant::now(),
+        activity_stamp,
         sync: &sync,
         fleet: &fleet,
         fleet_bench: fleet_bench.map(|p| (p, started)),
@@ -146,10 +157,16 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         }),
     };
     let outcome = driver.run(&mut term, &mut model).await;
+    let mut activity_stamp = driver.activity_stamp;
     drop(driver);
     // Restore before anything else can print.
     let left = term.leave();
-    save_history(&mut model, history.as_ref());
+    save_history(
+        &mut model,
+        history.as_ref(),
+        &mut activity_stamp,
+        Some(SaveFleet::Touched),
+    );
     stop_sync(sync).await;
     // Exiting never waits on the network: the fleet's requests are dropped.
     fleet.join.abort();
@@ -249,6 +266,10 @@ impl Bench {
 /// At most this often the activity log and the snapshot are written (and
 /// once more on exit).
 pub const SAVE_EVERY: Duration = Duration::from_secs(30);
+/// At most this often the snapshots of the fleet's workspaces whose data
+/// changed are written (every one the fleet answered for on exit): a
+/// 50-workspace fleet polled every minute writes no file per poll.
+pub const FLEET_SAVE_EVERY: Duration = Duration::from_secs(300);
 
 /// Read the activity log and the current workspace's snapshot into the
 /// model; problems are warnings (a fresh start), never fatal.
@@ -267,17 +288,62 @@ fn load_history(
     (log.value, snap.value)
 }
 
-/// Write the activity log (when it changed) and the current workspace's
-/// snapshot (when there is data). Failures are logged, never fatal.
-fn save_history(model: &mut Model, history: Option<&History>) {
+/// Read the snapshots an earlier run saved of every workspace but the
+/// current one (what the fleet compares its first answers with); problems
+/// are warnings, never fatal.
+fn load_fleet_snapshots(
+    targets: &[WorkspaceTarget],
+    current: usize,
+    history: Option<&History>,
+    warnings: &mut Vec<String>,
+) -> Vec<(usize, app::changes::Snapshot)> {
+    let Some(h) = history else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, t) in targets.iter().enumerate().filter(|(i, _)| *i != current) {
+        let snap = h.load_snapshot(&t.id);
+        warnings.extend(snap.warnings);
+        if let Some(s) = snap.value {
+            out.push((i, s));
+        }
+    }
+    out
+}
+
+/// Write the activity log (when it changed), the current workspace's
+/// snapshot (when there is data) and, when `fleet` says so, the fleet's
+/// snapshots of the other workspaces. Failures are logged, never fatal. When
+/// the activity file changed since this process last wrote it (`lepdash
+/// watch` appended), its events are merged into the log first, under the
+/// activity lock, so neither writer loses the other's events.
+fn save_history(
+    model: &mut Model,
+    history: Option<&History>,
+    stamp: &mut Option<FileStamp>,
+    fleet: Option<SaveFleet>,
+) {
     let Some(h) = history else {
         return;
     };
-    if model.activity.unsaved {
-        match h.save_activity(&model.activity.log) {
-            Ok(()) => model.activity.unsaved = false,
-            Err(e) => tracing::warn!(error = %e, "cannot save the activity log"),
+    let changed_on_disk = h.activity_stamp().is_some_and(|s| Some(s) != *stamp);
+    if model.activity.unsaved || changed_on_disk {
+        let _lock = h.lock_activity();
+        if changed_on_disk {
+            let file = h.load_activity();
+            let saved: Vec<app::changes::Event> = file.value.iter().cloned().collect();
+            if model.activity.merge_saved(saved) > 0 {
+                model.activity.unsaved = true;
+                model.mark_dirty();
+            }
         }
+        if model.activity.unsaved {
+            match h.save_activity(&model.activity.log) {
+                Ok(()) => model.activity.unsaved = false,
+                Err(e) => tracing::warn!(error = %e, "cannot save the activity log"),
+            }
+        }
+        *stamp = h.activity_stamp();
     }
     let snap = app::activity::snapshot_of(model);
     if !snap.is_empty() {
@@ -285,11 +351,20 @@ fn save_history(model: &mut Model, history: Option<&History>) {
             tracing::warn!(error = %e, "cannot save the snapshot");
         }
     }
+    for snap in fleet.map(|w| model.fleet.to_save(w)).unwrap_or_default() {
+        if let Err(e) = h.save_snapshot(&snap) {
+            tracing::warn!(error = %e, "cannot save a fleet workspace's snapshot");
+        }
+    }
 }
 
 struct Driver<'a> {
     history: Option<&'a History>,
     last_save: Instant,
+    /// When the fleet's snapshots were last written (see [`FLEET_SAVE_EVERY`]).
+    last_fleet_save: Instant,
+    /// The activity file as this process last read or wrote it.
+    activity_stamp: Option<FileStamp>,
     sync: &'a SyncHandle,
     fleet: &'a sync::fleet::FleetHandle,
     fleet_bench: Option<(PathBuf, Instant)>,
@@ -354,7 +429,11 @@ impl Driver<'_> {
             }
             if self.last_save.elapsed() >= SAVE_EVERY {
                 self.last_save = Instant::now();
-                save_history(model, self.history);
+                let fleet = (self.last_fleet_save.elapsed() >= FLEET_SAVE_EVERY).then(|| {
+                    self.last_fleet_save = Instant::now();
+                    SaveFleet::Changed
+                });
+                save_history(model, self.history, &mut self.activity_stamp, fleet);
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));
@@ -446,9 +525,8 @@ impl Driver<'_> {
                     self.copies.spawn_blocking(move || {
                         let env = |k: &str| std::env::var(k).ok();
                         let mut bytes = Vec::new();
-                        let result = crate::clipboard::copy(&mut bytes, text.expose_secret(), &env)
-                            .map(|d| d.describe())
-                            .map_err(|e| e.to_string());
+                        let result =
+                            crate::clipboard::copy_report(&mut bytes, text.expose_secret(), &env);
                         (bytes, result)
                     });
                 }

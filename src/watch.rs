@@ -223,6 +223,9 @@ fn now_ms() -> i64 {
 /// restart misses nothing; the snapshot is saved every 30 s and on exit.
 /// A failed poll is a `stale` event, the next success `recovered`; a
 /// missing permission or an endpoint the workspace lacks is left out.
+/// Every event seen is added to the activity file after each round (and on
+/// exit), as the dashboard's own are, so the dashboard's activity view
+/// shows them later; one change seen by both is kept once.
 pub async fn run<W: std::io::Write>(
     client: &crate::api::Client,
     token: &str,
@@ -254,6 +257,8 @@ pub async fn run<W: std::io::Write>(
     let mut stale = [false; ResourceKind::ALL.len()];
     let yours = Yours::new();
     let mut last_save = std::time::Instant::now();
+    // Events of this round, for the activity file.
+    let mut seen: Vec<crate::app::changes::Event> = Vec::new();
     let result = 'outer: loop {
         for kind in ResourceKind::ALL {
             let fetched = tokio::select! {
@@ -311,6 +316,7 @@ pub async fn run<W: std::io::Write>(
                     stale[kind.index()] = true;
                 }
             }
+            seen.extend(events.iter().cloned());
             for e in events.iter().filter(|e| opts.kinds.allows(e)) {
                 let line = format_event(e, opts.format);
                 match writeln!(out, "{line}").and_then(|()| out.flush()) {
@@ -321,6 +327,7 @@ pub async fn run<W: std::io::Write>(
             }
         }
         away = None;
+        append(history, &mut seen);
         if opts.once {
             break Ok(());
         }
@@ -334,8 +341,28 @@ pub async fn run<W: std::io::Write>(
             () = tokio::time::sleep(opts.interval) => {}
         }
     };
+    append(history, &mut seen);
     save(history, &prev, saved_before.as_ref());
     result
+}
+
+/// Add the events seen since the last call to the activity file (all of
+/// them, whatever `--kinds` printed: the dashboard's activity view shows
+/// every kind), merged with what the dashboard wrote so a change both saw
+/// is kept once.
+fn append(history: Option<&crate::history::History>, seen: &mut Vec<crate::app::changes::Event>) {
+    let Some(h) = history else {
+        seen.clear();
+        return;
+    };
+    if seen.is_empty() {
+        return;
+    }
+    match h.append_activity(seen) {
+        Ok(n) => tracing::debug!(added = n, "watch: activity file"),
+        Err(e) => tracing::warn!(error = %e, "watch: cannot write the activity file"),
+    }
+    seen.clear();
 }
 
 /// Save what was polled (never an empty snapshot over a good one).

@@ -460,3 +460,366 @@ fn snapshots_of_the_activity_view_markers_and_tabs() {
     update(&mut m, key('a'));
     insta::assert_snapshot!("activity_empty_80x24", draw(&m));
 }
+
+// ------------------------------------------------------------ workloads
+
+fn jobs_fetched(jobs: Vec<lepdash::api::workloads::Job>) -> Fetched {
+    Fetched::Jobs(lepdash::api::workloads::JobList {
+        jobs: listed(jobs),
+        pages: 1,
+        truncated: false,
+    })
+}
+
+/// The sample model after a job failed and an endpoint lost readiness.
+fn with_workload_failures(w: u16, h: u16) -> Model {
+    use lepdash::api::workloads::{EndpointState, JobState};
+    let mut m = loaded(w, h);
+    let mut jobs = sample::jobs();
+    jobs[0].status.as_mut().unwrap().state = Some(JobState::Failed);
+    poll(&mut m, jobs_fetched(jobs), 5);
+    let mut eps = sample::endpoints();
+    eps[0].state = Some(EndpointState::NotReady);
+    poll(
+        &mut m,
+        Fetched::Endpoints {
+            family: lepdash::api::workloads::RouteFamily::Legacy,
+            list: listed(eps),
+        },
+        6,
+    );
+    m
+}
+
+#[test]
+fn workload_events_reach_the_log_the_markers_and_the_workloads_tab() {
+    let mut m = with_workload_failures(120, 40);
+    assert_eq!(
+        kinds(&m),
+        [
+            (
+                ResourceKind::Endpoints,
+                EventKind::Failed,
+                "vllm-llama3".to_string()
+            ),
+            (
+                ResourceKind::Jobs,
+                EventKind::Failed,
+                "pretrain-70b-x7k2".to_string()
+            ),
+        ]
+    );
+    // Marked rows in both views, one `+2` on the one Workloads tab.
+    assert_eq!(m.activity.unseen_count(ResourceKind::Jobs), 1);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Endpoints), 1);
+    assert_eq!(m.activity.unseen_tab_count(ResourceKind::Pods), 2);
+    let tabs = lepdash::app::layout::tabs(&m, 120);
+    assert!(
+        tabs.iter()
+            .any(|t| t.kind.is_workload() && t.label.ends_with("+2")),
+        "{:?}",
+        tabs.iter().map(|t| &t.label).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        m.row_mark(ResourceKind::Jobs, "pretrain-70b-x7k2"),
+        Some(Mark::Changed)
+    );
+    // Failures need the user: the header says so until the view is opened.
+    let att = activity::attention(&m);
+    assert!(
+        att.iter().any(|a| a.text == "2 need you" && a.urgent),
+        "{att:?}"
+    );
+    update(&mut m, key('a'));
+    assert!(
+        !activity::attention(&m)
+            .iter()
+            .any(|a| a.text.contains("need"))
+    );
+    // A job completing is news, not a problem.
+    update(&mut m, key('a'));
+    let mut jobs = sample::jobs();
+    jobs[0].status.as_mut().unwrap().state = Some(lepdash::api::workloads::JobState::Failed);
+    jobs[1].status.as_mut().unwrap().state = Some(lepdash::api::workloads::JobState::Completed);
+    poll(&mut m, jobs_fetched(jobs), 30);
+    assert_eq!(m.activity.log.get(0).unwrap().kind, EventKind::StateChanged);
+    assert_eq!(m.activity.needs_you(), 0);
+}
+
+#[test]
+fn workload_parts_of_the_snapshot_give_while_away_events() {
+    let m = loaded(120, 40);
+    let snap = activity::snapshot_of(&m);
+    assert!(snap.has(ResourceKind::Jobs) && snap.has(ResourceKind::Nodes));
+    let mut init = sample::init();
+    init.now = sample::at(3600);
+    let mut m = Model::new(init);
+    update(&mut m, Msg::Resize(120, 40));
+    m.activity.away = Some(snap);
+    let mut jobs = sample::jobs();
+    jobs.remove(2);
+    poll(&mut m, jobs_fetched(jobs), 3700);
+    let e = m.activity.log.get(0).expect("a while-away event");
+    assert_eq!(
+        (e.resource, e.kind, e.origin),
+        (ResourceKind::Jobs, EventKind::Removed, Origin::WhileAway)
+    );
+    assert_eq!(
+        activity::away_summary(&m).as_deref(),
+        Some("1 change while lepdash was not running")
+    );
+}
+
+// ------------------------------------------------------------ the fleet
+
+fn fleet_status(state: lepdash::api::types::WorkspaceState) -> Fetched {
+    let mut info = sample::workspace_info();
+    info.workspace_state = state;
+    Fetched::Status {
+        info,
+        resolver: Some(sample::resolver(
+            lepdash::api::types::ActivationState::Active,
+            None,
+        )),
+    }
+}
+
+fn fleet_msg(secs: u64, result: Result<Fetched, ApiError>) -> Msg {
+    Msg::Sync(SyncEvent::FleetFetched {
+        workspace: 1,
+        kind: ResourceKind::Status,
+        at: sample::at(secs),
+        result,
+    })
+}
+
+/// Events of the current workspace and of `team2` (not on screen).
+fn with_fleet_events(w: u16, h: u16) -> Model {
+    use lepdash::api::types::WorkspaceState;
+    let mut m = with_events(w, h);
+    update(
+        &mut m,
+        fleet_msg(9, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(
+        &mut m,
+        fleet_msg(10, Ok(fleet_status(WorkspaceState::Terminated))),
+    );
+    update(
+        &mut m,
+        fleet_msg(
+            11,
+            Err(ApiError::Connect {
+                url: "http://127.0.0.1:9/x".into(),
+                detail: "refused".into(),
+            }),
+        ),
+    );
+    m
+}
+
+#[test]
+fn fleet_events_are_in_the_activity_view_with_their_workspace() {
+    let mut m = with_fleet_events(120, 40);
+    let team2: Vec<EventKind> = m
+        .activity
+        .log
+        .iter()
+        .filter(|e| e.workspace == "team2")
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(team2, [EventKind::Stale, EventKind::StateChanged]);
+    // No row of the panes on screen is marked for another workspace.
+    assert_eq!(m.activity.unseen_count(ResourceKind::Status), 0);
+    // Header: an unreachable workspace and an event that needs the user.
+    let att = activity::attention(&m);
+    assert!(att.iter().any(|a| a.text == "ws team2"), "{att:?}");
+    assert!(att.iter().any(|a| a.text == "1 needs you"), "{att:?}");
+    update(&mut m, key('a'));
+    assert_eq!(m.activity.shown_len(), 5);
+    let screen = draw(&m);
+    assert!(screen.contains("team2"), "{screen}");
+    assert!(screen.contains("xfre17eu"), "{screen}");
+    // `w`: this workspace only, and back.
+    update(&mut m, key('w'));
+    assert!(m.activity.open, "w stays in the activity view");
+    assert_eq!(m.activity.shown_len(), 3);
+    assert!((0..3).all(|i| m.activity.event_at(i).unwrap().workspace == "xfre17eu"));
+    // With a text filter on top.
+    update(&mut m, key('/'));
+    typed(&mut m, "secrets");
+    update(&mut m, code(KeyCode::Enter));
+    assert_eq!(m.activity.shown_len(), 2);
+    update(&mut m, code(KeyCode::Esc));
+    update(&mut m, key('w'));
+    assert_eq!(m.activity.shown_len(), 5);
+    // Enter on another workspace's event says where it is.
+    update(&mut m, key('g'));
+    update(&mut m, code(KeyCode::Enter));
+    let toast = m.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+    assert!(toast.contains("workspace team2"), "{toast}");
+}
+
+#[test]
+fn snapshots_of_the_activity_view_across_the_fleet() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut m = with_fleet_events(w, h);
+        let mut jobs = sample::jobs();
+        jobs[0].status.as_mut().unwrap().state = Some(lepdash::api::workloads::JobState::Failed);
+        poll(&mut m, jobs_fetched(jobs), 12);
+        insta::assert_snapshot!(format!("attention_fleet_{w}x{h}"), draw(&m));
+        update(&mut m, key('a'));
+        insta::assert_snapshot!(format!("activity_fleet_{w}x{h}"), draw(&m));
+        update(&mut m, key('w'));
+        insta::assert_snapshot!(format!("activity_this_workspace_{w}x{h}"), draw(&m));
+        update(&mut m, key('w'));
+        update(&mut m, key('7'));
+        insta::assert_snapshot!(format!("workloads_tab_count_{w}x{h}"), draw(&m));
+    }
+}
+
+const FLEET_KINDS: [ResourceKind; 4] = [
+    ResourceKind::Status,
+    ResourceKind::Members,
+    ResourceKind::Tokens,
+    ResourceKind::Secrets,
+];
+
+fn fleet_secrets(secs: u64, list: Vec<Secret>) -> Msg {
+    Msg::Sync(SyncEvent::FleetFetched {
+        workspace: 1,
+        kind: ResourceKind::Secrets,
+        at: sample::at(secs),
+        result: Ok(Fetched::Secrets(listed(list))),
+    })
+}
+
+/// `team2` (not on screen) as an earlier run saved it: paused, with a
+/// secret since deleted, and a job list (a part the fleet does not poll).
+fn with_saved_team2(w: u16, h: u16) -> Model {
+    use lepdash::api::types::WorkspaceState;
+    use lepdash::app::changes::StatusSnap;
+    let mut m = loaded(w, h);
+    let mut snap = Snapshot::new("team2", NOW_MS - DAY);
+    if let Fetched::Status { info, resolver } = fleet_status(WorkspaceState::Paused) {
+        snap.status = Some(StatusSnap { info, resolver });
+    }
+    snap.secrets = Some(secrets_with(&["OLD_KEY"], &[]));
+    snap.jobs = Some(Vec::new());
+    m.fleet.remember_saved(1, snap, &FLEET_KINDS);
+    m
+}
+
+#[test]
+fn fleet_workspaces_get_while_away_events_from_their_saved_snapshot() {
+    use lepdash::api::types::WorkspaceState;
+    use lepdash::app::fleet::SaveFleet;
+    let mut m = with_saved_team2(120, 40);
+    update(
+        &mut m,
+        fleet_msg(9, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(&mut m, fleet_secrets(9, secrets_with(&[], &[])));
+    let team2: Vec<(EventKind, Origin, String)> = m
+        .activity
+        .log
+        .iter()
+        .filter(|e| e.workspace == "team2")
+        .map(|e| (e.kind, e.origin, e.id.clone()))
+        .collect();
+    assert_eq!(
+        team2,
+        [
+            (EventKind::Removed, Origin::WhileAway, "OLD_KEY".to_string()),
+            (
+                EventKind::StateChanged,
+                Origin::WhileAway,
+                "team2".to_string()
+            ),
+        ]
+    );
+    // The header's summary counts them (no row of the panes is marked).
+    assert_eq!(m.activity.away_unseen, 2);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Secrets), 0);
+    let header = draw(&m);
+    assert!(
+        header
+            .lines()
+            .next()
+            .unwrap()
+            .contains("2 changes while lepdash was not running"),
+        "{header}"
+    );
+    // Each part is compared once: the next answers are live, and the same.
+    let n = m.activity.log.len();
+    update(
+        &mut m,
+        fleet_msg(70, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(&mut m, fleet_secrets(70, secrets_with(&[], &[])));
+    assert_eq!(m.activity.log.len(), n);
+    // Saved for the next start: the new answers over the old snapshot
+    // (its job list kept), written once per change, not per poll.
+    let saved = m.fleet.to_save(SaveFleet::Changed);
+    assert_eq!(saved.len(), 1);
+    let s = &saved[0];
+    assert_eq!(s.workspace, "team2");
+    assert_eq!(
+        s.status.as_ref().unwrap().info.workspace_state,
+        WorkspaceState::Normal
+    );
+    assert!(
+        s.secrets
+            .as_ref()
+            .unwrap()
+            .iter()
+            .all(|x| x.name != "OLD_KEY")
+    );
+    assert_eq!(
+        s.jobs,
+        Some(Vec::new()),
+        "parts the fleet does not poll stay"
+    );
+    assert_eq!(s.saved_at_ms, lepdash::app::format::ms_of(sample::at(70)));
+    update(
+        &mut m,
+        fleet_msg(130, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    assert!(
+        m.fleet.to_save(SaveFleet::Changed).is_empty(),
+        "nothing changed: nothing to write"
+    );
+    // On exit, every snapshot the fleet answered for (its time moved).
+    assert_eq!(m.fleet.to_save(SaveFleet::Touched).len(), 1);
+    assert!(m.fleet.to_save(SaveFleet::Touched).is_empty());
+}
+
+#[test]
+fn switching_to_a_fleet_workspace_saves_what_the_fleet_saw_before_loading_it() {
+    use lepdash::api::types::WorkspaceState;
+    let mut m = with_saved_team2(120, 40);
+    update(
+        &mut m,
+        fleet_msg(9, Ok(fleet_status(WorkspaceState::Normal))),
+    );
+    update(&mut m, key(':'));
+    for c in "ws team2".chars() {
+        update(&mut m, key(c));
+    }
+    let fx = update(&mut m, code(KeyCode::Enter));
+    let order: Vec<String> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveSnapshot(s) => Some(format!("save {}", s.workspace)),
+            Effect::LoadSnapshot(ws) => Some(format!("load {ws}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, ["save xfre17eu", "save team2", "load team2"]);
+    assert_eq!(m.workspace_id(), "team2");
+    // The workspace left is the fleet's now, with the dashboard's snapshot
+    // as its base (nothing of it is "while away").
+    assert!(m.fleet.seen.get(&0).is_some_and(|s| s.secrets.is_some()));
+    assert!(m.fleet.away.is_empty());
+    assert!(!m.fleet.seen.contains_key(&1));
+}

@@ -2,7 +2,8 @@
 //! members and tokens change through the emulator's API; the tab counts
 //! carry the unseen changes, the pane marks the rows when visited, the
 //! activity view lists them; after a restart with more changes in between,
-//! the "while lepdash was not running" events are there.
+//! the "while lepdash was not running" events are there — for the other
+//! workspaces of the fleet too.
 
 mod support;
 
@@ -30,7 +31,11 @@ fn fast_polls(emu: &Emu) {
 }
 
 fn put_secret(emu: &Emu, name: &str) {
-    let admin = emu.client("demo");
+    put_secret_in(emu, "demo", name);
+}
+
+fn put_secret_in(emu: &Emu, ws: &str, name: &str) {
+    let admin = emu.client(ws);
     emu.block_on(admin.put_secrets(&[SecretWrite {
         name: name.into(),
         value: SecretString::from("e2e-activity-value".to_string()),
@@ -116,6 +121,59 @@ fn changes_show_as_tab_counts_markers_activity_and_while_away() {
     assert!(screen.contains("removed"), "{screen}");
     // The earlier live events survived the restart (the activity file).
     assert!(screen.contains("e2e-activity-token"), "{screen}");
+    press(&mut app, "q");
+    app.wait_exit_ok();
+}
+
+#[test]
+fn another_workspace_changed_while_lepdash_was_closed_is_a_while_away_event() {
+    let emu = Emu::start();
+    let home = emu.home();
+    let state = home.join("state");
+    let filled = home.join("fleet-filled.txt");
+    let (state_s, filled_s) = (
+        state.to_string_lossy().to_string(),
+        filled.to_string_lossy().to_string(),
+    );
+    let env = [
+        ("LEPDASH_STATE_DIR", state_s.as_str()),
+        // Written once every fleet row has its Status and lists.
+        ("LEPDASH_BENCH_FLEET_FILLED", filled_s.as_str()),
+    ];
+    let mut app = App::spawn(&bin(), &emu, &[], &env);
+    app.wait_text("Demo Workspace");
+    let started = std::time::Instant::now();
+    while !filled.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the fleet never filled:\n{}",
+            app.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    press(&mut app, "q");
+    app.wait_exit_ok();
+    drop(app);
+    // On exit, the fleet's snapshot of labs (not on screen) was saved.
+    let saved = std::fs::read_to_string(state.join("snapshots/labs.json")).unwrap();
+    assert!(saved.contains("\"secrets\""), "{saved}");
+
+    // While lepdash is not running, labs gets a secret.
+    put_secret_in(&emu, "labs", "E2E_LABS_AWAY");
+
+    let mut app = App::spawn(&bin(), &emu, &[], &env);
+    app.wait_screen("the while-away summary in the header", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("while lepdash was not running"))
+    });
+    press(&mut app, "a");
+    let screen = app.wait_screen("labs's while-away event", |s| {
+        s.lines().any(|l| {
+            l.contains("E2E_LABS_AWAY") && l.contains("labs") && l.contains("[while away]")
+        })
+    });
+    assert!(screen.contains("added"), "{screen}");
     press(&mut app, "q");
     app.wait_exit_ok();
 }

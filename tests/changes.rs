@@ -899,3 +899,287 @@ fn watch_kind_filter() {
         "{err}"
     );
 }
+
+// ------------------------------------------------------------ workloads
+
+mod workloads {
+    use super::*;
+    use lepdash::api::workloads::{EndpointState, JobState, NodeGroupNodes};
+    use lepdash::app::changes::{Row, Severity, diff_workload};
+
+    fn one(events: &[Event]) -> &Event {
+        assert_eq!(events.len(), 1, "{events:?}");
+        &events[0]
+    }
+
+    #[test]
+    fn endpoint_added_and_removed() {
+        let y = Yours::new();
+        let old = sample::endpoints();
+        let mut new = old.clone();
+        let gone = new.remove(0);
+        let mut extra = old[1].clone();
+        extra.id = "fresh-ep".into();
+        extra.name = "fresh-ep".into();
+        new.push(extra);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Endpoints, &old, &new);
+        assert_eq!(
+            kinds(&ev),
+            [
+                (EventKind::Added, "fresh-ep".to_string()),
+                (EventKind::Removed, gone.id.clone())
+            ]
+        );
+        assert!(ev.iter().all(|e| e.severity() == Severity::Info));
+    }
+
+    #[test]
+    fn endpoint_ready_to_not_ready_is_failed_and_needs_you() {
+        let y = Yours::new();
+        let old = sample::endpoints();
+        let mut new = old.clone();
+        new[0].state = Some(EndpointState::NotReady);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Endpoints, &old, &new);
+        let e = one(&ev);
+        assert_eq!(e.kind, EventKind::Failed);
+        assert_eq!(field(e, "state").old, "Ready");
+        assert_eq!(field(e, "state").new, "Not Ready");
+        assert_eq!(e.severity(), Severity::NeedsYou);
+        // Back to Ready: a state change, not a failure.
+        let back = diff_workload(&ctx(&y), ResourceKind::Endpoints, &new, &old);
+        assert_eq!(one(&back).kind, EventKind::StateChanged);
+        assert_eq!(one(&back).severity(), Severity::Info);
+        // Not Ready → Error: still failing, not a new failure.
+        let mut worse = new.clone();
+        worse[0].state = Some(EndpointState::Error);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Endpoints, &new, &worse);
+        assert_eq!(one(&ev).kind, EventKind::StateChanged);
+    }
+
+    #[test]
+    fn endpoint_replicas_changed() {
+        let y = Yours::new();
+        let old = sample::endpoints();
+        let mut up = old.clone();
+        up[0].replicas_desired = Some(3);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Endpoints, &old, &up);
+        let e = one(&ev);
+        assert_eq!(e.kind, EventKind::ReplicasChanged);
+        assert_eq!(field(e, "replicas").new, "3");
+        assert_eq!(e.severity(), Severity::Info);
+        // Fewer than before: worth a look.
+        let ev = diff_workload(&ctx(&y), ResourceKind::Endpoints, &up, &old);
+        assert_eq!(one(&ev).kind, EventKind::ReplicasChanged);
+        assert_eq!(one(&ev).severity(), Severity::Warn);
+    }
+
+    #[test]
+    fn endpoint_restarting_is_restarted() {
+        let y = Yours::new();
+        let old = sample::endpoints();
+        let mut new = old.clone();
+        new[0].state = Some(EndpointState::Restarting);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Endpoints, &old, &new);
+        assert_eq!(one(&ev).kind, EventKind::Restarted);
+        assert_eq!(one(&ev).severity(), Severity::Warn);
+    }
+
+    #[test]
+    fn job_running_to_failed_and_completed() {
+        let y = Yours::new();
+        let old = sample::jobs();
+        let set = |state: JobState| {
+            let mut v = old.clone();
+            v[0].status.as_mut().unwrap().state = Some(state);
+            v
+        };
+        let failed = set(JobState::Failed);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Jobs, &old, &failed);
+        let e = one(&ev);
+        assert_eq!(
+            (e.kind, e.id.as_str()),
+            (EventKind::Failed, "pretrain-70b-x7k2")
+        );
+        assert_eq!(e.name, "pretrain-70b");
+        assert_eq!(field(e, "state").old, "Running");
+        assert_eq!(e.severity(), Severity::NeedsYou);
+        let done = set(JobState::Completed);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Jobs, &old, &done);
+        assert_eq!(one(&ev).kind, EventKind::StateChanged);
+        assert_eq!(field(one(&ev), "state").new, "Completed");
+        assert_eq!(one(&ev).severity(), Severity::Info);
+        // PendingRetry needs a look too.
+        let retry = set(JobState::PendingRetry);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Jobs, &old, &retry);
+        assert_eq!(one(&ev).kind, EventKind::Failed);
+    }
+
+    #[test]
+    fn job_next_attempt_is_restarted() {
+        let y = Yours::new();
+        let old = sample::jobs();
+        // sweep-lr-3: PendingRetry with two failed attempts → Running again.
+        let mut new = old.clone();
+        let st = new[3].status.as_mut().unwrap();
+        st.job_history.push(st.job_history[0].clone());
+        st.state = Some(JobState::Running);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Jobs, &old, &new);
+        let e = one(&ev);
+        assert_eq!(e.kind, EventKind::Restarted);
+        assert_eq!(field(e, "attempts").old, "3");
+        assert_eq!(field(e, "attempts").new, "4");
+    }
+
+    #[test]
+    fn job_counters_that_move_all_the_time_are_not_events() {
+        let y = Yours::new();
+        let old = sample::jobs();
+        let mut new = old.clone();
+        new[0].status.as_mut().unwrap().ready = 1;
+        new[0].status.as_mut().unwrap().active = 3;
+        assert!(diff_workload(&ctx(&y), ResourceKind::Jobs, &old, &new).is_empty());
+    }
+
+    #[test]
+    fn pod_failed_and_restarted() {
+        let y = Yours::new();
+        let old = sample::pods();
+        let mut err = old.clone();
+        err[0].state = Some(EndpointState::Error);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Pods, &old, &err);
+        assert_eq!(one(&ev).kind, EventKind::Failed);
+        assert_eq!(one(&ev).id, old[0].id);
+        let mut again = old.clone();
+        again[0].state = Some(EndpointState::Restarting);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Pods, &old, &again);
+        assert_eq!(one(&ev).kind, EventKind::Restarted);
+        // Recreated under the same id: restarted as well.
+        let mut recreated = old.clone();
+        recreated[0].created_at = recreated[0].created_at.map(|t| t + 60_000);
+        let ev = diff_workload(&ctx(&y), ResourceKind::Pods, &old, &recreated);
+        assert_eq!(one(&ev).kind, EventKind::Restarted);
+    }
+
+    fn rows(groups: &[NodeGroupNodes]) -> Vec<Row> {
+        Row::all(groups)
+    }
+
+    #[test]
+    fn node_group_capacity_changes() {
+        let y = Yours::new();
+        let old = sample::node_groups();
+        let mut new = sample::node_groups();
+        // node-a1 turns unhealthy: fewer ready nodes, one more unhealthy.
+        if let Ok(l) = &mut new[0].nodes {
+            l.items[0].status.as_mut().unwrap().status = vec!["Ready".into(), "Unhealthy".into()];
+        }
+        let ev = diff_workload(&ctx(&y), ResourceKind::Nodes, &rows(&old), &rows(&new));
+        let e = one(&ev);
+        assert_eq!(
+            (e.kind, e.id.as_str()),
+            (EventKind::CapacityChanged, "ng-h100-a")
+        );
+        assert_eq!(field(e, "ready_nodes").old, "2");
+        assert_eq!(field(e, "ready_nodes").new, "1");
+        assert_eq!(e.severity(), Severity::Warn);
+        // Healthy again: capacity back, nothing to worry about.
+        let ev = diff_workload(&ctx(&y), ResourceKind::Nodes, &rows(&new), &rows(&old));
+        assert_eq!(one(&ev).kind, EventKind::CapacityChanged);
+        assert_eq!(one(&ev).severity(), Severity::Info);
+        // GPU allocation moves all the time: not an event.
+        let mut busy = sample::node_groups();
+        if let Ok(l) = &mut busy[0].nodes {
+            let gpu = l.items[1]
+                .spec
+                .resource
+                .as_mut()
+                .unwrap()
+                .gpu
+                .as_mut()
+                .unwrap();
+            gpu.allocated = 8;
+        }
+        assert!(diff_workload(&ctx(&y), ResourceKind::Nodes, &rows(&old), &rows(&busy)).is_empty());
+    }
+
+    #[test]
+    fn rows_round_trip_and_unknown_fields_are_dropped() {
+        let rows = Row::all(&sample::endpoints());
+        let text = serde_json::to_string(&rows).unwrap();
+        let back: Vec<Row> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, rows);
+        let odd: Row = serde_json::from_str(
+            r#"{"key":"k","label":"l","fields":[["state","Ready"],["password","x"]]}"#,
+        )
+        .unwrap();
+        assert_eq!(odd.fields.len(), 1);
+    }
+
+    #[test]
+    fn workload_snapshot_parts_give_while_away_events() {
+        let y = Yours::new();
+        let mut snap = Snapshot::new(WS, NOW_MS - DAY);
+        let mut fetched = sample::fetched(ResourceKind::Jobs);
+        changes::absorb(&mut snap, &fetched);
+        assert!(snap.has(ResourceKind::Jobs));
+        if let lepdash::protocol::Fetched::Jobs(list) = &mut fetched {
+            list.jobs.items[0].status.as_mut().unwrap().state = Some(JobState::Failed);
+        }
+        let c = Ctx {
+            origin: Origin::WhileAway,
+            ..ctx(&y)
+        };
+        let ev = changes::diff_fetched(&c, &snap, snap.saved_at_ms, &fetched);
+        assert_eq!(one(&ev).kind, EventKind::Failed);
+        assert_eq!(one(&ev).origin, Origin::WhileAway);
+        assert!(changes::take_part(&mut snap, ResourceKind::Jobs));
+        assert!(snap.is_empty());
+    }
+
+    #[test]
+    fn watch_kinds_accept_workload_kinds_and_events() {
+        let f = watch::KindFilter::parse("jobs,failed").unwrap();
+        let mut e = ev(0, "x");
+        e.resource = ResourceKind::Jobs;
+        e.kind = EventKind::Failed;
+        assert!(f.allows(&e));
+        e.kind = EventKind::StateChanged;
+        assert!(!f.allows(&e));
+        for word in [
+            "endpoints",
+            "pods",
+            "nodes",
+            "restarted",
+            "replicas_changed",
+            "capacity_changed",
+        ] {
+            assert!(watch::KindFilter::parse(word).is_ok(), "{word}");
+        }
+    }
+}
+
+// ------------------------------------------------------------ two writers
+
+#[test]
+fn merging_keeps_one_of_a_change_seen_by_two_pollers() {
+    let mut dashboard = ActivityLog::new();
+    dashboard.push(ev(0, "A"));
+    dashboard.push(ev(10, "B"));
+    // watch saw B a little later, and C that the dashboard missed.
+    let mut b_late = ev(20_000, "B");
+    b_late.origin = Origin::Live;
+    let c = ev(30_000, "C");
+    let added = dashboard.merge(vec![b_late, c]);
+    assert_eq!(added, 1);
+    let names: Vec<&str> = dashboard.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["C", "B", "A"], "newest first by time");
+    // The same change twice (a flapping item) stays twice.
+    let mut log = ActivityLog::new();
+    log.push(ev(0, "F"));
+    assert_eq!(log.merge(vec![ev(1, "F"), ev(2, "F")]), 1);
+    assert_eq!(log.len(), 2);
+    // Far apart in time: two changes.
+    let mut log = ActivityLog::new();
+    log.push(ev(0, "G"));
+    assert_eq!(log.merge(vec![ev(3_600_000, "G")]), 1);
+}

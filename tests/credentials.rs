@@ -559,10 +559,13 @@ fn record_path_follows_lepton_cache_dir() {
 fn client_config_carries_everything() {
     let f = Fixture::new(Some(&lep_record(FAR)));
     let r = f.resolve(&no_flags(), None).unwrap();
-    let c = r.current.client_config(
-        std::time::Duration::from_secs(2),
-        std::time::Duration::from_secs(9),
-    );
+    let settings = lepdash::config::Config {
+        connect_timeout: std::time::Duration::from_secs(2),
+        request_timeout: std::time::Duration::from_secs(9),
+        max_response: 3 << 20,
+        ..lepdash::config::Config::default()
+    };
+    let c = r.current.client_config(&settings);
     assert_eq!(c.base_url, r.current.base_url);
     assert_eq!(c.token.expose_secret(), "nvapi-ws1-secret-token-AB");
     assert_eq!(
@@ -571,6 +574,7 @@ fn client_config_carries_everything() {
     );
     assert_eq!(c.connect_timeout.as_secs(), 2);
     assert_eq!(c.request_timeout.as_secs(), 9);
+    assert_eq!(c.max_body, 3 << 20);
 }
 
 #[test]

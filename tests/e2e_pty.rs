@@ -163,3 +163,33 @@ fn switching_to_the_early_workspace_shows_the_activation_banner() {
     app.wait_exit_ok();
     app.assert_restored();
 }
+
+/// Issue 13 item 18: `/` inside a template's details finds text, `n` goes
+/// to the next match, Esc clears the search and a second Esc closes.
+#[test]
+fn slash_in_details_finds_text_and_n_moves_on() {
+    let emu = Emu::start();
+    let seed = seed(&emu);
+    let mut app = App::spawn(&bin(), &emu, &[], &[]);
+    app.wait_text("demo");
+    app.send("6");
+    wait_pane(&app, "Templates", &seed.templates);
+    app.send("\r");
+    app.wait_text("╭ Template");
+    // Every template's details have `Created` and `Created by`.
+    app.send("/");
+    app.type_keys("created");
+    app.wait_screen("the first match", |s| s.contains("match 1/"));
+    app.send("\r");
+    app.send("n");
+    app.wait_screen("the second match", |s| s.contains("match 2/"));
+    app.send("\x1b");
+    app.wait_screen("the search cleared", |s| {
+        s.contains("╭ Template") && !s.contains("match 2/")
+    });
+    app.send("\x1b");
+    wait_pane(&app, "Templates", &seed.templates);
+    app.send("q");
+    app.wait_exit_ok();
+    app.assert_restored();
+}

@@ -611,7 +611,7 @@ fn fleet_changes_become_change_engine_events() {
             Ok(st(ActivationState::Pending)),
         ),
     );
-    assert!(m.fleet.events.is_empty(), "a first answer is no change");
+    assert!(m.activity.log.is_empty(), "a first answer is no change");
     update(
         &mut m,
         fleet_msg(
@@ -625,10 +625,12 @@ fn fleet_changes_become_change_engine_events() {
         &mut m,
         fleet_msg(2, ResourceKind::Status, at(120), Err(connect_err())),
     );
+    // The activity log is newest first.
     let kinds: Vec<(String, EventKind)> = m
-        .fleet
-        .events
+        .activity
+        .log
         .iter()
+        .rev()
         .map(|e| (e.workspace.clone(), e.kind))
         .collect();
     assert_eq!(
@@ -637,5 +639,11 @@ fn fleet_changes_become_change_engine_events() {
             ("pending".to_string(), EventKind::ActivationChanged),
             ("pending".to_string(), EventKind::Stale)
         ]
+    );
+    // Another workspace's events mark no row of the panes on screen.
+    assert!(
+        ResourceKind::ALL
+            .iter()
+            .all(|k| m.activity.unseen_count(*k) == 0)
     );
 }

@@ -361,3 +361,50 @@ fn loose_existing_file_is_replaced_by_a_private_one() {
     h.save_activity(&log_of(1)).unwrap();
     assert_eq!(mode(&h.activity_path()), 0o600);
 }
+
+#[test]
+fn fleet_workspaces_keep_their_own_snapshot_files() {
+    use lepdash::sync::fleet::FLEET_KINDS;
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    // The current workspace: everything the dashboard polled.
+    let current = full_snapshot();
+    h.save_snapshot(&current).unwrap();
+    // A fleet workspace: only what the fleet polls.
+    let mut team2 = full_snapshot();
+    team2.workspace = "team2".into();
+    let team2 = team2.only(&FLEET_KINDS);
+    assert!(team2.members.is_some() && team2.tokens.is_some() && team2.secrets.is_some());
+    assert!(team2.registries.is_none() && team2.templates.is_none());
+    h.save_snapshot(&team2).unwrap();
+    // A hostile id stays inside the directory.
+    let mut odd = team2.clone();
+    odd.workspace = "../team3".into();
+    h.save_snapshot(&odd).unwrap();
+    assert_eq!(h.load_snapshot(WS).value.as_ref(), Some(&current));
+    assert_eq!(h.load_snapshot("team2").value.as_ref(), Some(&team2));
+    assert_eq!(h.load_snapshot("../team3").value.as_ref(), Some(&odd));
+    let files = std::fs::read_dir(dir.path().join(history::SNAPSHOT_DIR))
+        .unwrap()
+        .count();
+    assert_eq!(files, 3, "one file per workspace, no leftovers");
+    #[cfg(unix)]
+    for ws in [WS, "team2", "../team3"] {
+        assert_eq!(mode(&h.snapshot_path(ws)), 0o600, "{ws}");
+    }
+    // One unusable file is a warning for that workspace only.
+    #[cfg(unix)]
+    {
+        let p = h.snapshot_path("team2");
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink(h.snapshot_path(WS), &p).unwrap();
+        let loaded = h.load_snapshot("team2");
+        assert!(loaded.value.is_none());
+        assert!(
+            loaded.warnings[0].contains("not a regular file"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert_eq!(h.load_snapshot(WS).value, Some(current));
+    }
+}

@@ -1190,3 +1190,204 @@ fn an_unchanged_poll_freshens_the_data_without_touching_the_rows() {
     assert_eq!(visible_names(&m), rows);
     assert_eq!(selected_name(&m), selected);
 }
+
+// ------------------------------------------------------- details search
+
+fn detail(m: &Model) -> &lepdash::app::Detail {
+    match &m.overlay {
+        Some(Overlay::Detail(d)) => d,
+        other => panic!("no detail view: {other:?}"),
+    }
+}
+
+/// Issue 13 item 18: `/` in a detail view searches it: matches as typed,
+/// the view scrolls to the first, n/N go round (wrapping), Esc clears the
+/// search and only then closes the view.
+#[test]
+fn slash_in_details_searches_and_n_goes_round() {
+    // A short screen, so the schema is off screen when the view opens.
+    let mut m = sample::loaded_model(80, 14);
+    update(&mut m, key('6'));
+    update(&mut m, code(KeyCode::Enter));
+    assert_eq!(detail(&m).scroll, 0);
+    update(&mut m, key('/'));
+    assert!(detail(&m).search.prompt.is_some(), "the prompt opens");
+    typed(&mut m, "\"type");
+    let d = detail(&m);
+    // "type": object / string / integer in the input schema.
+    assert_eq!(d.search.matches.len(), 3, "{:?}", d.search.matches);
+    assert_eq!(d.search.status().as_deref(), Some("match 1/3"));
+    let first = d.search.matches[0].line;
+    assert!(
+        d.scroll > 0 && d.scroll <= first,
+        "scrolled to line {first}: {}",
+        d.scroll
+    );
+    // Typed text wins in the prompt: `n` is a letter there.
+    update(&mut m, code(KeyCode::Enter));
+    assert!(detail(&m).search.prompt.is_none(), "Enter keeps the search");
+    update(&mut m, key('n'));
+    assert_eq!(detail(&m).search.status().as_deref(), Some("match 2/3"));
+    update(&mut m, key('n'));
+    update(&mut m, key('n'));
+    assert_eq!(
+        detail(&m).search.status().as_deref(),
+        Some("match 1/3"),
+        "wraps"
+    );
+    update(&mut m, key('N'));
+    assert_eq!(
+        detail(&m).search.status().as_deref(),
+        Some("match 3/3"),
+        "wraps back"
+    );
+    let d = detail(&m);
+    let line = d.search.matches[2].line;
+    assert!(
+        d.scroll <= line && line < d.scroll + 12,
+        "the match is on screen"
+    );
+    // No `new` dialog behind the view: n is the search's there.
+    assert!(matches!(m.overlay, Some(Overlay::Detail(_))));
+    // Esc clears the search, the second closes.
+    update(&mut m, code(KeyCode::Esc));
+    assert_eq!(detail(&m).search.status(), None);
+    update(&mut m, code(KeyCode::Esc));
+    assert!(m.overlay.is_none());
+}
+
+#[test]
+fn a_search_without_a_match_says_so() {
+    let mut m = loaded();
+    update(&mut m, key('6'));
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('/'));
+    typed(&mut m, "zzz-nowhere");
+    assert_eq!(detail(&m).search.status().as_deref(), Some("no match"));
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('n'));
+    assert!(toast_text(&m).contains("no match"), "{}", toast_text(&m));
+    // Esc in the prompt drops the search and goes back where the view was.
+    update(&mut m, key('/'));
+    typed(&mut m, "type");
+    update(&mut m, code(KeyCode::Esc));
+    assert_eq!(detail(&m).search.status(), None);
+    assert!(matches!(m.overlay, Some(Overlay::Detail(_))), "still open");
+    // n without a search says how to start one.
+    update(&mut m, key('n'));
+    assert!(toast_text(&m).contains("/ searches"), "{}", toast_text(&m));
+}
+
+/// `?` in a detail view lists the detail view's keys, and closing the help
+/// goes back to the view (search kept).
+#[test]
+fn help_in_details_comes_back_to_them() {
+    let mut m = loaded();
+    update(&mut m, key('6'));
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('/'));
+    typed(&mut m, "type");
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('?'));
+    assert!(matches!(
+        m.overlay,
+        Some(Overlay::Help { under: Some(_), .. })
+    ));
+    let rows = m
+        .keymap
+        .help_rows_in_details(ResourceKind::Templates, Some("template id x"));
+    let names: Vec<&str> = rows.iter().map(|r| r.name).collect();
+    for want in [
+        "filter",
+        "search_next",
+        "search_prev",
+        "copy",
+        "back",
+        "down",
+    ] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    for not_here in ["sort", "new", "delete", "refresh", "edit", "pane_status"] {
+        assert!(!names.contains(&not_here), "{not_here} in {names:?}");
+    }
+    update(&mut m, code(KeyCode::Esc));
+    assert_eq!(detail(&m).search.status().as_deref(), Some("match 1/3"));
+}
+
+/// Issue 13 items 6 and 9: `e` in a secret's details opens the edit form
+/// of that secret; where the pane has no edit it is neither offered nor
+/// does anything.
+#[test]
+fn e_in_details_edits_where_the_pane_edits() {
+    let mut m = loaded();
+    update(&mut m, key('4'));
+    update(&mut m, code(KeyCode::Enter));
+    let name = selected_name(&m);
+    update(&mut m, key('e'));
+    match &m.overlay {
+        Some(Overlay::Dialog(md)) => {
+            let title = md.dialog.form_ref().map(|f| f.title()).unwrap_or_default();
+            assert!(title.contains(&name), "{title}");
+        }
+        other => panic!("no edit form: {other:?}"),
+    }
+    // Tokens have no edit: `e` keeps the view and is not in its help.
+    let mut m = loaded();
+    update(&mut m, key('3'));
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, key('e'));
+    assert!(matches!(m.overlay, Some(Overlay::Detail(_))));
+    let rows = m
+        .keymap
+        .help_rows_in_details(ResourceKind::Tokens, Some("x"));
+    assert!(rows.iter().all(|r| r.name != "edit"));
+    let rows = m
+        .keymap
+        .help_rows_in_details(ResourceKind::Secrets, Some("x"));
+    assert!(rows.iter().any(|r| r.name == "edit"));
+}
+
+/// Issue 13 item 7: the help lists only what works on the pane (no
+/// "not on this pane" rows); dialog keys stay, in their own section.
+#[test]
+fn pane_help_lists_only_what_works_there() {
+    let km = lepdash::app::Keymap::default();
+    let status = km.help_rows_for(ResourceKind::Status);
+    assert!(status.iter().all(|r| !r.text.contains("not on this pane")));
+    for not_here in ["new", "edit", "delete", "next_view", "prev_view"] {
+        assert!(status.iter().all(|r| r.name != not_here), "{not_here}");
+    }
+    assert!(status.iter().any(|r| r.section == "Dialogs"));
+    let members = km.help_rows_for(ResourceKind::Members);
+    for here in ["new", "edit", "delete"] {
+        assert!(members.iter().any(|r| r.name == here), "{here}");
+    }
+    let pods = km.help_rows_for(ResourceKind::Pods);
+    assert!(pods.iter().any(|r| r.name == "next_view"));
+}
+
+#[test]
+fn a_details_key_override_that_shadows_a_pane_key_is_said() {
+    let mut o = BTreeMap::new();
+    o.insert("search_next".to_string(), vec!["j".to_string()]);
+    let (km, warnings) = lepdash::app::Keymap::new(&o);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`down`") && w.contains("`search_next`")),
+        "{warnings:?}"
+    );
+    // j moves on the panes, searches in details.
+    let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    assert_eq!(km.action_for(&j), Some(Action::Down));
+    assert_eq!(km.details_action_for(&j), Some(Action::SearchNext));
+    // The defaults give no warning: n is `new` on panes, the search's in details.
+    let (km, warnings) = lepdash::app::Keymap::new(&BTreeMap::new());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);
+    assert_eq!(km.action_for(&n), Some(Action::NewItem));
+    assert_eq!(km.details_action_for(&n), Some(Action::SearchNext));
+    // A pane key that does nothing in details is not found there.
+    let s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
+    assert_eq!(km.details_action_for(&s), None);
+}

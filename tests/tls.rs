@@ -130,9 +130,22 @@ impl Drop for Server {
 /// `lepdash ARGS` with only our credentials, a private HOME and
 /// `SSL_CERT_FILE` as given (the only trust store the binary then reads).
 fn lepdash(home: &Path, url: &str, token: &str, cert_file: &Path, args: &[&str]) -> Output {
+    lepdash_env(home, url, token, cert_file, args, &[])
+}
+
+/// [`lepdash`] with extra environment variables (a proxy).
+fn lepdash_env(
+    home: &Path,
+    url: &str,
+    token: &str,
+    cert_file: &Path,
+    args: &[&str],
+    extra: &[(&str, &str)],
+) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lepdash"))
         .args(args)
         .env_clear()
+        .envs(extra.iter().copied())
         .env("HOME", home)
         .env("LEPTON_CACHE_DIR", home.join("lepton"))
         .env("LEPDASH_LOG_DIR", home.join("log"))
@@ -235,4 +248,43 @@ fn plain_http_loads_no_tls_roots() {
     let err = text(&o.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("root certificates"), "{err}");
+}
+
+/// An `https://` proxy in front of a plain-HTTP workspace: the hop to the
+/// proxy is TLS, so the system's roots are loaded for it (the workspace URL
+/// alone says plain HTTP). The TLS front forwards the absolute-form request
+/// to the emulator, as a forward proxy would; a proxy whose certificate is
+/// not trusted is refused in one line.
+#[test]
+fn an_https_proxy_for_a_plain_http_workspace_is_verified() {
+    let good = pki("proxy");
+    let server = Server::start(&good);
+    let home = tempfile::tempdir().unwrap();
+    let proxy = format!("https://{}", server.tls_addr);
+    let ca = write(home.path(), "ca.pem", &good.ca_pem);
+    let o = lepdash_env(
+        home.path(),
+        &server.http_url(),
+        &server.token(),
+        &ca,
+        &["get", "status", "-o", "json"],
+        &[("HTTP_PROXY", &proxy)],
+    );
+    assert!(o.status.success(), "stderr: {}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"]["workspace_name"], "demo", "{v}");
+
+    let other = write(home.path(), "other.pem", &pki("other").ca_pem);
+    let o = lepdash_env(
+        home.path(),
+        &server.http_url(),
+        &server.token(),
+        &other,
+        &["get", "status"],
+        &[("HTTP_PROXY", &proxy)],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
 }

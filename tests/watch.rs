@@ -310,3 +310,117 @@ fn a_closed_pipe_ends_it_cleanly() {
     assert!(o.status.success(), "stderr: {}", text(&o.stderr));
     assert!(text(&o.stderr).is_empty(), "{}", text(&o.stderr));
 }
+
+/// The activity file's events as JSON values (oldest first).
+fn activity_file(emu: &Emu) -> Vec<Value> {
+    let path = emu.home.path().join("state/activity.jsonl");
+    match std::fs::read_to_string(path) {
+        Ok(t) => t
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn in_file(events: &[Value], resource: &str, kind: &str, id: &str) -> usize {
+    events
+        .iter()
+        .filter(|e| e["resource"] == resource && e["kind"] == kind && e["id"] == id)
+        .count()
+}
+
+#[test]
+fn watch_writes_what_it_saw_to_the_activity_file_once() {
+    let emu = Emu::start();
+    emu.once(&[]);
+    assert!(
+        activity_file(&emu).is_empty(),
+        "nothing seen, nothing written"
+    );
+    let gone = emu.change_things();
+    // The dashboard, running too, already recorded the new secret (as its
+    // own change) a moment ago.
+    let h = lepdash::history::History::new(emu.home.path().join("state"));
+    let now = lepdash::app::format::ms_of(std::time::SystemTime::now());
+    let mut dash = lepdash::app::changes::ActivityLog::new();
+    dash.push(lepdash::app::changes::Event {
+        time_ms: now - 5_000,
+        workspace: "demo".into(),
+        resource: lepdash::protocol::ResourceKind::Secrets,
+        id: "WATCHED_SECRET".into(),
+        name: "WATCHED_SECRET".into(),
+        kind: lepdash::app::changes::EventKind::Added,
+        fields: vec![],
+        yours: true,
+        origin: lepdash::app::changes::Origin::Live,
+        own: false,
+    });
+    h.save_activity(&dash).unwrap();
+    // `--kinds` limits what is printed, not what is recorded.
+    let o = emu.once(&["--kinds", "members"]);
+    assert_eq!(lines(&o).len(), 1, "{}", text(&o.stdout));
+    let file = activity_file(&emu);
+    assert_eq!(
+        in_file(&file, "secrets", "added", "WATCHED_SECRET"),
+        1,
+        "one change seen by both is kept once: {file:#?}"
+    );
+    let kept = file.iter().find(|e| e["id"] == "WATCHED_SECRET").unwrap();
+    assert_eq!(kept["yours"], true, "the dashboard's record stays");
+    assert_eq!(in_file(&file, "secrets", "removed", &gone), 1, "{file:#?}");
+    assert!(
+        file.iter()
+            .any(|e| e["resource"] == "members" && e["kind"] == "changed"),
+        "{file:#?}"
+    );
+    // The dashboard reads it as it reads its own.
+    let log = h.load_activity();
+    assert!(log.warnings.is_empty(), "{:?}", log.warnings);
+    assert_eq!(log.value.len(), file.len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(h.activity_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let all = std::fs::read_to_string(h.activity_path()).unwrap();
+    assert!(!all.contains(CANARY), "a secret value reached the file");
+    assert!(
+        !emu.home.path().join("state/activity.lock").exists(),
+        "the lock is released"
+    );
+    // Nothing new: the file is not touched.
+    let before = std::fs::read_to_string(h.activity_path()).unwrap();
+    emu.once(&[]);
+    assert_eq!(std::fs::read_to_string(h.activity_path()).unwrap(), before);
+}
+
+#[test]
+fn workload_kinds_are_watched() {
+    let emu = Emu::start();
+    emu.once(&[]);
+    let c = emu.client();
+    emu.rt.block_on(async {
+        let jobs = c
+            .jobs(&lepdash::api::workloads::JobQuery::default())
+            .await
+            .unwrap();
+        let mut job = jobs.jobs.items[0].clone();
+        job.metadata.id = Some("watched-job".into());
+        job.metadata.name = Some("watched-job".into());
+        job.status = None;
+        c.create_job(&job).await.unwrap();
+    });
+    let o = emu.once(&["--kinds", "jobs"]);
+    let got = lines(&o);
+    assert!(has(&got, "jobs", "added", "watched-job"), "{got:#?}");
+    assert!(got.iter().all(|l| l["resource"] == "jobs"), "{got:#?}");
+    assert_eq!(
+        in_file(&activity_file(&emu), "jobs", "added", "watched-job"),
+        1
+    );
+}

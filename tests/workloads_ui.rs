@@ -462,3 +462,55 @@ fn snapshots_of_details() {
         snap("workloads_nodes_detail", &m);
     }
 }
+
+/// The sample model on the Endpoints view after a job and an endpoint
+/// changed: both views carry `+1` in the pane title.
+fn with_unseen_changes(w: u16, h: u16) -> Model {
+    let mut m = sample::loaded_model(w, h);
+    update(&mut m, key('7'));
+    let mut jobs = sample::jobs();
+    jobs[2] = sample::job("eval-nightly", "Running", "gpu.a10", 2, 10, 0);
+    let fetched = Fetched::Jobs(lepdash::api::workloads::client::JobList {
+        jobs: Listed {
+            items: jobs,
+            skipped: vec![],
+        },
+        pages: 1,
+        truncated: false,
+    });
+    update(&mut m, sample::ok_msg(fetched, sample::at(5)));
+    let mut eps = sample::endpoints();
+    eps[0].state = Some(lepdash::api::workloads::EndpointState::NotReady);
+    let fetched = Fetched::Endpoints {
+        family: RouteFamily::Legacy,
+        list: Listed {
+            items: eps,
+            skipped: vec![],
+        },
+    };
+    update(&mut m, sample::ok_msg(fetched, sample::at(6)));
+    m
+}
+
+#[test]
+fn view_names_carry_their_unseen_changes() {
+    let m = with_unseen_changes(120, 40);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Jobs), 1);
+    assert_eq!(m.activity.unseen_count(ResourceKind::Endpoints), 1);
+    let screen = driver::screen(&m);
+    let title = screen
+        .lines()
+        .find(|l| l.contains("Workloads ["))
+        .unwrap_or_default();
+    assert!(title.contains("[Endpoints 5 +1]"), "{title}");
+    assert!(title.contains(" Jobs 7 +1 "), "{title}");
+    // Views without unseen changes carry no `+`.
+    assert!(title.contains(" Pods 3  Nodes 2 "), "{title}");
+}
+
+#[test]
+fn snapshots_of_view_names_with_unseen_changes() {
+    for (w, h) in SIZES {
+        snap("workloads_unseen_views", &with_unseen_changes(w, h));
+    }
+}

@@ -122,10 +122,17 @@ impl Client {
             headers.insert(ORIGIN, v);
         }
         // Only the proxy `lepdash info` reports: reqwest's own lookup off.
+        let proxy = super::proxy::proxy_for(trimmed, env);
+        // The system's roots are needed when either hop speaks TLS: an
+        // https workspace, or an https proxy in front of a plain-HTTP one.
+        let proxy_tls = proxy.as_ref().is_some_and(|p| {
+            reqwest::Url::parse(&p.url).is_ok_and(|u| u.scheme().eq_ignore_ascii_case("https"))
+        });
+        let tls_scheme = if proxy_tls { "https" } else { base.scheme() };
         let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(super::tls::tls_config(base.scheme())?)
+            .tls_backend_preconfigured(super::tls::tls_config(tls_scheme)?)
             .no_proxy();
-        if let Some(p) = super::proxy::proxy_for(trimmed, env) {
+        if let Some(p) = proxy {
             // The error would echo the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(&p.url)
                 .map_err(|_| ApiError::Config(format!("{} is not a usable proxy URL", p.var)))?;

@@ -9,8 +9,9 @@ use std::time::{Duration, SystemTime};
 use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
-    ActivityLog, Ctx, Event, EventKind, Origin, Snapshot, StatusSnap, TokenSnap, Yours,
-    diff_fetched, diff_items, diff_status, diff_tokens, health_event, row_id, take_part,
+    ActivityLog, Ctx, Event, EventKind, Origin, Row, Severity, Snapshot, StatusSnap, TokenSnap,
+    Yours, absorb, diff_fetched, diff_items, diff_status, diff_tokens, diff_workload, health_event,
+    row_id, take_part,
 };
 use super::{Effect, LineInput, Model, format};
 
@@ -55,6 +56,43 @@ pub struct Attention {
     pub urgent: bool,
 }
 
+/// One item that needs the user: its workspace, kind and id, and whether
+/// what needs the user is its pane's health (stale / recovered) rather than
+/// the item's own state (a workload failed, a token expired, a quota).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct NeedKey {
+    workspace: String,
+    resource: ResourceKind,
+    id: String,
+    health: bool,
+}
+
+impl NeedKey {
+    fn of(e: &Event, health: bool) -> Self {
+        NeedKey {
+            workspace: e.workspace.clone(),
+            resource: e.resource,
+            id: e.id.clone(),
+            health,
+        }
+    }
+}
+
+/// Whether `e` says its item no longer needs the user: a stale pane
+/// refreshed, the item gone, a quota back below 95 %, a workload in a state
+/// that is not a failure (a failure is [`EventKind::Failed`]; a restart is
+/// not a recovery yet).
+fn recovers(e: &Event) -> bool {
+    match e.kind {
+        EventKind::Recovered
+        | EventKind::Removed
+        | EventKind::QuotaBelow95
+        | EventKind::QuotaBelow80 => true,
+        EventKind::StateChanged => e.resource.is_workload(),
+        _ => false,
+    }
+}
+
 /// Everything issue 10 keeps in the model.
 #[derive(Debug, Clone)]
 pub struct Activity {
@@ -68,8 +106,16 @@ pub struct Activity {
     /// The current workspace's snapshot saved by the previous run; each part
     /// is compared once with the first poll of its kind, then dropped.
     pub away: Option<Snapshot>,
-    /// While-away events not looked at yet (the header summary).
+    /// While-away events not looked at yet (the header summary), of every
+    /// workspace.
     pub away_unseen: usize,
+    /// Items that need the user, of every workspace, not looked at yet (the
+    /// header's attention; the activity view clears it): an item is in
+    /// while its latest event needs the user ([`Severity::NeedsYou`]) and
+    /// leaves when it recovers, so one that flaps is counted once.
+    needing: HashSet<NeedKey>,
+    /// Show only the events of this workspace (`None`: every workspace).
+    pub only: Option<String>,
     /// Lasting markers per kind (indexed like `ResourceKind::ALL`): row id →
     /// mark.
     pub unseen: [HashMap<String, Unseen>; ResourceKind::ALL.len()],
@@ -100,6 +146,8 @@ impl Default for Activity {
             answered: HashSet::new(),
             away: None,
             away_unseen: 0,
+            needing: HashSet::new(),
+            only: None,
             unseen: Default::default(),
             shown_since: None,
             stale: [false; ResourceKind::ALL.len()],
@@ -144,12 +192,39 @@ impl Activity {
 
     /// Re-apply the filter (after it or the log changed).
     pub fn refilter(&mut self) {
-        self.shown = if self.filter.value().trim().is_empty() {
+        self.shown = if self.filter.value().trim().is_empty() && self.only.is_none() {
             None
         } else {
-            Some(self.log.filter(self.filter.value()))
+            Some(
+                self.log
+                    .filter_in(self.filter.value(), self.only.as_deref()),
+            )
         };
         self.clamp();
+    }
+
+    /// Show only `workspace`'s events, or every workspace's again.
+    pub fn toggle_only(&mut self, workspace: &str) {
+        self.only = match self.only {
+            Some(_) => None,
+            None => Some(super::changes::clean(workspace)),
+        };
+        self.selected = 0;
+        self.offset = 0;
+        self.refilter();
+    }
+
+    /// Unseen markers of the tab of `kind`: the four workload views share
+    /// one tab, and its count is theirs together.
+    pub fn unseen_tab_count(&self, kind: ResourceKind) -> usize {
+        if kind.is_workload() {
+            crate::protocol::WORKLOAD_VIEWS
+                .iter()
+                .map(|k| self.unseen_count(*k))
+                .sum()
+        } else {
+            self.unseen_count(kind)
+        }
     }
 
     fn clamp(&mut self) {
@@ -183,20 +258,60 @@ impl Activity {
         }
     }
 
+    /// Items that need the user, not looked at yet (distinct workspace,
+    /// kind and item whose latest event needs the user).
+    pub fn needs_you(&self) -> usize {
+        self.needing.len()
+    }
+
+    /// The user looked (the activity view opened): nothing is unseen.
+    pub fn seen_needs(&mut self) {
+        self.needing.clear();
+    }
+
+    /// Follow what `e` says of its item's need for the user; `count`:
+    /// whether a new need is counted (not while the view shows it, not
+    /// what has a lasting header mark of its own).
+    fn follow_need(&mut self, e: &Event, count: bool) {
+        let health = matches!(e.kind, EventKind::Stale | EventKind::Recovered);
+        if e.severity() == Severity::NeedsYou {
+            if count {
+                self.needing.insert(NeedKey::of(e, health));
+            }
+        } else if recovers(e) {
+            self.needing.remove(&NeedKey::of(e, health));
+            if e.kind == EventKind::Removed {
+                self.needing.remove(&NeedKey::of(e, true));
+            }
+        }
+    }
+
     /// Unseen markers of a pane.
     pub fn unseen_count(&self, kind: ResourceKind) -> usize {
         self.unseen[kind.index()].len()
     }
 
-    /// Add events on top of the log; marks rows, counts while-away events,
-    /// and returns the notification effects.
+    /// Add events of the current workspace on top of the log; marks rows,
+    /// counts while-away events and those that need the user, and returns
+    /// the notification effects.
     pub fn record(&mut self, events: Vec<Event>, at: SystemTime) -> Vec<Effect> {
+        self.add(events, at, true)
+    }
+
+    /// Add events of workspaces not on screen (the fleet): as
+    /// [`Self::record`], without row markers (the panes show the current
+    /// workspace).
+    pub fn record_fleet(&mut self, events: Vec<Event>, at: SystemTime) -> Vec<Effect> {
+        self.add(events, at, false)
+    }
+
+    fn add(&mut self, events: Vec<Event>, at: SystemTime, mark: bool) -> Vec<Effect> {
         if events.is_empty() {
             return Vec::new();
         }
         let mut fx = Vec::new();
         for e in &events {
-            if let Some(id) = row_id(e) {
+            if let Some(id) = row_id(e).filter(|_| mark) {
                 let marks = &mut self.unseen[e.resource.index()];
                 match e.kind {
                     EventKind::Removed => {
@@ -224,6 +339,11 @@ impl Activity {
             if e.origin == Origin::WhileAway {
                 self.away_unseen += 1;
             }
+            // Seen as it arrives while the view is open. The current
+            // workspace's stale data and expired token have lasting header
+            // marks of their own (STALE, TOKEN EXPIRED): not counted twice.
+            let own_mark = mark && matches!(e.kind, EventKind::Stale | EventKind::TokenExpired);
+            self.follow_need(e, !self.open && !own_mark);
             if self.notify.contains(&e.kind) {
                 fx.push(Effect::Notify(notification(e)));
             }
@@ -235,12 +355,30 @@ impl Activity {
         if self.selected > 0 && self.shown.is_none() {
             self.selected += n;
         }
+        self.after_growth();
+        fx
+    }
+
+    /// Take the events another poller wrote to the activity file (`lepdash
+    /// watch`) that this log lacks; returns how many were added. They are
+    /// history: no markers, no notifications, nothing counted as unseen.
+    pub fn merge_saved(&mut self, events: impl IntoIterator<Item = Event>) -> usize {
+        let added = self.log.merge(events);
+        if added > 0 {
+            // The order changed: keep it simple, go back to the top.
+            self.selected = 0;
+            self.offset = 0;
+            self.after_growth();
+        }
+        added
+    }
+
+    fn after_growth(&mut self) {
         if self.shown.is_some() {
             self.refilter();
         } else {
             self.clamp();
         }
-        fx
     }
 
     /// Forget the markers of `kind` that have been on screen long enough.
@@ -350,10 +488,74 @@ pub fn events_of_fetch(model: &mut Model, fetched: &Fetched, at: SystemTime) -> 
             Some(old) => diff_items(&ctx, kind, old, &list.items),
             None => Vec::new(),
         },
-        // Workload views: not tracked yet (see `changes::poll`).
-        _ => Vec::new(),
+        Fetched::Endpoints { list, .. } => match &model.endpoints.data {
+            Some(old) => diff_workload(&ctx, kind, &old.list, &list.items),
+            None => Vec::new(),
+        },
+        Fetched::Jobs(list) => match &model.jobs.data {
+            Some(old) => diff_workload(&ctx, kind, &old.jobs, &list.jobs.items),
+            None => Vec::new(),
+        },
+        Fetched::Pods { list, .. } => match &model.pods.data {
+            Some(old) => diff_workload(&ctx, kind, &old.list, &list.items),
+            None => Vec::new(),
+        },
+        // A group's answer and the model's row differ in type: compare rows
+        // (node groups are few).
+        Fetched::Nodes(list) => match &model.nodes.data {
+            Some(old) => diff_workload(&ctx, kind, &Row::all(old), &Row::all(&list.items)),
+            None => Vec::new(),
+        },
+        Fetched::Unchanged(_) => Vec::new(),
     };
     finish_yours(model, kind);
+    events
+}
+
+/// A fleet answer for workspace `i` (not on screen): against the parts an
+/// earlier run saved of it, once per kind, the "while away" events; and the
+/// answer kept for the next start (`FleetView::seen`, saved by the driver).
+pub fn fleet_fetched(model: &mut Model, i: usize, fetched: &Fetched, at: SystemTime) -> Vec<Event> {
+    let Some(workspace) = model.workspaces.get(i).map(|w| w.id.clone()) else {
+        return Vec::new();
+    };
+    let kind = fetched.kind();
+    let now_ms = format::ms_of(at);
+    let fleet = &mut model.fleet;
+    if matches!(fetched, Fetched::Unchanged(_)) {
+        // The same answer as the last one: only its time moved.
+        if let Some(seen) = fleet.seen.get_mut(&i) {
+            seen.saved_at_ms = now_ms;
+            fleet.touched.insert(i);
+        }
+        return Vec::new();
+    }
+    let mut events = Vec::new();
+    if let Some(snap) = fleet.away.get_mut(&i) {
+        if snap.has(kind) {
+            let yours = Yours::new();
+            let ctx = Ctx {
+                now_ms,
+                workspace: &workspace,
+                origin: Origin::WhileAway,
+                yours: &yours,
+            };
+            events = diff_fetched(&ctx, snap, snap.saved_at_ms, fetched);
+            take_part(snap, kind);
+        }
+        if snap.is_empty() {
+            fleet.away.remove(&i);
+        }
+    }
+    let seen = fleet
+        .seen
+        .entry(i)
+        .or_insert_with(|| Snapshot::new(&workspace, now_ms));
+    if absorb(seen, fetched) {
+        fleet.unsaved.insert(i);
+    }
+    seen.saved_at_ms = now_ms;
+    fleet.touched.insert(i);
     events
 }
 
@@ -419,6 +621,10 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
     s.secrets = model.secrets.data.clone();
     s.registries = model.registries.data.clone();
     s.templates = model.templates.data.clone();
+    s.endpoints = model.endpoints.data.as_ref().map(|d| Row::all(&d.list));
+    s.jobs = model.jobs.data.as_ref().map(|d| Row::all(&d.jobs));
+    s.pods = model.pods.data.as_ref().map(|d| Row::all(&d.list));
+    s.nodes = model.nodes.data.as_deref().map(Row::all);
     // Parts not fetched this run keep what the previous run saw.
     if let Some(away) = &model.activity.away {
         s.fill_from(away);
@@ -469,10 +675,45 @@ pub fn attention(model: &Model) -> Vec<Attention> {
             urgent: false,
         });
     }
+    // Items that need the user (a workload failed, a token expired, …), of
+    // any workspace, until they recover or the activity view is opened.
+    let n = model.activity.needs_you();
+    if n > 0 {
+        out.push(Attention {
+            text: format!("{n} need{} you", if n == 1 { "s" } else { "" }),
+            urgent: true,
+        });
+    }
+    // Other workspaces that need the user now (unreachable, token refused
+    // or expired, terminated): the fleet view says why (and while it is
+    // open, this is not repeated).
+    let others: Vec<&str> = model
+        .workspaces
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != model.current && !model.fleet.open)
+        .filter_map(|(i, w)| {
+            let d = model.fleet.data.get(i)?;
+            let row = super::fleet::row(i, w, d, false, model.now);
+            (row.urgency == super::fleet::Urgency::Alert).then_some(w.id.as_str())
+        })
+        .collect();
+    match others.as_slice() {
+        [] => {}
+        [one] => out.push(Attention {
+            text: format!("ws {one}"),
+            urgent: true,
+        }),
+        many => out.push(Attention {
+            text: format!("{} workspaces", many.len()),
+            urgent: true,
+        }),
+    }
     out
 }
 
-/// The header's one-line summary of the while-away events, until seen.
+/// The header's one-line summary of the while-away events (of every
+/// workspace), until seen.
 pub fn away_summary(model: &Model) -> Option<String> {
     let n = model.activity.away_unseen;
     (n > 0).then(|| {
@@ -488,4 +729,125 @@ pub fn away_summary(model: &Model) -> Option<String> {
 pub fn view_rows(model: &Model) -> usize {
     let body = super::layout::screen(model).body;
     usize::from(body.height.saturating_sub(3)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(workspace: &str, resource: ResourceKind, id: &str, kind: EventKind) -> Event {
+        Event {
+            time_ms: 0,
+            workspace: workspace.into(),
+            resource,
+            id: id.into(),
+            name: id.into(),
+            kind,
+            fields: Vec::new(),
+            yours: false,
+            origin: Origin::Live,
+            own: false,
+        }
+    }
+
+    const EP: ResourceKind = ResourceKind::Endpoints;
+
+    fn at() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+    }
+
+    #[test]
+    fn a_flapping_item_is_counted_once_and_leaves_when_it_recovers() {
+        let mut a = Activity::default();
+        for _ in 0..3 {
+            a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+            assert_eq!(a.needs_you(), 1);
+            a.record(vec![ev("ws", EP, "e1", EventKind::StateChanged)], at());
+            assert_eq!(a.needs_you(), 0, "recovered: out of the count");
+        }
+        a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+        // Every event stays in the log (it is history); the count is items.
+        assert_eq!(a.log.len(), 7);
+        assert_eq!(a.needs_you(), 1);
+        // A restart is not a recovery yet.
+        a.record(vec![ev("ws", EP, "e1", EventKind::Restarted)], at());
+        assert_eq!(a.needs_you(), 1);
+    }
+
+    #[test]
+    fn items_are_told_apart_by_workspace_kind_and_id() {
+        let mut a = Activity::default();
+        a.record(
+            vec![
+                ev("ws", EP, "e1", EventKind::Failed),
+                ev("ws", EP, "e2", EventKind::Failed),
+                ev("ws", ResourceKind::Jobs, "e1", EventKind::Failed),
+            ],
+            at(),
+        );
+        a.record_fleet(vec![ev("other", EP, "e1", EventKind::Failed)], at());
+        assert_eq!(a.needs_you(), 4);
+        // Only the item that recovered leaves.
+        a.record_fleet(vec![ev("other", EP, "e1", EventKind::StateChanged)], at());
+        assert_eq!(a.needs_you(), 3);
+        // A removed item needs nobody.
+        a.record(vec![ev("ws", EP, "e2", EventKind::Removed)], at());
+        assert_eq!(a.needs_you(), 2);
+    }
+
+    #[test]
+    fn stale_quota_and_token_needs_end_with_their_own_recovery() {
+        let mut a = Activity::default();
+        let status = ResourceKind::Status;
+        a.record_fleet(
+            vec![
+                ev("b", status, "b", EventKind::Stale),
+                ev("b", status, "quota.gpu", EventKind::QuotaAbove95),
+                ev("b", ResourceKind::Tokens, "t1", EventKind::TokenExpired),
+            ],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 3);
+        // Unreachable again while still unreachable: still one.
+        a.record_fleet(vec![ev("b", status, "b", EventKind::Stale)], at());
+        assert_eq!(a.needs_you(), 3);
+        // A workspace state change is not its recovery.
+        a.record_fleet(vec![ev("b", status, "b", EventKind::StateChanged)], at());
+        assert_eq!(a.needs_you(), 3);
+        a.record_fleet(vec![ev("b", status, "b", EventKind::Recovered)], at());
+        assert_eq!(a.needs_you(), 2);
+        a.record_fleet(
+            vec![ev("b", status, "quota.gpu", EventKind::QuotaBelow95)],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 1);
+        a.record_fleet(
+            vec![ev("b", ResourceKind::Tokens, "t1", EventKind::Removed)],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 0);
+        assert_eq!(a.log.len(), 8);
+    }
+
+    #[test]
+    fn looking_clears_the_count_and_what_the_view_shows_is_not_counted() {
+        let mut a = Activity::default();
+        a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+        a.seen_needs();
+        assert_eq!(a.needs_you(), 0);
+        a.open = true;
+        a.record(vec![ev("ws", EP, "e2", EventKind::Failed)], at());
+        assert_eq!(a.needs_you(), 0);
+        a.open = false;
+        // e1 fails again after it was seen and recovered: counted again.
+        a.record(vec![ev("ws", EP, "e1", EventKind::StateChanged)], at());
+        a.record(vec![ev("ws", EP, "e1", EventKind::Failed)], at());
+        assert_eq!(a.needs_you(), 1);
+        // The current workspace's stale pane has its own header mark.
+        a.record(
+            vec![ev("ws", ResourceKind::Members, "Members", EventKind::Stale)],
+            at(),
+        );
+        assert_eq!(a.needs_you(), 1);
+    }
 }

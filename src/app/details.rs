@@ -5,7 +5,7 @@ use crate::protocol::SyncCmd;
 
 use super::view::{Source, expiry_text};
 use super::workloads as wl;
-use super::{Detail, DetailLine, Effect, Model, Overlay, format};
+use super::{Detail, DetailLine, Effect, LineInput, Model, Overlay, format};
 
 fn field(name: &str, value: impl Into<String>) -> DetailLine {
     DetailLine::Field(name.to_string(), value.into())
@@ -37,6 +37,7 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
         return;
     };
     let now_ms = model.now_ms();
+    let subject = Some(model.source(kind).id(i).into_owned());
     let workload = match model.source(kind) {
         Source::Endpoints(v, shapes) => Some(wl::endpoint_detail(&v[i], shapes)),
         Source::Jobs(v, shapes) => Some(wl::job_detail(&v[i], shapes, now_ms)),
@@ -56,6 +57,8 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
             lines,
             scroll: 0,
             copy: w.copy,
+            subject,
+            search: DetailSearch::default(),
         }));
         return;
     }
@@ -94,6 +97,8 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 lines,
                 scroll: 0,
                 copy: Some((format!("template id {}", t.id()), t.id().to_string())),
+                subject: None,
+                search: DetailSearch::default(),
             }
         }
         Source::Secrets(v) => {
@@ -125,6 +130,8 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 ],
                 scroll: 0,
                 copy: Some((format!("\"{}\"", s.name), s.name.clone())),
+                subject: None,
+                search: DetailSearch::default(),
             }
         }
         Source::Members(v) => {
@@ -148,6 +155,8 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 ],
                 scroll: 0,
                 copy: Some((format!("\"{}\"", m.email), m.email.clone())),
+                subject: None,
+                search: DetailSearch::default(),
             }
         }
         Source::Tokens(v, own) => {
@@ -187,6 +196,8 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 lines,
                 scroll: 0,
                 copy: Some((format!("\"{}\"", t.name), t.name.clone())),
+                subject: None,
+                search: DetailSearch::default(),
             }
         }
         Source::Registries(v) => {
@@ -209,6 +220,8 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 ],
                 scroll: 0,
                 copy: Some((format!("\"{}\"", r.name()), r.name().to_string())),
+                subject: None,
+                search: DetailSearch::default(),
             }
         }
         Source::Shapes(v) => {
@@ -233,12 +246,14 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 ],
                 scroll: 0,
                 copy: Some((format!("\"{}\"", s.name), s.name.clone())),
+                subject: None,
+                search: DetailSearch::default(),
             }
         }
         // Opened above.
         Source::Endpoints(..) | Source::Jobs(..) | Source::Pods(..) | Source::Nodes(_) => return,
     };
-    model.overlay = Some(Overlay::Detail(detail));
+    model.overlay = Some(Overlay::Detail(Detail { subject, ..detail }));
 }
 
 /// The replicas and events of the workload whose details are open arrived:
@@ -261,5 +276,278 @@ pub(super) fn workload_detail_arrived(
     };
     d.lines.truncate(base);
     d.lines.extend(wl::detail_section(Some(result)));
+    // The lines changed under the search: find the matches again, keeping
+    // the current one as near as it was.
+    d.search.rematch(&d.lines, None);
     true
+}
+
+// ------------------------------------------------------------------ search
+
+/// One match of the search in a detail view: `line`, the part of the line
+/// (0: a heading, a text line or a field's name; 1: a field's value) and the
+/// byte range in that part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailMatch {
+    pub line: usize,
+    pub part: u8,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The search inside a detail view: `/` opens the prompt (matches follow
+/// the typing), Enter keeps it, `n`/`N` go to the next/previous match
+/// (wrapping), Esc clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailSearch {
+    /// The prompt while it is open.
+    pub prompt: Option<LineInput>,
+    /// The searched text (empty: no search).
+    pub query: String,
+    /// Every match, in reading order.
+    pub matches: Vec<DetailMatch>,
+    /// Index of the current match in `matches`.
+    pub current: usize,
+    /// Where the view was when `/` was pressed (Esc in the prompt goes back).
+    origin: usize,
+}
+
+/// The searchable parts of a line: what the view shows of it.
+fn parts(line: &DetailLine) -> [Option<&str>; 2] {
+    match line {
+        DetailLine::Heading(t) | DetailLine::Text(t) => [Some(t), None],
+        DetailLine::Field(n, v) => [Some(n), Some(v)],
+        DetailLine::Blank => [None, None],
+    }
+}
+
+impl DetailSearch {
+    /// A search is in force (typed or kept).
+    pub fn active(&self) -> bool {
+        !self.query.is_empty()
+    }
+
+    /// The current match, if any.
+    pub fn current_match(&self) -> Option<&DetailMatch> {
+        self.matches.get(self.current)
+    }
+
+    /// `match 3/7`, `no match`, or `None` without a search.
+    pub fn status(&self) -> Option<String> {
+        if !self.active() {
+            return None;
+        }
+        Some(if self.matches.is_empty() {
+            "no match".to_string()
+        } else {
+            format!("match {}/{}", self.current + 1, self.matches.len())
+        })
+    }
+
+    /// Find every match of the query in `lines`; the current one becomes the
+    /// first at or after line `from` (wrapping), or with `None` the one
+    /// nearest the old current line.
+    pub fn rematch(&mut self, lines: &[DetailLine], from: Option<usize>) {
+        let from = from.unwrap_or_else(|| self.current_match().map_or(0, |m| m.line));
+        self.matches.clear();
+        self.current = 0;
+        let needle = format::fold_str(&self.query);
+        if needle.is_empty() {
+            return;
+        }
+        for (line, l) in lines.iter().enumerate() {
+            for (part, text) in parts(l).into_iter().enumerate() {
+                let Some(text) = text else { continue };
+                for (start, end) in format::match_ranges(text, &needle) {
+                    self.matches.push(DetailMatch {
+                        line,
+                        part: part as u8,
+                        start,
+                        end,
+                    });
+                }
+            }
+        }
+        self.current = self
+            .matches
+            .iter()
+            .position(|m| m.line >= from)
+            .unwrap_or(0);
+    }
+}
+
+impl Detail {
+    /// Lines the view can scroll by, with `page` lines shown.
+    fn max_scroll(&self, page: usize) -> usize {
+        self.lines.len().saturating_sub(page)
+    }
+
+    /// Scroll so the current match is on screen (a third down the page when
+    /// it was off screen).
+    fn show_current(&mut self, page: usize) {
+        let Some(line) = self.search.current_match().map(|m| m.line) else {
+            return;
+        };
+        if line < self.scroll || line >= self.scroll + page {
+            self.scroll = line.saturating_sub(page / 3).min(self.max_scroll(page));
+        }
+    }
+
+    /// `/`: open the search prompt (empty).
+    pub fn start_search(&mut self) {
+        self.search.origin = self.scroll;
+        self.search.prompt = Some(LineInput::default());
+    }
+
+    /// The prompt's text changed: search for it as typed, from where the
+    /// view was when `/` was pressed.
+    pub fn search_typed(&mut self, page: usize) {
+        let Some(prompt) = &self.search.prompt else {
+            return;
+        };
+        self.search.query = prompt.value().to_string();
+        let origin = self.search.origin;
+        self.search.rematch(&self.lines, Some(origin));
+        if self.search.matches.is_empty() {
+            self.scroll = origin.min(self.max_scroll(page));
+        } else {
+            self.show_current(page);
+        }
+    }
+
+    /// Enter in the prompt: keep the search (an empty one is no search).
+    pub fn keep_search(&mut self) {
+        self.search.prompt = None;
+    }
+
+    /// Esc: close the prompt and clear the search; from the prompt the view
+    /// goes back to where it was.
+    pub fn clear_search(&mut self, page: usize) {
+        if self.search.prompt.is_some() {
+            self.scroll = self.search.origin.min(self.max_scroll(page));
+        }
+        self.search = DetailSearch::default();
+    }
+
+    /// `n` (`step` 1) / `N` (-1): the next / previous match, wrapping.
+    /// Returns false when there is nothing to go to.
+    pub fn step_match(&mut self, step: isize, page: usize) -> bool {
+        let n = self.search.matches.len();
+        if n == 0 {
+            return false;
+        }
+        self.search.current = (self.search.current as isize + step).rem_euclid(n as isize) as usize;
+        self.show_current(page);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_detail(n: usize) -> Detail {
+        let mut lines = vec![
+            field("Name", "vllm-serve"),
+            field("Workload", "endpoint"),
+            DetailLine::Blank,
+            DetailLine::Heading("Content".to_string()),
+        ];
+        for i in 0..n {
+            lines.push(DetailLine::Text(format!("  \"key{i}\": {i},")));
+        }
+        lines.push(DetailLine::Text(
+            "  \"image\": \"vllm/vllm-openai\"".to_string(),
+        ));
+        Detail {
+            title: "Template vllm-serve".to_string(),
+            lines,
+            scroll: 0,
+            copy: None,
+            subject: None,
+            search: DetailSearch::default(),
+        }
+    }
+
+    fn type_query(d: &mut Detail, q: &str, page: usize) {
+        d.start_search();
+        for c in q.chars() {
+            if let Some(p) = &mut d.search.prompt {
+                p.insert_str(&c.to_string());
+            }
+            d.search_typed(page);
+        }
+    }
+
+    #[test]
+    fn search_finds_names_and_values_case_blind_and_scrolls_to_the_first() {
+        let mut d = json_detail(60);
+        type_query(&mut d, "VLLM", 10);
+        // "vllm-serve" (a value) and "vllm/vllm-openai" twice.
+        assert_eq!(d.search.matches.len(), 3, "{:?}", d.search.matches);
+        assert_eq!(d.search.status().as_deref(), Some("match 1/3"));
+        let first = d.search.matches[0];
+        assert_eq!(
+            (first.line, first.part, first.start, first.end),
+            (0, 1, 0, 4)
+        );
+        assert_eq!(d.scroll, 0, "the first match is on screen already");
+        // A field name matches too.
+        type_query(&mut d, "workl", 10);
+        let m = d.search.matches[0];
+        assert_eq!((m.line, m.part), (1, 0));
+    }
+
+    #[test]
+    fn n_and_shift_n_wrap_and_the_view_follows() {
+        let mut d = json_detail(60);
+        type_query(&mut d, "vllm", 10);
+        d.keep_search();
+        assert!(d.search.prompt.is_none());
+        assert!(d.step_match(1, 10));
+        assert_eq!(d.search.status().as_deref(), Some("match 2/3"));
+        let line = d.search.current_match().map(|m| m.line).unwrap_or(0);
+        assert_eq!(line, 64);
+        assert!(
+            d.scroll <= line && line < d.scroll + 10,
+            "{} {line}",
+            d.scroll
+        );
+        d.step_match(1, 10);
+        d.step_match(1, 10);
+        assert_eq!(d.search.status().as_deref(), Some("match 1/3"), "wraps");
+        assert_eq!(d.scroll, 0);
+        d.step_match(-1, 10);
+        assert_eq!(
+            d.search.status().as_deref(),
+            Some("match 3/3"),
+            "wraps back"
+        );
+    }
+
+    #[test]
+    fn no_match_says_so_and_esc_goes_back() {
+        let mut d = json_detail(60);
+        d.scroll = 20;
+        type_query(&mut d, "zzz", 10);
+        assert!(d.search.matches.is_empty());
+        assert_eq!(d.search.status().as_deref(), Some("no match"));
+        assert!(!d.step_match(1, 10));
+        assert_eq!(d.scroll, 20);
+        type_query(&mut d, "image", 10);
+        assert_ne!(d.scroll, 20);
+        d.clear_search(10);
+        assert_eq!(d.scroll, 20, "Esc in the prompt goes back");
+        assert_eq!(d.search, DetailSearch::default());
+        assert_eq!(d.search.status(), None);
+    }
+
+    #[test]
+    fn the_search_starts_from_where_the_view_is() {
+        let mut d = json_detail(60);
+        d.scroll = 30;
+        type_query(&mut d, "key", 10);
+        let m = d.search.current_match().copied();
+        assert_eq!(m.map(|m| m.line), Some(30), "{m:?}");
+    }
 }

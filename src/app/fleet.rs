@@ -15,6 +15,7 @@ use crate::api::ApiError;
 use crate::api::types::{ActivationState, Resolver, Token, WorkspaceInfo, WorkspaceState};
 use crate::protocol::{Fetched, ResourceKind};
 
+use super::changes::Snapshot;
 use super::format::{coarse_duration, ms_of, secs_between};
 use super::keymap::{Action, Keymap};
 use super::{LineInput, WorkspaceLabel};
@@ -22,8 +23,6 @@ use super::{LineInput, WorkspaceLabel};
 /// Tokens expiring within this many days are counted (as `lep` warns).
 pub const EXPIRY_WINDOW_DAYS: i64 = 10;
 const DAY_MS: i64 = 86_400_000;
-/// Fleet events kept for the activity view.
-pub const FLEET_EVENTS_CAP: usize = 200;
 /// A row whose last good Status is older than this (and that failed since)
 /// reads "stale".
 pub const STALE_AFTER: Duration = Duration::from_secs(180);
@@ -436,16 +435,84 @@ pub struct FleetView {
     pub filter_editing: bool,
     pub sort: FleetSort,
     pub reverse: bool,
-    /// Change-engine events of the rows not on screen (a workspace becoming
-    /// active or unreachable, a token entering the 10-day window), newest
-    /// last, at most [`FLEET_EVENTS_CAP`]; for the activity view to take.
-    pub events: std::collections::VecDeque<super::changes::Event>,
     /// Workspaces reached with the current token at a derived URL (`:ws ID`
     /// for an id no credential source lists), with the id whose token it is.
     pub borrowed: BTreeMap<usize, String>,
+    /// Per workspace not on screen, the parts the fleet polls as an earlier
+    /// run saved them: each part is compared once with the fleet's first
+    /// answer of its kind ("while lepdash was not running"), then dropped.
+    pub away: BTreeMap<usize, Snapshot>,
+    /// Per workspace not on screen, its snapshot to save: what an earlier
+    /// run saved, with the fleet's answers of this run over it.
+    pub seen: BTreeMap<usize, Snapshot>,
+    /// Workspaces whose `seen` changed since it was last saved.
+    pub unsaved: BTreeSet<usize>,
+    /// Workspaces the fleet answered for since their `seen` was last saved
+    /// (only its time may have moved).
+    pub touched: BTreeSet<usize>,
+}
+
+/// Which fleet snapshots to hand out for saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveFleet {
+    /// Those whose content changed (the periodic save).
+    Changed,
+    /// Every one the fleet answered for (on exit: their time moved too).
+    Touched,
 }
 
 impl FleetView {
+    /// The snapshot an earlier run saved of workspace `i` (not on screen):
+    /// its `kinds` parts are compared with the fleet's first answers, and
+    /// the whole is the base of what this run saves for it.
+    pub fn remember_saved(&mut self, i: usize, snap: Snapshot, kinds: &[ResourceKind]) {
+        let part = snap.only(kinds);
+        if !part.is_empty() {
+            self.away.insert(i, part);
+        }
+        self.seen.insert(i, snap);
+    }
+
+    /// The snapshots to write now (clones), marked saved.
+    pub fn to_save(&mut self, which: SaveFleet) -> Vec<Snapshot> {
+        let ids: BTreeSet<usize> = match which {
+            SaveFleet::Changed => std::mem::take(&mut self.unsaved),
+            SaveFleet::Touched => {
+                let mut all = std::mem::take(&mut self.unsaved);
+                all.append(&mut self.touched);
+                all
+            }
+        };
+        for i in &ids {
+            self.touched.remove(i);
+        }
+        ids.iter()
+            .filter_map(|i| self.seen.get(i))
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect()
+    }
+
+    /// Workspace `left` stops being the current one: `snap` (the
+    /// dashboard's snapshot of it, saved as it is left) is the base of what
+    /// the fleet saves for it from now on; nothing of it is "while away".
+    pub fn left(&mut self, left: usize, snap: Snapshot) {
+        self.away.remove(&left);
+        self.unsaved.remove(&left);
+        self.touched.remove(&left);
+        self.seen.insert(left, snap);
+    }
+
+    /// Workspace `i` becomes the current one: the fleet's snapshot of it,
+    /// when it has news the file lacks (to save before the dashboard loads
+    /// the file); the dashboard keeps it from now on.
+    pub fn entered(&mut self, i: usize) -> Option<Snapshot> {
+        self.away.remove(&i);
+        let news = self.unsaved.remove(&i) | self.touched.remove(&i);
+        let snap = self.seen.remove(&i)?;
+        (news && !snap.is_empty()).then_some(snap)
+    }
+
     /// Data of workspace `i` (grown on demand).
     pub fn data_mut(&mut self, i: usize) -> &mut FleetData {
         if self.data.len() <= i {

@@ -61,31 +61,40 @@ pub enum Action {
     PrevField,
     /// Submit a form from any field.
     Submit,
+    /// Inside a detail view: the next / previous match of the search.
+    SearchNext,
+    SearchPrev,
 }
 
 /// Where the keys of an action are looked up: on the panes (and in the
-/// help and details overlays), inside a dialog, or both. The pane and dialog
-/// tables are separate, so Esc can be `back` on a pane and `cancel` in a
-/// dialog; a dialog falls back to the pane table for what it does not bind
-/// itself (`quit` closes the token dialog).
+/// help and details overlays), inside a dialog, or both; or only inside a
+/// detail view. The pane, dialog and details tables are separate, so Esc can
+/// be `back` on a pane and `cancel` in a dialog, and `n` can be `new` on a
+/// pane and `search_next` in details; a dialog or a detail view falls back
+/// to the pane table for what it does not bind itself (`quit` closes the
+/// token dialog, `j` scrolls the details).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Panes,
     Dialog,
     Both,
+    Details,
 }
 
 impl Scope {
     fn overlaps(self, other: Scope) -> bool {
+        if self == Scope::Details || other == Scope::Details {
+            return self == other;
+        }
         self == other || self == Scope::Both || other == Scope::Both
     }
 
     fn in_panes(self) -> bool {
-        self != Scope::Dialog
+        matches!(self, Scope::Panes | Scope::Both)
     }
 
     fn in_dialogs(self) -> bool {
-        self != Scope::Panes
+        matches!(self, Scope::Dialog | Scope::Both)
     }
 }
 
@@ -115,6 +124,9 @@ pub struct Binding {
     /// is too narrow.
     pub priority: u8,
     pub scope: Scope,
+    /// What the action does inside a detail view: (footer label, help
+    /// text); `None`: nothing there (it is not offered there).
+    pub details: Option<(&'static str, &'static str)>,
 }
 
 impl Binding {
@@ -141,6 +153,20 @@ impl Binding {
     /// Also (or only, with [`Binding::dialog`] first) inside dialogs.
     const fn in_dialogs(mut self) -> Binding {
         self.scope = Scope::Both;
+        self
+    }
+
+    /// Also inside a detail view, with this footer label and help text.
+    const fn in_details(mut self, label: &'static str, help: &'static str) -> Binding {
+        self.details = Some((label, help));
+        self
+    }
+
+    /// Only inside a detail view.
+    const fn details_only(mut self, label: &'static str, help: &'static str) -> Binding {
+        self.scope = Scope::Details;
+        self.panes = Some(&[]);
+        self.details = Some((label, help));
         self
     }
 
@@ -180,6 +206,7 @@ const fn b(
         panes: None,
         priority: 9,
         scope: Scope::Panes,
+        details: None,
     }
 }
 
@@ -197,7 +224,8 @@ pub const BINDINGS: &[Binding] = &[
         "this help",
         Some("help"),
     )
-    .prio(0),
+    .prio(0)
+    .in_details("help", "the keys of the details"),
     b(
         Action::Filter,
         "filter",
@@ -206,7 +234,11 @@ pub const BINDINGS: &[Binding] = &[
         "filter the pane",
         Some("filter"),
     )
-    .prio(3),
+    .prio(3)
+    .in_details(
+        "search",
+        "search the details (Enter keeps it, Esc clears it)",
+    ),
     b(
         Action::SortNext,
         "sort",
@@ -232,7 +264,8 @@ pub const BINDINGS: &[Binding] = &[
         "details of the row",
         Some("details"),
     )
-    .prio(2),
+    .prio(2)
+    .in_details("close", "close the details"),
     b(
         Action::Copy,
         "copy",
@@ -262,7 +295,8 @@ pub const BINDINGS: &[Binding] = &[
         (Nodes, "copy", "copy the node group name"),
     ])
     .prio(2)
-    .in_dialogs(),
+    .in_dialogs()
+    .in_details("copy", "copy what the list's copy copies"),
     b(
         Action::NewItem,
         "new",
@@ -290,7 +324,8 @@ pub const BINDINGS: &[Binding] = &[
         (Members, "role", "change the role"),
         (Secrets, "edit value", "replace the value"),
     ])
-    .prio(1),
+    .prio(1)
+    .in_details("edit", "edit this one (the pane's edit)"),
     b(
         Action::Delete,
         "delete",
@@ -349,7 +384,8 @@ pub const BINDINGS: &[Binding] = &[
         "quit",
         Some("quit"),
     )
-    .prio(0),
+    .prio(0)
+    .in_details("close", "close the details"),
     b(
         Action::PaneStatus,
         "pane_status",
@@ -468,8 +504,9 @@ pub const BINDINGS: &[Binding] = &[
         "previous pane",
         None,
     ),
-    b(Action::Down, "down", &["j", "down"], "Move", "down", None),
-    b(Action::Up, "up", &["k", "up"], "Move", "up", None),
+    b(Action::Down, "down", &["j", "down"], "Move", "down", None)
+        .in_details("scroll", "scroll down"),
+    b(Action::Up, "up", &["k", "up"], "Move", "up", None).in_details("scroll", "scroll up"),
     b(
         Action::Top,
         "top",
@@ -477,7 +514,8 @@ pub const BINDINGS: &[Binding] = &[
         "Move",
         "first row",
         None,
-    ),
+    )
+    .in_details("top", "first line"),
     b(
         Action::Bottom,
         "bottom",
@@ -485,7 +523,8 @@ pub const BINDINGS: &[Binding] = &[
         "Move",
         "last row",
         None,
-    ),
+    )
+    .in_details("bottom", "last line"),
     b(
         Action::PageDown,
         "page_down",
@@ -493,7 +532,8 @@ pub const BINDINGS: &[Binding] = &[
         "Move",
         "page down",
         None,
-    ),
+    )
+    .in_details("page", "page down"),
     b(
         Action::PageUp,
         "page_up",
@@ -501,7 +541,8 @@ pub const BINDINGS: &[Binding] = &[
         "Move",
         "page up",
         None,
-    ),
+    )
+    .in_details("page", "page up"),
     b(
         Action::Back,
         "back",
@@ -509,7 +550,8 @@ pub const BINDINGS: &[Binding] = &[
         "General",
         "close, clear, back",
         None,
-    ),
+    )
+    .in_details("close", "clear the search, else close the details"),
     b(
         Action::ToggleMouse,
         "mouse",
@@ -573,6 +615,24 @@ pub const BINDINGS: &[Binding] = &[
     )
     .dialog()
     .in_dialogs(),
+    b(
+        Action::SearchNext,
+        "search_next",
+        &["n"],
+        "Search",
+        "next match",
+        None,
+    )
+    .details_only("next", "next match of the search (wraps)"),
+    b(
+        Action::SearchPrev,
+        "search_prev",
+        &["N"],
+        "Search",
+        "previous match",
+        None,
+    )
+    .details_only("prev", "previous match of the search (wraps)"),
 ];
 
 /// The binding row of an action.

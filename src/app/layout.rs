@@ -174,7 +174,8 @@ fn short_title(kind: ResourceKind, level: u8) -> &'static str {
     }
 }
 
-fn compact_count(n: usize) -> String {
+/// A count for a tab: `950`, `1.2k`, `12k`.
+pub fn compact_count(n: usize) -> String {
     match n {
         n if n >= 10_000 => format!("{}k", n / 1000),
         n if n >= 1_000 => format!("{:.1}k", n as f64 / 1000.0),
@@ -223,7 +224,7 @@ pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
                     (_, Some(n)) => format!("{} {title} {n}", i + 1),
                 };
                 // Unseen changes (issue 10): `Secrets 29 +2`.
-                let unseen = m.activity.unseen_count(kind);
+                let unseen = m.activity.unseen_tab_count(kind);
                 let label = if unseen > 0 {
                     format!("{label} +{}", compact_count(unseen))
                 } else {

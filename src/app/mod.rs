@@ -34,6 +34,7 @@ use crate::api::types::{Member, Registry, Resolver, Secret, Token, WorkspaceInfo
 use crate::protocol::{Mutation, ResourceKind, SyncCmd, SyncEvent, TemplateEntry, WorkloadRef};
 
 pub use banner::{Banner, BannerKind, Severity};
+pub use details::{DetailMatch, DetailSearch};
 pub use input::LineInput;
 pub use keymap::{Action, Keymap};
 pub use resource::{Problem, Resource};
@@ -165,6 +166,11 @@ pub struct Detail {
     pub scroll: usize,
     /// What `y` copies here: (label, value).
     pub copy: Option<(String, String)>,
+    /// The id of the row shown (`e` edits it only while it is still the
+    /// selected row).
+    pub subject: Option<String>,
+    /// `/` inside the view: the prompt, the matches and the current one.
+    pub search: DetailSearch,
 }
 
 /// A management dialog (form, confirmation or token dialog, see
@@ -196,6 +202,9 @@ pub struct PendingMutation {
 pub enum Overlay {
     Help {
         scroll: usize,
+        /// The detail view `?` was pressed in: its keys are listed, and
+        /// closing the help goes back to it.
+        under: Option<Box<Detail>>,
     },
     Palette {
         input: LineInput,

@@ -289,11 +289,20 @@ fn on_paste(model: &mut Model, text: &str) -> bool {
     }
     // One-line inputs: a trailing newline of a copied line is not content.
     let text = text.trim_end_matches(['\r', '\n']);
+    let page = overlays::detail_page(model);
     match &mut model.overlay {
         Some(Overlay::Palette { input, .. }) => {
             input.insert_str(text);
             true
         }
+        Some(Overlay::Detail(d)) => match &mut d.search.prompt {
+            Some(prompt) => {
+                prompt.insert_str(text);
+                d.search_typed(page);
+                true
+            }
+            None => false,
+        },
         Some(_) => false,
         None if model.filter_editing => {
             let kind = model.pane;
@@ -385,7 +394,12 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Activity => open_activity(model),
         Action::Quit => quit(model, fx),
-        Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Help => {
+            model.overlay = Some(Overlay::Help {
+                scroll: 0,
+                under: None,
+            })
+        }
         Action::Palette => {
             model.overlay = Some(Overlay::Palette {
                 input: LineInput::default(),
@@ -455,6 +469,8 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         | Action::NextField
         | Action::PrevField
         | Action::Submit => {}
+        // Detail-view actions: the pane table does not bind them.
+        Action::SearchNext | Action::SearchPrev => {}
     }
 }
 

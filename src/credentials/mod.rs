@@ -20,7 +20,6 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -62,15 +61,16 @@ pub struct WorkspaceTarget {
 }
 
 impl WorkspaceTarget {
-    /// The client configuration for this workspace.
-    pub fn client_config(&self, connect: Duration, request: Duration) -> ClientConfig {
+    /// The client configuration for this workspace under the settings
+    /// (timeouts and the answer cap).
+    pub fn client_config(&self, settings: &crate::config::Config) -> ClientConfig {
         ClientConfig {
             base_url: self.base_url.clone(),
             token: self.token.clone(),
             origin: self.origin.clone(),
-            connect_timeout: connect,
-            request_timeout: request,
-            max_body: crate::api::client::DEFAULT_MAX_BODY,
+            connect_timeout: settings.connect_timeout,
+            request_timeout: settings.request_timeout,
+            max_body: settings.max_response,
         }
     }
 

@@ -6,8 +6,10 @@
 //! invitations accepted, secrets added and removed, a token nearing expiry,
 //! quota use moving across 80 % and 95 %, the not-activated workspace going
 //! pending then active. Changes go through the same store as API calls, so
-//! counts stay consistent. Each tick also moves one job along its states
-//! (`workloads::step`).
+//! counts stay consistent. Each tick also changes one workload, in turn: a
+//! job moves along its states, an endpoint loses a replica (`Not Ready`),
+//! recovers or scales, a pod restarts or fails, a node turns unhealthy and
+//! back (`workloads::step`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,7 +64,7 @@ pub(crate) async fn run(shared: Arc<Shared>, pace: Option<Duration>) {
         if let Some(what) = what {
             tracing::info!(change = %what, "demo activity");
         }
-        // Jobs move on every tick, independently of the changes above.
+        // Workloads move on every tick, independently of the changes above.
         if let Some(what) = super::workloads::step(&mut store, now_ms()) {
             tracing::info!(change = %what, "demo activity");
         }

@@ -8,7 +8,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use crate::app::changes::{Event, Origin};
+use crate::app::changes::{Event, EventKind, Origin, Severity};
 use crate::app::{Action, format};
 
 use super::widgets::{self, Ctx, block, message, put};
@@ -51,19 +51,25 @@ fn title_line(ctx: &Ctx<'_>) -> Line<'static> {
     let a = &ctx.model.activity;
     let t = &ctx.theme;
     let total = a.log.len();
-    let count = if a.filter.value().trim().is_empty() {
+    let count = if a.filter.value().trim().is_empty() && a.only.is_none() {
         format!("{total} ")
     } else {
         format!("{} of {total} ", a.shown_len())
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(" Activity ".to_string(), t.title),
         Span::styled(count, t.base),
-        Span::styled(
-            format!("{} newest first, times UTC ", ctx.glyphs.dot),
-            t.muted,
-        ),
-    ])
+    ];
+    let scope = match &a.only {
+        Some(ws) => format!("{} only {ws} ", ctx.glyphs.dot),
+        None => format!("{} every workspace ", ctx.glyphs.dot),
+    };
+    spans.push(Span::styled(scope, t.muted));
+    spans.push(Span::styled(
+        format!("{} newest first, times UTC ", ctx.glyphs.dot),
+        t.muted,
+    ));
+    Line::from(spans)
 }
 
 fn bottom_line(ctx: &Ctx<'_>) -> Option<Line<'static>> {
@@ -86,15 +92,16 @@ fn bottom_line(ctx: &Ctx<'_>) -> Option<Line<'static>> {
     (n > 0).then(|| Line::styled(format!(" {}/{} ", a.selected + 1, n), t.muted))
 }
 
-/// Column widths at an inner width: time, workspace (0 when narrow),
-/// resource, event, item; the change gets the rest.
+/// Column widths at an inner width: time, workspace, resource, event,
+/// item; the change gets the rest. The marker column before them holds
+/// the selection and `!` for an event that needs the user.
 fn widths(inner: u16) -> [u16; 5] {
     if inner >= 110 {
         [14, 12, 10, 18, 26]
     } else if inner >= 90 {
-        [14, 0, 10, 16, 22]
+        [14, 10, 10, 16, 20]
     } else {
-        [8, 0, 9, 14, 16]
+        [8, 8, 9, 13, 14]
     }
 }
 
@@ -137,10 +144,20 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
         message(buf, area, vec![Line::styled(text, t.muted)]);
         return;
     }
-    let w = widths(inner.width);
+    let mut w = widths(inner.width);
+    // Narrow: the workspace column only when events of more than one
+    // workspace are listed (its room goes to the item and the change).
+    if inner.width < 90 {
+        let here = crate::app::changes::clean(m.workspace_id());
+        let many = a.only.is_none() && a.log.iter().any(|e| e.workspace != here);
+        if !many {
+            w = [8, 0, 9, 14, 16];
+        }
+    }
     let marker = 2u16;
     // Header row.
-    let titles = ["time", "workspace", "resource", "event", "item"];
+    let ws_title = if w[1] >= 9 { "workspace" } else { "ws" };
+    let titles = ["time", ws_title, "resource", "event", "item"];
     buf.set_style(Rect::new(inner.x, inner.y, inner.width, 1), t.table_header);
     let mut x = inner.x + marker;
     for (title, width) in titles.iter().zip(w) {
@@ -177,12 +194,17 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
         } else {
             clock(e.time_ms).split_off(6)
         };
-        let kind_style = match e.kind.as_str() {
-            "removed" | "token_expired" | "stale" | "quota_above_95" => t.error,
-            "added" | "recovered" | "invite_accepted" => t.ok,
-            "token_expiring" | "quota_above_80" | "activation_changed" | "state_changed" => t.warn,
+        let severity = e.severity();
+        let kind_style = match (severity, e.kind) {
+            (Severity::NeedsYou, _) | (_, EventKind::Removed) => t.error,
+            (Severity::Warn, _) => t.warn,
+            (_, EventKind::Added | EventKind::Recovered | EventKind::InviteAccepted) => t.ok,
+            (_, EventKind::StateChanged) => t.warn,
             _ => t.base,
         };
+        if severity == Severity::NeedsYou {
+            put(buf, rows.x + 1, y, "!", pick(t.error), 1);
+        }
         let cells: [(String, ratatui::style::Style); 5] = [
             (time, t.muted),
             (e.workspace.clone(), t.muted),
@@ -225,9 +247,15 @@ pub fn footer_hints(ctx: &Ctx<'_>) -> Line<'static> {
     let m = ctx.model;
     let t = &ctx.theme;
     let key = |a: Action, fallback: &str| m.keymap.first_key(a).unwrap_or_else(|| fallback.into());
+    let scope = if m.activity.only.is_some() {
+        "every workspace"
+    } else {
+        "this workspace"
+    };
     let hints = [
         (key(Action::Details, "enter"), "go to item"),
         (key(Action::Filter, "/"), "filter"),
+        (key(Action::Fleet, "w"), scope),
         (key(Action::Back, "esc"), "close"),
         (key(Action::Activity, "a"), "close"),
         (key(Action::Help, "?"), "help"),

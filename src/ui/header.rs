@@ -262,18 +262,53 @@ fn overlay_footer(m: &crate::app::Model) -> Option<String> {
     let key = |a: Action| km.key_or_unbound(a);
     let line = match m.overlay.as_ref()? {
         Overlay::Detail(d) => {
-            let mut parts = Vec::new();
-            if d.copy.is_some() {
-                parts.push(format!("{} copy", key(Action::Copy)));
+            // Only keys that work here, with their effective keys there;
+            // (hint, priority): the highest numbers go first when narrow.
+            let dk = |a: Action| km.details_key(a);
+            let mut parts: Vec<(String, u8)> = Vec::new();
+            if let Some(status) = d.search.status() {
+                if let (Some(n), Some(p)) = (dk(Action::SearchNext), dk(Action::SearchPrev)) {
+                    parts.push((format!("{n}/{p} next/prev"), 0));
+                }
+                parts.push((status, 0));
             }
-            parts.push(format!("{}/{} scroll", key(Action::Down), key(Action::Up)));
-            parts.push(format!(
-                "{}/{} page",
-                key(Action::PageDown),
-                key(Action::PageUp)
+            if d.copy.is_some() {
+                parts.extend(dk(Action::Copy).map(|k| (format!("{k} copy"), 2)));
+            }
+            if let Some(label) = crate::app::keymap::binding(Action::Edit)
+                .and_then(|b| b.label_for(m.pane))
+                .filter(|_| manage::changes_off(m).is_none())
+            {
+                parts.extend(dk(Action::Edit).map(|k| (format!("{k} {label}"), 1)));
+            }
+            parts.extend(dk(Action::Filter).map(|k| (format!("{k} search"), 1)));
+            parts.push((
+                format!("{}/{} scroll", key(Action::Down), key(Action::Up)),
+                3,
             ));
-            parts.push(format!("{} close", key(Action::Back)));
-            parts.join("  ")
+            parts.push((
+                format!("{}/{} page", key(Action::PageDown), key(Action::PageUp)),
+                4,
+            ));
+            parts.extend(dk(Action::Help).map(|k| (format!("{k} help"), 2)));
+            let back = if d.search.active() { "clear" } else { "close" };
+            parts.push((format!("{} {back}", key(Action::Back)), 0));
+            let avail = usize::from(m.size.0).saturating_sub(2);
+            let width =
+                |p: &[(String, u8)]| p.iter().map(|(h, _)| format::width(h) + 2).sum::<usize>();
+            while width(&parts) > avail {
+                let Some(worst) = parts.iter().map(|p| p.1).max().filter(|w| *w > 0) else {
+                    break;
+                };
+                if let Some(i) = parts.iter().rposition(|p| p.1 == worst) {
+                    parts.remove(i);
+                }
+            }
+            parts
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect::<Vec<_>>()
+                .join("  ")
         }
         Overlay::Help { .. } => format!(
             "{}/{} scroll  {} close",
@@ -335,6 +370,26 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         put_line(buf, area.x, area.y, &Line::from(spans), area.width);
         return;
     }
+    // The search prompt of a detail view, like the filter's.
+    if let Some(Overlay::Detail(d)) = &m.overlay {
+        if let Some(prompt) = &d.search.prompt {
+            let km = &m.keymap;
+            let mut spans = vec![Span::styled(
+                format!(" {}", km.details_key(Action::Filter).unwrap_or_default()),
+                t.key,
+            )];
+            spans.extend(input_spans(ctx, prompt, true));
+            let mut tail: Vec<String> = d.search.status().into_iter().collect();
+            tail.extend(km.dialog_hint(Action::Confirm, true, "keep"));
+            tail.extend(km.dialog_hint(Action::Cancel, true, "clear"));
+            spans.push(Span::styled(
+                format!("   {}", tail.join(&format!("  {}  ", ctx.glyphs.dot))),
+                t.muted,
+            ));
+            put_line(buf, area.x, area.y, &Line::from(spans), area.width);
+            return;
+        }
+    }
     // Over an overlay, only the keys that work there.
     if let Some(line) = overlay_footer(m) {
         let line = ctx.glyphs.text(&line).into_owned();
@@ -373,10 +428,10 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
                 continue;
             }
         }
-        let label = if action == Action::Pause && m.is_paused() {
-            "resume"
-        } else {
-            label
+        let label = match action {
+            Action::Pause if m.is_paused() => "resume",
+            Action::Delete => super::widgets::row_delete_hint(m).map_or(label, |(l, _)| l),
+            _ => label,
         };
         hints.push((Some(key), label.to_string(), priority));
     }

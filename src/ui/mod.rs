@@ -63,7 +63,13 @@ fn draw(frame: &mut Frame, model: &Model) {
     }
     header::footer(buf, &ctx, screen.footer);
     match &model.overlay {
-        Some(Overlay::Help { scroll }) => widgets::help(buf, &ctx, area, *scroll),
+        Some(Overlay::Help { scroll, under }) => {
+            // Over the detail view it was opened in.
+            if let Some(d) = under {
+                widgets::detail(buf, &ctx, screen.body, d);
+            }
+            widgets::help(buf, &ctx, area, *scroll, under.as_deref())
+        }
         Some(Overlay::Palette { input, error }) => {
             widgets::palette_box(buf, &ctx, screen.body, input, error.as_deref())
         }

@@ -13,7 +13,7 @@ use crate::app::{StatusData, format, layout};
 use crate::protocol::ResourceKind;
 
 use super::list;
-use super::widgets::{Ctx, block, gauge, put_line};
+use super::widgets::{Ctx, block, gauge, put_line_cut};
 
 fn label(ctx: &Ctx<'_>, text: &str) -> Span<'static> {
     Span::styled(format!("{text} "), ctx.theme.muted)
@@ -250,7 +250,11 @@ fn gauges(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &StatusData) {
                 buf,
                 area.x,
                 area.y,
-                "Quota: none until the workspace is activated (see the banner)",
+                &format::truncate(
+                    "Quota: none until the workspace is activated (see the banner)",
+                    usize::from(area.width),
+                    ctx.glyphs.ellipsis,
+                ),
                 ctx.theme.muted,
                 area.width,
             );
@@ -322,12 +326,13 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
         return;
     };
     if pl.note.height > 0 {
-        put_line(
+        put_line_cut(
             buf,
             pl.note.x + 1,
             pl.note.y,
             &list::note_line(ctx, kind),
             pl.note.width.saturating_sub(1),
+            ctx.glyphs.ellipsis,
         );
     }
     let s = pl.summary;
@@ -349,21 +354,22 @@ pub fn render(buf: &mut Buffer, ctx: &Ctx<'_>, body: Rect) {
     };
     for (i, l) in fact_lines.iter().enumerate() {
         if (i as u16) < s.height {
-            put_line(buf, x, s.y + i as u16, l, facts_w);
+            put_line_cut(buf, x, s.y + i as u16, l, facts_w, ctx.glyphs.ellipsis);
         }
     }
     gauges(buf, ctx, gauges_area, d);
     if s.height >= 3 {
         let [wl, attention] = workloads_lines(ctx, w);
-        put_line(buf, x, s.y + s.height - 3, &wl, w);
-        put_line(buf, x, s.y + s.height - 2, &attention, w);
+        let e = ctx.glyphs.ellipsis;
+        put_line_cut(buf, x, s.y + s.height - 3, &wl, w, e);
+        put_line_cut(buf, x, s.y + s.height - 2, &attention, w, e);
     }
     if s.height > 0 {
         let heading = Line::from(vec![
             Span::styled("Supported shapes ", t.title),
             Span::styled(d.shapes.len().to_string(), t.muted),
         ]);
-        put_line(buf, x, s.y + s.height - 1, &heading, w);
+        put_line_cut(buf, x, s.y + s.height - 1, &heading, w, ctx.glyphs.ellipsis);
     }
     list::table_part(
         buf,

@@ -62,6 +62,38 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max: u16) -> 
     end.saturating_sub(x)
 }
 
+/// Write a line of spans in `max` columns; when it does not fit, it is cut
+/// there with `ellipsis` (in the style of the span cut), never silently.
+pub fn put_line_cut(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    line: &Line<'_>,
+    max: u16,
+    ellipsis: &str,
+) -> u16 {
+    if line.width() <= usize::from(max) {
+        return put_line(buf, x, y, line, max);
+    }
+    let mut room = usize::from(max).saturating_sub(format::width(ellipsis));
+    let mut spans: Vec<Span<'_>> = Vec::new();
+    for span in &line.spans {
+        let w = format::width(&span.content);
+        if w <= room {
+            spans.push(span.clone());
+            room -= w;
+            continue;
+        }
+        let cut = format::truncate(&span.content, room, "")
+            .trim_end()
+            .to_string();
+        spans.push(Span::styled(cut, span.style));
+        spans.push(Span::styled(ellipsis.to_string(), span.style));
+        break;
+    }
+    put_line(buf, x, y, &Line::from(spans), max)
+}
+
 /// A text input with a cursor mark.
 pub fn input_spans<'a>(ctx: &Ctx<'_>, input: &'a LineInput, focused: bool) -> Vec<Span<'a>> {
     let value = input.value();
@@ -153,7 +185,14 @@ pub fn table(
     if let (Some(w), Some(c)) = (content.get_mut(view.sort_col), cols.get(view.sort_col)) {
         *w = (*w).max(format::width(c.title) as u16 + 2);
     }
-    let fit = fit_columns(cols, &content, avail);
+    // The sort column is never dropped for width: a list sorted by a
+    // column you cannot see looks unsorted (it takes the place of the
+    // least important one instead).
+    let mut keep = cols.to_vec();
+    if let Some(c) = keep.get_mut(view.sort_col) {
+        c.priority = 0;
+    }
+    let fit = fit_columns(&keep, &content, avail);
     let t = &ctx.theme;
     let g = &ctx.glyphs;
     let now_ms = ctx.model.now_ms();
@@ -358,11 +397,18 @@ pub fn toast(buf: &mut Buffer, ctx: &Ctx<'_>, toast: &Toast, area: Rect) {
 // ------------------------------------------------------------------ help
 
 /// The `?` overlay, generated from the keymap table.
-pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
+pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize, under: Option<&Detail>) {
     let t = &ctx.theme;
     let km = &ctx.model.keymap;
-    // What each key does on the visible pane (n/e/d/x/y differ per pane).
-    let rows = km.help_rows_for(ctx.model.pane);
+    // What each key does here: in a detail view its keys, on a pane what
+    // works on it (n/e/d/x/y differ per pane, `d` per row).
+    let rows = match under {
+        Some(d) => km.help_rows_in_details(
+            ctx.model.pane,
+            d.copy.as_ref().map(|(label, _)| label.as_str()),
+        ),
+        None => row_help(ctx.model, km.help_rows_for(ctx.model.pane)),
+    };
     let off = crate::app::manage::changes_off(ctx.model);
     // Group by section, in first-appearance order.
     let mut sections: Vec<(String, Vec<HelpRow>)> = Vec::new();
@@ -447,7 +493,6 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
             }
         }
     }
-    extra.push(Line::raw(""));
     let commands = format!(
         "Palette (:) {}",
         palette::COMMANDS
@@ -456,19 +501,22 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
             .collect::<Vec<_>>()
             .join(&format!(" {} ", ctx.glyphs.dot))
     );
-    for l in format::wrap(&commands, usize::from(w.saturating_sub(4))) {
-        extra.push(Line::styled(format!(" {l}"), t.muted));
+    if under.is_none() {
+        extra.push(Line::raw(""));
+        for l in format::wrap(&commands, usize::from(w.saturating_sub(4))) {
+            extra.push(Line::styled(format!(" {l}"), t.muted));
+        }
     }
     let body_h = left.len().max(right.len()) + extra.len();
     let h = (body_h as u16 + 2).min(area.height);
     let rect = centered(area, w, h);
     Clear.render(rect, buf);
+    let place = match under {
+        Some(_) => "details".to_string(),
+        None => format!("{} pane", crate::app::pane_title(ctx.model.pane)),
+    };
     let title = Line::from(vec![Span::styled(
-        format!(
-            " Keys {} {} pane ",
-            ctx.glyphs.dot,
-            crate::app::pane_title(ctx.model.pane)
-        ),
+        format!(" Keys {} {place} ", ctx.glyphs.dot),
         t.title,
     )]);
     let bottom = Line::from(Span::styled(
@@ -520,6 +568,30 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize) {
             put_line(buf, inner.x + col_w, y, rt, inner.width - col_w);
         }
     }
+}
+
+/// What `d` does on the selected row where it differs from the pane's
+/// (cancelling a pending invitation is a plain y/n, removing a member asks
+/// for the email): `(footer label, help text)`.
+pub fn row_delete_hint(m: &Model) -> Option<(&'static str, &'static str)> {
+    if m.pane != crate::protocol::ResourceKind::Members {
+        return None;
+    }
+    let i = m.view(m.pane).selected_item()?;
+    let member = m.members.data.as_ref()?.get(i)?;
+    (member.status == crate::api::types::MemberStatus::Invited)
+        .then_some(("cancel invite", "cancel the pending invitation (y/n)"))
+}
+
+/// The pane's help rows with what `d` does on the selected row.
+fn row_help(m: &Model, mut rows: Vec<HelpRow>) -> Vec<HelpRow> {
+    if let Some((_, help)) = row_delete_hint(m) {
+        let name = crate::app::keymap::binding(Action::Delete).map(|b| b.name);
+        for r in rows.iter_mut().filter(|r| Some(r.name) == name) {
+            r.text = help.to_string();
+        }
+    }
+    rows
 }
 
 /// `j/k scroll`, with the effective keys of `down` and `up`.
@@ -593,7 +665,8 @@ pub fn palette_box(
 
 // ------------------------------------------------------------------ detail
 
-/// A scrollable detail view over `area`.
+/// A scrollable detail view over `area`, with the search's matches
+/// highlighted (the current one reversed).
 pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
     let t = &ctx.theme;
     Clear.render(area, buf);
@@ -603,20 +676,37 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
     let last = (scroll + inner_h).min(d.lines.len());
     let km = &ctx.model.keymap;
     let mut hints = Vec::new();
-    if let Some((label, _)) = &d.copy {
-        if let Some(k) = km.first_key(Action::Copy) {
-            let what = if d.title.starts_with("Template") {
-                "copy id"
-            } else if label == "the log command" {
-                "copy log command"
-            } else {
-                "copy name"
-            };
-            hints.push(format!("{k} {what}"));
+    if let Some(status) = d.search.status() {
+        // A search in force: how to move through it and where it is.
+        if let (Some(n), Some(p)) = (
+            km.details_key(Action::SearchNext),
+            km.details_key(Action::SearchPrev),
+        ) {
+            hints.push(format!("{n}/{p} next/prev"));
         }
+        hints.push(status);
+        if let Some(k) = km.details_key(Action::Back) {
+            hints.push(format!("{k} clear"));
+        }
+    } else {
+        if let Some((label, _)) = &d.copy {
+            if let Some(k) = km.details_key(Action::Copy) {
+                let what = if d.title.starts_with("Template") {
+                    "copy id"
+                } else if label == "the log command" {
+                    "copy log command"
+                } else {
+                    "copy name"
+                };
+                hints.push(format!("{k} {what}"));
+            }
+        }
+        if let Some(k) = km.details_key(Action::Filter) {
+            hints.push(format!("{k} search"));
+        }
+        hints.push(scroll_hint(km));
+        hints.push(format!("{} close", km.key_or_unbound(Action::Back)));
     }
-    hints.push(scroll_hint(km));
-    hints.push(format!("{} close", km.key_or_unbound(Action::Back)));
     let bottom = format!(
         " {} {} {}-{} of {} ",
         hints.join(&format!(" {} ", ctx.glyphs.dot)),
@@ -643,10 +733,10 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
         })
         .max()
         .unwrap_or(0);
-    for (r, line) in d.lines.iter().skip(scroll).take(inner_h).enumerate() {
-        let y = inner.y + r as u16;
-        let x = inner.x + 1;
-        let w = inner.width.saturating_sub(1);
+    let x = inner.x + 1;
+    let w = inner.width.saturating_sub(1);
+    for (r, line) in d.lines.iter().enumerate().skip(scroll).take(inner_h) {
+        let y = inner.y + (r - scroll) as u16;
         match line {
             DetailLine::Heading(h) => {
                 put(buf, x, y, h, t.title, w);
@@ -662,6 +752,34 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
                 put(buf, x, y, text, t.base, w);
             }
             DetailLine::Blank => {}
+        }
+        // The matches on this line, where the text shows.
+        // (In reading order: those of line `r` are one run.)
+        let first = d.search.matches.partition_point(|m| m.line < r);
+        for (k, m) in d.search.matches.iter().enumerate().skip(first) {
+            if m.line != r {
+                break;
+            }
+            let (text, start_col) = match (line, m.part) {
+                (DetailLine::Field(_, v), 1) => (v.as_str(), field_w + 2),
+                (DetailLine::Field(n, _), _) => (n.as_str(), 0),
+                (DetailLine::Heading(h) | DetailLine::Text(h), _) => (h.as_str(), 0),
+                (DetailLine::Blank, _) => continue,
+            };
+            let (Some(before), Some(hit)) = (text.get(..m.start), text.get(m.start..m.end)) else {
+                continue;
+            };
+            let off = start_col + format::width(before);
+            let end = (off + format::width(hit)).min(usize::from(w));
+            if off >= end {
+                continue;
+            }
+            let style = if k == d.search.current {
+                t.matched.add_modifier(ratatui::style::Modifier::REVERSED)
+            } else {
+                t.matched
+            };
+            buf.set_style(Rect::new(x + off as u16, y, (end - off) as u16, 1), style);
         }
     }
 }

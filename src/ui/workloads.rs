@@ -1,6 +1,7 @@
 //! The Workloads pane: one pane, four views (Endpoints, Jobs, Pods, Nodes)
 //! switched with `]`/`[`. The title names every view (the visible one
-//! highlighted, each with its count or why it has none) and sums up the
+//! highlighted, each with its count or why it has none, and `+N` for its
+//! unseen changes like the tabs) and sums up the
 //! visible one; the table is the shared list table.
 
 use ratatui::buffer::Buffer;
@@ -62,7 +63,8 @@ fn view_summary(ctx: &Ctx<'_>, kind: ResourceKind, short: bool) -> Vec<Span<'sta
     out
 }
 
-/// ` Workloads  [Endpoints 5] Jobs 14  Pods 3  Nodes 2 · 3 running …`
+/// ` Workloads  [Endpoints 5] Jobs 14 +1  Pods 3  Nodes 2 · 3 running …`
+/// (`+N`: rows of the view added or changed since it was last looked at)
 pub fn title_line(ctx: &Ctx<'_>, kind: ResourceKind, width: u16) -> Line<'static> {
     let m = ctx.model;
     let t = &ctx.theme;
@@ -82,28 +84,50 @@ pub fn title_line(ctx: &Ctx<'_>, kind: ResourceKind, width: u16) -> Line<'static
             (None, Some(_)) => " !".to_string(),
             (None, None) => String::new(),
         };
+        // Unseen changes of the view, as on the tabs: `Jobs 7 +1`.
+        let unseen = m.activity.unseen_count(v);
+        let plus = (unseen > 0).then(|| {
+            Span::styled(
+                format!(" +{}", crate::app::layout::compact_count(unseen)),
+                t.changed,
+            )
+        });
         let text = format!("{}{count}", v.title());
         if v == kind {
-            spans.push(Span::styled(
-                format!("[{text}]"),
-                t.tab_active.add_modifier(Modifier::BOLD),
-            ));
+            let active = t.tab_active.add_modifier(Modifier::BOLD);
+            spans.push(Span::styled(format!("[{text}"), active));
+            spans.extend(plus);
+            spans.push(Span::styled("]", active));
         } else {
-            spans.push(Span::styled(format!(" {text} "), t.muted));
+            spans.push(Span::styled(format!(" {text}"), t.muted));
+            spans.extend(plus);
+            spans.push(Span::styled(" ", t.muted));
         }
     }
     spans.push(Span::raw(" "));
+    // The long words want some room to spare; the short ones only have to
+    // fit between the corners.
+    let fits =
+        |l: &Line<'_>, short: bool| l.width() + if short { 2 } else { 4 } <= usize::from(width);
     for short in [false, true] {
-        let summary = view_summary(ctx, kind, short);
-        if summary.is_empty() {
-            break;
-        }
-        let mut with = spans.clone();
-        with.push(Span::styled(format!("{} ", ctx.glyphs.dot), t.muted));
-        with.extend(summary);
-        let l = Line::from(with);
-        if l.width() + 4 <= usize::from(width) || short {
-            return l;
+        let mut summary = view_summary(ctx, kind, short);
+        loop {
+            if summary.is_empty() {
+                return Line::from(spans);
+            }
+            let mut with = spans.clone();
+            with.push(Span::styled(format!("{} ", ctx.glyphs.dot), t.muted));
+            with.extend(summary.iter().cloned());
+            let l = Line::from(with);
+            if fits(&l, short) {
+                return l;
+            }
+            if !short {
+                break;
+            }
+            // Too narrow even in short words: the healthy count goes
+            // first, what needs attention last (it is the last span).
+            summary.remove(0);
         }
     }
     Line::from(spans)

@@ -87,16 +87,59 @@ impl ActivityLog {
     /// name and every field name and old/new value. An empty query matches
     /// everything.
     pub fn filter(&self, query: &str) -> Vec<usize> {
+        self.filter_in(query, None)
+    }
+
+    /// [`Self::filter`] restricted to the events of `workspace` (`None`:
+    /// every workspace).
+    pub fn filter_in(&self, query: &str, workspace: Option<&str>) -> Vec<usize> {
         let needle = format::fold_str(query.trim());
-        if needle.is_empty() {
-            return (0..self.events.len()).collect();
-        }
         self.events
             .iter()
             .enumerate()
-            .filter(|(_, e)| matches(e, &needle))
+            .filter(|(_, e)| workspace.is_none_or(|w| e.workspace == w))
+            .filter(|(_, e)| needle.is_empty() || matches(e, &needle))
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Add the events of `other` that this log does not have (the same
+    /// change seen by another poller is one event, [`Event::same_change`]),
+    /// newest first by time, at most the cap. Returns how many were added.
+    /// An event of `other` matches at most one of this log, so a state that
+    /// flapped twice stays two events.
+    pub fn merge(&mut self, other: impl IntoIterator<Item = Event>) -> usize {
+        use std::collections::HashMap;
+        // Index this log's events by what identifies a change (not time).
+        let key = |e: &Event| (e.workspace.clone(), e.resource, e.id.clone(), e.kind);
+        let mut index: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, e) in self.events.iter().enumerate() {
+            index.entry(key(e)).or_default().push(i);
+        }
+        let mut used = vec![false; self.events.len()];
+        let mut fresh = Vec::new();
+        for e in other {
+            let hit = index.get(&key(&e)).and_then(|c| {
+                c.iter()
+                    .copied()
+                    .find(|&i| !used[i] && self.events[i].same_change(&e))
+            });
+            match hit {
+                Some(i) => used[i] = true,
+                None => fresh.push(e),
+            }
+        }
+        let added = fresh.len();
+        if added == 0 {
+            return 0;
+        }
+        let mut all: Vec<Event> = self.events.drain(..).collect();
+        all.extend(fresh);
+        // Newest first; stable, so a batch keeps its order.
+        all.sort_by_key(|e| std::cmp::Reverse(e.time_ms));
+        all.truncate(self.cap);
+        self.events = all.into();
+        added
     }
 }
 

@@ -13,6 +13,11 @@
 //!   activation and tier; quota use crossing 80 % / 95 %; tokens entering
 //!   the 10-day window or expiring; a pane going stale and recovering. An
 //!   invite accepted is a [`Tracked::change_kind`] hook of `Member`.
+//! * Workloads ([`workloads`]): endpoints, jobs, pods and node groups, their
+//!   changes named by [`classify`] (failed, restarted, state, replicas,
+//!   capacity); the snapshot keeps them as [`Row`]s.
+//! * [`Severity`]: what an event means to the operator; `NeedsYou` events
+//!   raise the header's attention until the activity view is opened.
 //! * [`Yours`] is the set of items this dashboard mutated recently; events
 //!   about them carry `yours: true`.
 //!
@@ -26,6 +31,7 @@ pub mod log;
 pub mod poll;
 pub mod snapshot;
 mod tracked;
+pub mod workloads;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -40,11 +46,17 @@ pub use detect::{
     health_event, quota_crossing, token_expiry,
 };
 pub use log::{ACTIVITY_CAP, ActivityLog};
-pub use poll::{absorb, diff_fetched, row_id, take_part, yours_keys};
+pub use poll::{absorb, diff_fetched, row_id, take_part, workload_rows, yours_keys};
 pub use snapshot::{Snapshot, StatusSnap, TokenSnap};
+pub use workloads::{Row, classify, diff_workload};
 
 /// Longest text kept in an event (characters); longer text ends in `…`.
 pub const MAX_TEXT: usize = 200;
+
+/// Two pollers (the dashboard and `lepdash watch`) that see one change
+/// record it at most this far apart (the slowest poll of a hidden pane plus
+/// back-off); the activity file keeps one of them ([`Event::same_change`]).
+pub const SAME_CHANGE_WINDOW_MS: u64 = 15 * 60 * 1000;
 
 /// Whether an event was seen live or found on start against the snapshot
 /// saved by the previous run ("while lepdash was not running").
@@ -108,10 +120,24 @@ pub enum EventKind {
     /// A stale pane was refreshed again.
     #[serde(rename = "recovered")]
     Recovered,
+    /// A workload entered a state that needs a look (endpoint not ready,
+    /// job failed, pod in error).
+    #[serde(rename = "failed")]
+    Failed,
+    /// A workload restarted (state `Restarting`, a job's next attempt, a
+    /// pod recreated).
+    #[serde(rename = "restarted")]
+    Restarted,
+    /// An endpoint's desired or ready replicas changed.
+    #[serde(rename = "replicas_changed")]
+    ReplicasChanged,
+    /// A node group's nodes, ready nodes, GPUs or desired nodes changed.
+    #[serde(rename = "capacity_changed")]
+    CapacityChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::Added,
         EventKind::Removed,
         EventKind::Changed,
@@ -127,6 +153,10 @@ impl EventKind {
         EventKind::InviteAccepted,
         EventKind::Stale,
         EventKind::Recovered,
+        EventKind::Failed,
+        EventKind::Restarted,
+        EventKind::ReplicasChanged,
+        EventKind::CapacityChanged,
     ];
 
     /// The stable name (JSON `event`, `--kinds`).
@@ -147,12 +177,40 @@ impl EventKind {
             EventKind::InviteAccepted => "invite_accepted",
             EventKind::Stale => "stale",
             EventKind::Recovered => "recovered",
+            EventKind::Failed => "failed",
+            EventKind::Restarted => "restarted",
+            EventKind::ReplicasChanged => "replicas_changed",
+            EventKind::CapacityChanged => "capacity_changed",
         }
     }
 
     /// Parse a stable name.
     pub fn parse(text: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// How much an event matters to the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing (added, removed, changed, completed, recovered).
+    Info,
+    /// Worth a look soon (a token nearing expiry, quota above 80 %, a
+    /// restart, fewer replicas or nodes than before).
+    Warn,
+    /// Needs you: something failed or is about to stop working (a
+    /// workload failed, a token expired, quota above 95 %, data stale).
+    NeedsYou,
+}
+
+impl Severity {
+    /// The word shown in the activity view (never colour alone).
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Info => "",
+            Severity::Warn => "warn",
+            Severity::NeedsYou => "needs you",
+        }
     }
 }
 
@@ -201,6 +259,40 @@ pub struct Event {
 }
 
 impl Event {
+    /// How much this event matters (see [`Severity`]).
+    pub fn severity(&self) -> Severity {
+        match self.kind {
+            EventKind::Failed
+            | EventKind::TokenExpired
+            | EventKind::QuotaAbove95
+            | EventKind::Stale => Severity::NeedsYou,
+            EventKind::TokenExpiring
+            | EventKind::QuotaAbove80
+            | EventKind::Restarted
+            | EventKind::ActivationChanged => Severity::Warn,
+            EventKind::StateChanged if self.resource == ResourceKind::Status => Severity::Warn,
+            EventKind::ReplicasChanged | EventKind::CapacityChanged
+                if workloads::went_down(self) =>
+            {
+                Severity::Warn
+            }
+            _ => Severity::Info,
+        }
+    }
+
+    /// Whether this is the same change as `other`, seen by another poller
+    /// (the dashboard and `lepdash watch`): same workspace, item, kind and
+    /// fields, seen within [`SAME_CHANGE_WINDOW_MS`] of each other. Origin,
+    /// `yours` and `own` are the poller's view, not the change.
+    pub fn same_change(&self, other: &Event) -> bool {
+        self.time_ms.abs_diff(other.time_ms) <= SAME_CHANGE_WINDOW_MS
+            && self.kind == other.kind
+            && self.resource == other.resource
+            && self.id == other.id
+            && self.workspace == other.workspace
+            && self.fields == other.fields
+    }
+
     /// Re-sanitize every string (for events read from a file).
     pub fn sanitized(mut self) -> Event {
         self.workspace = clean(&self.workspace);

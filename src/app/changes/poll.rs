@@ -2,7 +2,10 @@
 //! the dashboard's reducer (for the first poll after a start, against the
 //! saved snapshot) and `lepdash watch` (every poll, against the last one).
 
-use super::{Ctx, Event, Snapshot, StatusSnap, TokenSnap, diff_items, diff_status, diff_tokens};
+use super::{
+    Ctx, Event, Row, Snapshot, StatusSnap, TokenSnap, diff_items, diff_status, diff_tokens,
+    diff_workload,
+};
 use crate::protocol::{Fetched, Mutation, ResourceKind};
 
 /// The events of `fetched` against the matching part of `snap` (nothing
@@ -43,35 +46,64 @@ pub fn diff_fetched(
             Some(old) => diff_items(ctx, ResourceKind::Templates, old, &list.items),
             None => Vec::new(),
         },
-        // Workload views are not tracked yet (no `impl Tracked` for their
-        // rows, and no snapshot part).
-        _ => Vec::new(),
+        Fetched::Unchanged(_) => Vec::new(),
+        workload => match (snap.rows(workload.kind()), workload_rows(workload)) {
+            (Some(old), Some(new)) => diff_workload(ctx, workload.kind(), old, &new),
+            _ => Vec::new(),
+        },
     }
 }
 
-/// Store `fetched` as the snapshot's part of its kind.
-pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) {
+/// The rows of a workload answer (`None` for the other kinds).
+pub fn workload_rows(fetched: &Fetched) -> Option<Vec<Row>> {
+    match fetched {
+        Fetched::Endpoints { list, .. } => Some(Row::all(&list.items)),
+        Fetched::Jobs(list) => Some(Row::all(&list.jobs.items)),
+        Fetched::Pods { list, .. } => Some(Row::all(&list.items)),
+        Fetched::Nodes(list) => Some(Row::all(&list.items)),
+        _ => None,
+    }
+}
+
+/// Store `fetched` as the snapshot's part of its kind; returns whether the
+/// part changed (a writer can skip saving what did not).
+pub fn absorb(snap: &mut Snapshot, fetched: &Fetched) -> bool {
+    fn set<T: PartialEq>(part: &mut Option<T>, new: T) -> bool {
+        let changed = part.as_ref() != Some(&new);
+        if changed {
+            *part = Some(new);
+        }
+        changed
+    }
     match fetched {
         Fetched::Status { info, resolver } => {
             let resolver = resolver
                 .clone()
                 .or_else(|| snap.status.as_ref().and_then(|s| s.resolver.clone()));
-            snap.status = Some(StatusSnap {
-                info: info.clone(),
-                resolver,
-            });
+            set(
+                &mut snap.status,
+                StatusSnap {
+                    info: info.clone(),
+                    resolver,
+                },
+            )
         }
-        Fetched::Members(list) => snap.members = Some(list.items.clone()),
-        Fetched::Tokens { list, own_id } => {
-            snap.tokens = Some(TokenSnap {
+        Fetched::Members(list) => set(&mut snap.members, list.items.clone()),
+        Fetched::Tokens { list, own_id } => set(
+            &mut snap.tokens,
+            TokenSnap {
                 list: list.items.clone(),
                 own_id: own_id.clone(),
-            })
-        }
-        Fetched::Secrets(list) => snap.secrets = Some(list.items.clone()),
-        Fetched::Registries(list) => snap.registries = Some(list.items.clone()),
-        Fetched::Templates(list) => snap.templates = Some(list.items.clone()),
-        _ => {}
+            },
+        ),
+        Fetched::Secrets(list) => set(&mut snap.secrets, list.items.clone()),
+        Fetched::Registries(list) => set(&mut snap.registries, list.items.clone()),
+        Fetched::Templates(list) => set(&mut snap.templates, list.items.clone()),
+        Fetched::Unchanged(_) => false,
+        workload => match (snap.rows_mut(workload.kind()), workload_rows(workload)) {
+            (Some(part), Some(rows)) => set(part, rows),
+            _ => false,
+        },
     }
 }
 
@@ -84,7 +116,9 @@ pub fn take_part(snap: &mut Snapshot, kind: ResourceKind) -> bool {
         ResourceKind::Secrets => snap.secrets.take().is_some(),
         ResourceKind::Registries => snap.registries.take().is_some(),
         ResourceKind::Templates => snap.templates.take().is_some(),
-        _ => false,
+        kind => snap
+            .rows_mut(kind)
+            .is_some_and(|part| part.take().is_some()),
     }
 }
 

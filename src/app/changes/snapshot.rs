@@ -5,6 +5,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::TemplateEntry;
+use super::workloads::Row;
 use crate::api::types::{Member, Registry, Resolver, Secret, Template, Token, WorkspaceInfo};
 
 /// Version of the snapshot format; another version is ignored on read.
@@ -47,6 +48,16 @@ pub struct Snapshot {
     pub registries: Option<Vec<Registry>>,
     #[serde(default, with = "templates_serde")]
     pub templates: Option<Vec<TemplateEntry>>,
+    /// Workload lists, as the change engine sees them (key, name, the
+    /// tracked fields): the wire shapes differ per route family.
+    #[serde(default)]
+    pub endpoints: Option<Vec<Row>>,
+    #[serde(default)]
+    pub jobs: Option<Vec<Row>>,
+    #[serde(default)]
+    pub pods: Option<Vec<Row>>,
+    #[serde(default)]
+    pub nodes: Option<Vec<Row>>,
 }
 
 impl Snapshot {
@@ -62,6 +73,34 @@ impl Snapshot {
             secrets: None,
             registries: None,
             templates: None,
+            endpoints: None,
+            jobs: None,
+            pods: None,
+            nodes: None,
+        }
+    }
+
+    /// The workload part of `kind` (`None` for the other kinds).
+    pub fn rows(&self, kind: super::ResourceKind) -> Option<&Vec<Row>> {
+        use super::ResourceKind as K;
+        match kind {
+            K::Endpoints => self.endpoints.as_ref(),
+            K::Jobs => self.jobs.as_ref(),
+            K::Pods => self.pods.as_ref(),
+            K::Nodes => self.nodes.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The workload part of `kind`, to set or take.
+    pub fn rows_mut(&mut self, kind: super::ResourceKind) -> Option<&mut Option<Vec<Row>>> {
+        use super::ResourceKind as K;
+        match kind {
+            K::Endpoints => Some(&mut self.endpoints),
+            K::Jobs => Some(&mut self.jobs),
+            K::Pods => Some(&mut self.pods),
+            K::Nodes => Some(&mut self.nodes),
+            _ => None,
         }
     }
 
@@ -75,7 +114,7 @@ impl Snapshot {
             K::Secrets => self.secrets.is_some(),
             K::Registries => self.registries.is_some(),
             K::Templates => self.templates.is_some(),
-            _ => false,
+            K::Endpoints | K::Jobs | K::Pods | K::Nodes => self.rows(kind).is_some(),
         }
     }
 
@@ -100,6 +139,28 @@ impl Snapshot {
         if self.templates.is_none() {
             self.templates = older.templates.clone();
         }
+        for (mine, theirs) in [
+            (&mut self.endpoints, &older.endpoints),
+            (&mut self.jobs, &older.jobs),
+            (&mut self.pods, &older.pods),
+            (&mut self.nodes, &older.nodes),
+        ] {
+            if mine.is_none() {
+                mine.clone_from(theirs);
+            }
+        }
+    }
+
+    /// Only the parts of `kinds` (what the fleet polls of a workspace not
+    /// on screen).
+    pub fn only(&self, kinds: &[super::ResourceKind]) -> Snapshot {
+        let mut s = self.clone();
+        for kind in super::ResourceKind::ALL {
+            if !kinds.contains(&kind) {
+                super::take_part(&mut s, kind);
+            }
+        }
+        s
     }
 
     /// Whether nothing was ever fetched.
@@ -110,6 +171,10 @@ impl Snapshot {
             && self.secrets.is_none()
             && self.registries.is_none()
             && self.templates.is_none()
+            && self.endpoints.is_none()
+            && self.jobs.is_none()
+            && self.pods.is_none()
+            && self.nodes.is_none()
     }
 }
 

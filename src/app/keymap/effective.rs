@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::KeyEvent;
 
-use super::{Action, BINDINGS, Binding, KeySpec};
+use super::{Action, BINDINGS, Binding, KeySpec, Scope};
 use crate::app::input::typed_char;
 use crate::protocol::ResourceKind;
 
@@ -17,6 +17,8 @@ pub struct Keymap {
     lookup: HashMap<KeySpec, Action>,
     /// Key -> action inside a dialog (before the pane table).
     dialog: HashMap<KeySpec, Action>,
+    /// Key -> action inside a detail view (before the pane table).
+    details: HashMap<KeySpec, Action>,
 }
 
 impl Default for Keymap {
@@ -99,8 +101,38 @@ impl Keymap {
             }
             keys.insert(bnd.action, specs.clone());
         }
+        // A detail view looks its own table up before the pane table: an
+        // override that puts one key in both is said, never silent.
+        for (bnd, specs) in &overridden {
+            for other in BINDINGS.iter().filter(|o| o.action != bnd.action) {
+                let shadows = match (bnd.scope, other.scope) {
+                    (Scope::Details, s) => s.in_panes() && other.details.is_some(),
+                    (s, Scope::Details) => s.in_panes() && bnd.details.is_some(),
+                    _ => false,
+                };
+                if !shadows {
+                    continue;
+                }
+                let (inside, elsewhere) = if bnd.scope == Scope::Details {
+                    (bnd.name, other.name)
+                } else {
+                    (other.name, bnd.name)
+                };
+                for k in specs
+                    .iter()
+                    .filter(|k| keys.get(&other.action).is_some_and(|l| l.contains(k)))
+                {
+                    warnings.push(format!(
+                        "keys.{}: {k} is also the key of `{}`; inside details it does \
+                         `{inside}`, elsewhere `{elsewhere}`",
+                        bnd.name, other.name
+                    ));
+                }
+            }
+        }
         let mut lookup = HashMap::new();
         let mut dialog = HashMap::new();
+        let mut details = HashMap::new();
         for bnd in BINDINGS {
             for k in keys.get(&bnd.action).into_iter().flatten() {
                 if bnd.scope.in_panes() {
@@ -109,6 +141,9 @@ impl Keymap {
                 if bnd.scope.in_dialogs() {
                     dialog.entry(*k).or_insert(bnd.action);
                 }
+                if bnd.scope == Scope::Details {
+                    details.entry(*k).or_insert(bnd.action);
+                }
             }
         }
         (
@@ -116,9 +151,76 @@ impl Keymap {
                 keys,
                 lookup,
                 dialog,
+                details,
             },
             warnings,
         )
+    }
+
+    /// The action a key event asks for inside a detail view: its own table
+    /// first (`n`/`N`), then the pane table (`j`, `/`, `y`, Esc). Only
+    /// actions that do something there (see [`Binding::details`]).
+    pub fn details_action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        self.details_action(&KeySpec::from_event(ev))
+    }
+
+    fn details_action(&self, key: &KeySpec) -> Option<Action> {
+        self.details
+            .get(key)
+            .or_else(|| self.lookup.get(key))
+            .copied()
+            .filter(|a| super::binding(*a).is_some_and(|b| b.details.is_some()))
+    }
+
+    /// The keys that reach `action` inside a detail view, as text (`n`),
+    /// or `None` when none does.
+    pub fn details_keys(&self, action: Action) -> Option<String> {
+        let keys: Vec<String> = self
+            .keys_of(action)
+            .iter()
+            .filter(|k| self.details_action(k) == Some(action))
+            .map(|k| k.to_string())
+            .collect();
+        (!keys.is_empty()).then(|| keys.join("/"))
+    }
+
+    /// The first key that reaches `action` inside a detail view.
+    pub fn details_key(&self, action: Action) -> Option<String> {
+        self.keys_of(action)
+            .iter()
+            .find(|k| self.details_action(k) == Some(action))
+            .map(|k| k.to_string())
+    }
+
+    /// Help rows inside a detail view opened on pane `kind`: only what works
+    /// there. `copy`: what `y` copies there (`None`: nothing, not listed).
+    pub fn help_rows_in_details(&self, kind: ResourceKind, copy: Option<&str>) -> Vec<HelpRow> {
+        BINDINGS
+            .iter()
+            .filter_map(|b| {
+                let (_, help) = b.details?;
+                let text = match b.action {
+                    Action::Copy => format!("copy {}", copy?),
+                    // The pane's edit, where the pane has one.
+                    Action::Edit => {
+                        let (_, _, here) = b.panes?.iter().find(|(k, _, _)| *k == kind)?;
+                        format!("{here} of this one")
+                    }
+                    _ => help.to_string(),
+                };
+                let section = match b.action {
+                    Action::Filter | Action::SearchNext | Action::SearchPrev => "Search",
+                    _ if b.section == "Move" => "Move",
+                    _ => "Details",
+                };
+                Some(HelpRow {
+                    section,
+                    keys: self.details_keys(b.action)?,
+                    text,
+                    name: b.name,
+                })
+            })
+            .collect()
     }
 
     /// The action bound to a key event on the panes, if any.
@@ -194,26 +296,27 @@ impl Keymap {
             .unwrap_or_else(|| "(unbound)".to_string())
     }
 
-    /// Help rows for pane `kind`: (section, keys, text, config name). An
-    /// action limited to some panes says what it does here, or that it does
-    /// nothing here.
+    /// Help rows for pane `kind`: (section, keys, text, config name). Only
+    /// what works here: an action limited to some panes is listed on those,
+    /// with what it does here; the dialog keys are their own section.
     pub fn help_rows_for(&self, kind: ResourceKind) -> Vec<HelpRow> {
         BINDINGS
             .iter()
-            .map(|b| {
+            .filter_map(|b| {
                 let text = match b.panes {
-                    None | Some([]) => b.help.to_string(),
-                    Some(list) => match list.iter().find(|(k, _, _)| *k == kind) {
-                        Some((_, _, here)) => (*here).to_string(),
-                        None => format!("{}: not on this pane", b.footer.unwrap_or(b.help)),
-                    },
+                    None => b.help.to_string(),
+                    Some([]) if b.scope.in_dialogs() => b.help.to_string(),
+                    Some(list) => {
+                        let (_, _, here) = list.iter().find(|(k, _, _)| *k == kind)?;
+                        (*here).to_string()
+                    }
                 };
-                HelpRow {
+                Some(HelpRow {
                     section: b.section,
                     keys: self.keys_text(b.action),
                     text,
                     name: b.name,
-                }
+                })
             })
             .collect()
     }

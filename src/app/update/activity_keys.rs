@@ -10,6 +10,7 @@ use crate::app::{Effect, Model, ToastLevel, activity};
 pub(super) fn open_activity(model: &mut Model) {
     model.activity.open = true;
     model.activity.away_unseen = 0;
+    model.activity.seen_needs();
     model.filter_editing = false;
 }
 
@@ -39,6 +40,11 @@ pub(super) fn activity_action(model: &mut Model, action: Action, fx: &mut Vec<Ef
             }
         }
         Action::Details => jump_to_event(model, fx),
+        // `w` (workspaces): this workspace's events only, or every one's.
+        Action::Fleet => {
+            let here = model.workspace_id().to_string();
+            model.activity.toggle_only(&here);
+        }
         // Sorting and changes belong to the panes.
         Action::SortNext
         | Action::SortReverse

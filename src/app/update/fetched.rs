@@ -77,6 +77,13 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
             if workspace == model.current || workspace >= model.workspaces.len() {
                 return false;
             }
+            // Against what an earlier run saw of it: "while away" events.
+            let away = match &result {
+                Ok(f) => crate::app::activity::fleet_fetched(model, workspace, f, at),
+                Err(_) => Vec::new(),
+            };
+            let away_any = !away.is_empty();
+            fx.extend(model.activity.record_fleet(away, at));
             let before = model.fleet.data_mut(workspace).clone();
             let changed = model.fleet.data_mut(workspace).apply(kind, at, result);
             if changed {
@@ -92,14 +99,12 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
                     &before,
                     &model.fleet.data[workspace],
                 );
-                for e in events {
-                    if model.fleet.events.len() >= crate::app::fleet::FLEET_EVENTS_CAP {
-                        model.fleet.events.pop_front();
-                    }
-                    model.fleet.events.push_back(e);
-                }
+                let any = !events.is_empty();
+                fx.extend(model.activity.record_fleet(events, at));
+                return away_any || model.fleet.open || (any && model.activity.open);
             }
-            changed && model.fleet.open
+            // While-away events change the header's summary and attention.
+            away_any || (changed && model.fleet.open)
         }
     }
 }

@@ -19,7 +19,7 @@ pub(super) fn on_mouse(model: &mut Model, ev: MouseEvent, fx: &mut Vec<Effect>) 
             let action = if down { Action::Down } else { Action::Up };
             let page = detail_page(model);
             match &mut model.overlay {
-                Some(Overlay::Help { scroll }) => {
+                Some(Overlay::Help { scroll, .. }) => {
                     for _ in 0..3 {
                         *scroll = scroll_by(*scroll, action, usize::MAX, page);
                     }

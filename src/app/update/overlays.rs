@@ -6,7 +6,7 @@ use super::activity_keys::open_activity;
 use super::{emit_copy, open_fleet, quit, refresh, set_pane, toggle_mouse, toggle_pause};
 use crate::app::keymap::Action;
 use crate::app::palette::{self, Command};
-use crate::app::{Effect, LineInput, Model, Overlay, ToastLevel, activity, manage};
+use crate::app::{Detail, Effect, LineInput, Model, Overlay, ToastLevel, activity, manage};
 use crate::protocol::SyncCmd;
 
 pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -15,12 +15,16 @@ pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effe
         return;
     };
     let keep = match overlay {
-        Overlay::Help { scroll } => match action {
-            Some(Action::Help | Action::Back | Action::Quit | Action::Details) => None,
+        // Closing the help goes back to the detail view it was opened in.
+        Overlay::Help { scroll, under } => match action {
+            Some(Action::Help | Action::Back | Action::Quit | Action::Details) => {
+                under.map(|d| Overlay::Detail(*d))
+            }
             Some(a) => Some(Overlay::Help {
                 scroll: scroll_by(scroll, a, usize::MAX, detail_page(model)),
+                under,
             }),
-            None => Some(Overlay::Help { scroll }),
+            None => Some(Overlay::Help { scroll, under }),
         },
         // A text field: the keymap's dialog actions, typed text wins.
         Overlay::Palette { mut input, error } => match model.keymap.text_field_action(&key) {
@@ -47,26 +51,97 @@ pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effe
                 })
             }
         },
-        Overlay::Detail(mut d) => match action {
-            Some(Action::Back | Action::Quit | Action::Details) => None,
-            Some(Action::Copy) => {
-                if let Some((label, value)) = d.copy.clone() {
-                    emit_copy(model, label, value, fx);
-                }
-                Some(Overlay::Detail(d))
-            }
-            Some(a) => {
-                // A page is what the view shows; the last page ends the scroll.
-                let page = detail_page(model);
-                let max = d.lines.len().saturating_sub(page);
-                d.scroll = scroll_by(d.scroll, a, max, page);
-                Some(Overlay::Detail(d))
-            }
-            None => Some(Overlay::Detail(d)),
-        },
+        Overlay::Detail(d) => detail_key(model, d, &key, fx),
         Overlay::Dialog(md) => manage::dialog_key(model, md, key, fx),
     };
     model.overlay = keep;
+}
+
+/// A key in a detail view: scrolling, `y`, `e` where the pane edits, `?`,
+/// and the search (`/` prompt, `n`/`N`, Esc clears it before closing).
+fn detail_key(
+    model: &mut Model,
+    mut d: Detail,
+    key: &KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> Option<Overlay> {
+    let page = detail_page(model);
+    // The search prompt: a text field, the dialog keys, typed text wins.
+    if let Some(prompt) = &mut d.search.prompt {
+        match model.keymap.text_field_action(key) {
+            Some(Action::Cancel) => d.clear_search(page),
+            Some(Action::Confirm) => d.keep_search(),
+            _ => {
+                if prompt.handle_key(key) {
+                    d.search_typed(page);
+                }
+            }
+        }
+        return Some(Overlay::Detail(d));
+    }
+    match model.keymap.details_action_for(key) {
+        Some(Action::Back) if d.search.active() => d.clear_search(page),
+        Some(Action::Back | Action::Quit | Action::Details) => return None,
+        Some(Action::Help) => {
+            return Some(Overlay::Help {
+                scroll: 0,
+                under: Some(Box::new(d)),
+            });
+        }
+        Some(Action::Copy) => {
+            if let Some((label, value)) = d.copy.clone() {
+                emit_copy(model, label, value, fx);
+            }
+        }
+        Some(Action::Edit) => return edit_from_details(model, d),
+        Some(Action::Filter) => d.start_search(),
+        Some(Action::SearchNext | Action::SearchPrev) if !d.search.active() => {
+            let key = model.keymap.key_or_unbound(Action::Filter);
+            model.toast(
+                ToastLevel::Info,
+                format!("no search: {key} searches the details"),
+            );
+        }
+        Some(a @ (Action::SearchNext | Action::SearchPrev)) => {
+            let step = if a == Action::SearchNext { 1 } else { -1 };
+            if !d.step_match(step, page) {
+                let q = d.search.query.clone();
+                model.toast(ToastLevel::Info, format!("no match for \"{q}\""));
+            }
+        }
+        Some(a) => {
+            // A page is what the view shows; the last page ends the scroll.
+            let max = d.lines.len().saturating_sub(page);
+            d.scroll = scroll_by(d.scroll, a, max, page);
+        }
+        None => {}
+    }
+    Some(Overlay::Detail(d))
+}
+
+/// `e` in a detail view: the pane's edit form for the row shown, when the
+/// pane has one (Secrets: the value, Members: the role) and the row shown
+/// is still the selected one.
+fn edit_from_details(model: &mut Model, d: Detail) -> Option<Overlay> {
+    let kind = model.pane;
+    if !crate::app::keymap::binding(Action::Edit).is_some_and(|b| b.applies_to(kind)) {
+        return Some(Overlay::Detail(d));
+    }
+    let selected = model
+        .view(kind)
+        .selected_item()
+        .map(|i| model.source(kind).id(i).into_owned());
+    if selected.is_none() || selected != d.subject {
+        model.toast(
+            ToastLevel::Info,
+            "the row shown is no longer in the list: nothing to edit".to_string(),
+        );
+        return Some(Overlay::Detail(d));
+    }
+    // The form takes the details' place; when none opens (read-only, not
+    // activated) the toast says why and the details stay.
+    manage::on_action(model, Action::Edit);
+    model.overlay.take().or(Some(Overlay::Detail(d)))
 }
 
 /// Lines a detail view shows at once: the body inside its border.
@@ -113,7 +188,12 @@ fn run_palette(model: &mut Model, line: String, fx: &mut Vec<Effect>) -> Option<
         }
         Command::Pause => toggle_pause(model, fx),
         Command::Mouse => toggle_mouse(model, fx),
-        Command::Help => return Some(Overlay::Help { scroll: 0 }),
+        Command::Help => {
+            return Some(Overlay::Help {
+                scroll: 0,
+                under: None,
+            });
+        }
         Command::Quit => quit(model, fx),
         Command::Fleet | Command::Workspace(None) => open_fleet(model),
         Command::Workspace(Some(id)) => match model.workspaces.iter().position(|w| w.id == id) {
@@ -187,9 +267,16 @@ pub(super) fn switch_workspace(model: &mut Model, i: usize, fx: &mut Vec<Effect>
         model.toast(ToastLevel::Info, format!("already on workspace {id}"));
         return;
     }
-    // The workspace being left: its snapshot for the next start.
-    fx.push(Effect::SaveSnapshot(Box::new(activity::snapshot_of(model))));
+    // The workspace being left: its snapshot for the next start, and the
+    // fleet's base for it from now on.
+    let left = activity::snapshot_of(model);
+    fx.push(Effect::SaveSnapshot(Box::new(left.clone())));
+    model.fleet.left(model.current, left);
     model.current = i;
+    // What the fleet saw of the new one is written before it is loaded.
+    if let Some(seen) = model.fleet.entered(i) {
+        fx.push(Effect::SaveSnapshot(Box::new(seen)));
+    }
     model.forget_data();
     fx.push(Effect::LoadSnapshot(model.workspace_id().to_string()));
     model.token_rejected = false;

@@ -178,6 +178,12 @@ pub(crate) struct WorkloadStore {
     pub node_groups: Vec<GroupRec>,
     /// Demo activity's resubmission counter.
     resubmits: u32,
+    /// Demo activity: whose turn it is (jobs, an endpoint, a pod, a node
+    /// group) and how far each kind's cycle has got.
+    demo_turn: usize,
+    endpoint_phase: u32,
+    pod_phase: u32,
+    group_phase: u32,
 }
 
 /// The job-name rule of `lep job create` (lower-case letter first,
@@ -399,6 +405,105 @@ impl WorkloadStore {
         Some(format!("job {} {} → {}", job.id(), from, to))
     }
 
+    /// One demo step of the next workload kind in turn — jobs, an
+    /// endpoint, a pod, a node group; a kind with nothing to do passes to
+    /// the next. `None` when there are no workloads.
+    pub fn step_demo(&mut self, now: i64) -> Option<String> {
+        for _ in 0..4 {
+            let kind = self.demo_turn % 4;
+            self.demo_turn = self.demo_turn.wrapping_add(1);
+            let done = match kind {
+                0 => self.step_jobs(now),
+                1 => self.step_endpoint(),
+                2 => self.step_pod(),
+                _ => self.step_group(),
+            };
+            if done.is_some() {
+                return done;
+            }
+        }
+        None
+    }
+
+    /// An endpoint serving (`Ready` or `Not Ready`) goes round: a replica
+    /// drops out (`Ready` → `Not Ready`), comes back (→ `Ready`), then it
+    /// scales up one replica (within its maximum) or back to its minimum.
+    fn step_endpoint(&mut self) -> Option<String> {
+        let e = self.endpoints.iter_mut().find(|e| {
+            matches!(e.state, EndpointState::Ready | EndpointState::NotReady) && e.desired > 0
+        })?;
+        let phase = self.endpoint_phase % 3;
+        self.endpoint_phase = self.endpoint_phase.wrapping_add(1);
+        let from = e.state.clone();
+        match phase {
+            0 if e.state == EndpointState::Ready => {
+                e.state = EndpointState::NotReady;
+                e.ready = e.desired.saturating_sub(1);
+            }
+            0 | 1 => {
+                e.state = EndpointState::Ready;
+                e.ready = e.desired;
+            }
+            _ => {
+                let max = e.max.unwrap_or(e.desired + 1).max(e.min);
+                let before = e.desired;
+                e.desired = if e.desired < max {
+                    e.desired + 1
+                } else {
+                    e.min.max(1)
+                };
+                e.ready = e.desired;
+                e.state = EndpointState::Ready;
+                return Some(format!(
+                    "endpoint {} replicas {before} → {}",
+                    e.name, e.desired
+                ));
+            }
+        }
+        Some(format!("endpoint {} {from} → {}", e.name, e.state))
+    }
+
+    /// A running pod goes round: restarting, ready, in error, ready.
+    fn step_pod(&mut self) -> Option<String> {
+        let p = self.pods.iter_mut().find(|p| {
+            !p.stopped
+                && matches!(
+                    p.state,
+                    EndpointState::Ready | EndpointState::Restarting | EndpointState::Error
+                )
+        })?;
+        let to = match self.pod_phase % 4 {
+            0 => EndpointState::Restarting,
+            2 => EndpointState::Error,
+            _ => EndpointState::Ready,
+        };
+        self.pod_phase = self.pod_phase.wrapping_add(1);
+        let from = std::mem::replace(&mut p.state, to);
+        Some(format!("pod {} {from} → {}", p.name, p.state))
+    }
+
+    /// A healthy node of a node group turns unhealthy, then recovers: the
+    /// group's ready nodes go down and up again.
+    fn step_group(&mut self) -> Option<String> {
+        let down = self.group_phase % 2 == 0;
+        self.group_phase = self.group_phase.wrapping_add(1);
+        let g = self.node_groups.iter_mut().find(|g| !g.nodes.is_empty())?;
+        let node = g.nodes.first_mut()?;
+        let status = node.status.get_or_insert_with(NodeStatus::default);
+        let words = if down {
+            vec!["Ready".to_string(), "Unhealthy".to_string()]
+        } else {
+            vec!["Ready".to_string(), "Healthy".to_string()]
+        };
+        status.status = words;
+        let name = node.metadata.name.clone().unwrap_or_default();
+        Some(format!(
+            "node group {}: node {name} {}",
+            g.group.id(),
+            if down { "unhealthy" } else { "healthy again" }
+        ))
+    }
+
     fn resubmit(&mut self, now: i64) -> Option<String> {
         let with_state: Vec<&Job> = self.jobs.iter().filter(|j| j.state().is_some()).collect();
         let done = fastrand::choice(with_state)?;
@@ -601,7 +706,8 @@ fn build_group(ws: &str, g: SeedGroup) -> GroupRec {
     }
 }
 
-/// Demo activity: advance one job in one active workspace.
+/// Demo activity: one workload change (a job, an endpoint, a pod or a node
+/// group, in turn) in one active workspace.
 pub(crate) fn step(store: &mut Store, now: i64) -> Option<String> {
     let mut order: Vec<usize> = (0..store.workspaces.len()).collect();
     fastrand::shuffle(&mut order);
@@ -610,7 +716,7 @@ pub(crate) fn step(store: &mut Store, now: i64) -> Option<String> {
         if !w.is_active() {
             continue;
         }
-        if let Some(what) = w.workloads.step_jobs(now) {
+        if let Some(what) = w.workloads.step_demo(now) {
             return Some(format!("{}: {what}", w.id));
         }
     }
