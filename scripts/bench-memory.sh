@@ -7,20 +7,25 @@
 #   scripts/bench-memory.sh
 #   BIN=/path/to/lepdash scripts/bench-memory.sh     # measure another build
 #   CASES="10000:all 100000:secrets" scripts/bench-memory.sh
+#   CASES="10000:registries" SMAPS=1 scripts/bench-memory.sh  # one kind; top mappings
 #
 # Each case: `lepdash emulator --fault big-lists=N[,only=PATH]`, the
 # dashboard at 120x40, every pane visited (digits 1-6, 4 s each), then 12 s
 # more so hidden panes land too; RSS (VmRSS) and its peak (VmHWM) read from
 # /proc, and the CPU used over IDLE_SECS more of idling (the visible pane
-# polled every 5 s, nothing changing). Rows: "all" adds N to members, tokens, secrets, registries and each
-# template side (6N). "per row" = (RSS - RSS with no big lists) / rows added.
+# polled every 5 s, nothing changing). Cases N:WHICH: "core" adds N to members,
+# tokens, secrets, registries and each template side (6N rows: the budget's
+# case); "all" adds N to every list the emulator serves, the workload lists
+# (endpoints, jobs, pods, node groups, each group's nodes) too, counted as 6N;
+# "members", "tokens", "secrets", "registries", "templates" one kind each.
+# "per row" = (RSS - RSS with no big lists) / rows added.
 # Needs: cargo, util-linux `script`, curl, python3. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-CASES=${CASES:-"0:all 10000:all 10000:secrets 100000:secrets"}
+CASES=${CASES:-"0:all 10000:core 10000:all 10000:secrets 100000:secrets"}
 IDLE_SECS=${IDLE_SECS:-30}
 TOKEN=nvapi-bench-memory-token-0123456789
 if [[ -z "${BIN:-}" ]]; then
@@ -53,7 +58,15 @@ measure() {
   local n=$1 which=$2 fault rows panes
   case "$which" in
     all) fault="big-lists=$n"; rows=$((n * 6)); panes="2 3 4 5 6 4" ;;
+    # The five kinds of the first budget only (members, tokens, secrets,
+    # registries, both template sides): `all` also fills the workload lists.
+    core) fault="big-lists=$n,only=/users|/tokens|/usersecrets|/imagepullsecrets|/templates"
+      rows=$((n * 6)); panes="2 3 4 5 6 4" ;;
     secrets) fault="big-lists=$n,only=/usersecrets"; rows=$n; panes="4" ;;
+    members) fault="big-lists=$n,only=/users"; rows=$n; panes="2" ;;
+    tokens) fault="big-lists=$n,only=/tokens"; rows=$n; panes="3" ;;
+    registries) fault="big-lists=$n,only=/imagepullsecrets"; rows=$n; panes="5" ;;
+    templates) fault="big-lists=$n,only=/templates"; rows=$((n * 2)); panes="6" ;;
   esac
   [ "$n" = 0 ] && fault=none
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -78,6 +91,11 @@ measure() {
   c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   sleep "$IDLE_SECS"
   c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  if [ -n "${SMAPS:-}" ]; then
+    # Where the resident memory is: the biggest mappings (to stderr).
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {m=$6; if (m=="") m="[anon]"} /^Rss:/ {r[m]+=$2} END {for (k in r) printf "%8d kB %s\n", r[k], k}' \
+      "/proc/$pid/smaps" | sort -rn | head -8 >&2
+  fi
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   printf q >&3; exec 3>&-
@@ -93,7 +111,9 @@ for c in $CASES; do
   read -r rss hwm rows ticks < <(measure "$n" "$which")
   [ "$n" = 0 ] && base_rss=$rss
   label="$n items in every list (every pane visited)"
-  [ "$which" = secrets ] && label="$n secrets"
+  [ "$which" != all ] && label="$n $which"
+  [ "$which" = core ] && label="$n items in each of members, tokens, secrets, registries, templates"
+  [ "$which" = templates ] && label="$n templates on each side"
   [ "$n" = 0 ] && label="demo data only"
   per=""
   if [ -n "$base_rss" ] && [ "$rows" -gt 0 ] && [ "$n" != 0 ]; then

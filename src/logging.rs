@@ -20,7 +20,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -96,9 +96,11 @@ pub fn log_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
 }
 
 /// The filter for a `--log-level` value: a bare level (`debug`) applies to
-/// lepdash, with other crates at `warn`; anything else is an `EnvFilter`
-/// directive string used as is (`info,reqwest=debug`). Default `info`.
-pub fn filter_for(level: Option<&str>) -> Result<EnvFilter, LoggingError> {
+/// lepdash, with other crates at `warn`; anything else is a list of
+/// `target=level` directives used as is (`info,reqwest=debug`). Default
+/// `info`. (A `Targets` filter, not an `EnvFilter`: the same directives
+/// without span filters, and no regex engine in the binary.)
+pub fn filter_for(level: Option<&str>) -> Result<Targets, LoggingError> {
     let level = level
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -115,10 +117,12 @@ pub fn filter_for(level: Option<&str>) -> Result<EnvFilter, LoggingError> {
         }
         _ => level.to_string(),
     };
-    EnvFilter::try_new(&directive).map_err(|e| LoggingError::Level {
-        level: crate::text::sanitize(level).into_owned(),
-        detail: e.to_string(),
-    })
+    directive
+        .parse::<Targets>()
+        .map_err(|e| LoggingError::Level {
+            level: crate::text::sanitize(level).into_owned(),
+            detail: e.to_string(),
+        })
 }
 
 /// Start logging to the file. Fails if the level is invalid, the file cannot

@@ -228,7 +228,7 @@ fn tokens_registries_templates_changes() {
     // Templates: content edited (shown as a digest change), one removed.
     let old = sample::templates();
     let mut new = old.clone();
-    new[4].template.spec.content = serde_json::json!({"container": {"image": "x:2"}});
+    new[4].template.spec.content = serde_json::json!({"container": {"image": "x:2"}}).into();
     new.remove(5);
     let ev = diff_items(&ctx(&y), ResourceKind::Templates, &old, &new);
     assert_eq!(ev.len(), 2, "{ev:?}");

@@ -206,7 +206,7 @@ async fn templates_public_private_and_items() {
     let mpi = c.template(TemplateNs::Public, "mpi").await.unwrap();
     assert_eq!(mpi.spec.workload_type, Some(WorkloadType::Job));
     assert_eq!(mpi.metadata.visibility, Some(Visibility::Public));
-    assert!(mpi.spec.content["container"]["image"].is_string());
+    assert!(mpi.spec.content.value()["container"]["image"].is_string());
     let first_private = private.items[0].id().to_string();
     let t = c
         .template(TemplateNs::Private, &first_private)

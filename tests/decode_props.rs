@@ -641,8 +641,8 @@ fn template() -> impl Strategy<Value = Template> {
             |(metadata, content, json_schema, workload_type, status)| Template {
                 metadata,
                 spec: TemplateSpec {
-                    content,
-                    json_schema,
+                    content: content.into(),
+                    json_schema: json_schema.into(),
                     workload_type,
                 },
                 status: status.map(|state| TemplateStatus { state }),

@@ -629,14 +629,81 @@ impl TemplateNs {
     }
 }
 
+/// A JSON value kept as its compact text (`serde_json::Value::to_string`,
+/// object keys sorted), parsed only when it is looked at.
+///
+/// Template bodies are read rarely (the details view, `lepdash get -o json`)
+/// but held for every row: as a `Value` tree each nested object was a
+/// B-tree node of ~600 bytes, about 2 KB per template, most of the
+/// dashboard's memory with big template lists. As text the same body is its
+/// own bytes. The text is canonical, so two equal values have equal text
+/// (equality and the change engine's digests compare the text).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct JsonText(Box<str>);
+
+impl JsonText {
+    /// The value, parsed from the text.
+    pub fn value(&self) -> serde_json::Value {
+        // The text was written by `Value::to_string`, so it always parses;
+        // `Null` is only a fallback that cannot be reached.
+        serde_json::from_str(&self.0).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The compact text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True for JSON `null` (also the default: an absent field).
+    pub fn is_null(&self) -> bool {
+        &*self.0 == "null"
+    }
+}
+
+impl Default for JsonText {
+    fn default() -> Self {
+        JsonText("null".into())
+    }
+}
+
+impl From<serde_json::Value> for JsonText {
+    fn from(v: serde_json::Value) -> Self {
+        JsonText::from(&v)
+    }
+}
+
+impl From<&serde_json::Value> for JsonText {
+    fn from(v: &serde_json::Value) -> Self {
+        JsonText(v.to_string().into_boxed_str())
+    }
+}
+
+impl fmt::Debug for JsonText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for JsonText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(d).map(JsonText::from)
+    }
+}
+
 /// `spec` of a template.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TemplateSpec {
     #[serde(default)]
-    pub content: serde_json::Value,
+    pub content: JsonText,
     /// A JSON object, or a string holding JSON (some backends).
     #[serde(default)]
-    pub json_schema: serde_json::Value,
+    pub json_schema: JsonText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_type: Option<WorkloadType>,
 }
@@ -644,11 +711,11 @@ pub struct TemplateSpec {
 impl TemplateSpec {
     /// The input schema as a JSON value, decoding the string form.
     pub fn schema(&self) -> serde_json::Value {
-        match &self.json_schema {
+        match self.json_schema.value() {
             serde_json::Value::String(s) => {
-                serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.clone()))
+                serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s))
             }
-            other => other.clone(),
+            other => other,
         }
     }
 }
@@ -878,9 +945,27 @@ mod tests {
     #[test]
     fn schema_string_is_decoded() {
         let spec = TemplateSpec {
-            json_schema: serde_json::Value::String("{\"type\":\"object\"}".into()),
+            json_schema: serde_json::Value::String("{\"type\":\"object\"}".into()).into(),
             ..Default::default()
         };
         assert_eq!(spec.schema()["type"], "object");
+    }
+
+    #[test]
+    fn json_text_is_canonical_and_round_trips() {
+        let a: JsonText =
+            serde_json::from_str(r#"{ "b": [1, 2.5, "x"], "a": {"c": null} }"#).unwrap();
+        let b: JsonText = serde_json::from_str(r#"{"a":{"c":null},"b":[1,2.5,"x"]}"#).unwrap();
+        assert_eq!(a, b, "same value, same text");
+        assert_eq!(a.as_str(), r#"{"a":{"c":null},"b":[1,2.5,"x"]}"#);
+        assert_eq!(a.value()["b"][2], "x");
+        assert_eq!(serde_json::to_string(&a).unwrap(), a.as_str());
+        let c: JsonText = serde_json::from_str(r#"{"a":{"c":1}}"#).unwrap();
+        assert_ne!(a, c);
+        assert!(JsonText::default().is_null());
+        assert!(!a.is_null());
+        // An absent field reads as null.
+        let spec: TemplateSpec = serde_json::from_str("{}").unwrap();
+        assert!(spec.content.is_null() && spec.json_schema.is_null());
     }
 }

@@ -88,7 +88,7 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 DetailLine::Blank,
                 DetailLine::Heading("Content".to_string()),
             ];
-            lines.extend(json_lines(&t.spec.content));
+            lines.extend(json_lines(&t.spec.content.value()));
             lines.push(DetailLine::Blank);
             lines.push(DetailLine::Heading("Input schema".to_string()));
             lines.extend(json_lines(&t.spec.schema()));

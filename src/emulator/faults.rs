@@ -415,8 +415,10 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
                 ..Default::default()
             },
             spec: TemplateSpec {
-                content: serde_json::json!({"container": {"image": "nvcr.io/nvidia/pytorch:25.01-py3"}}),
-                json_schema: serde_json::json!({"type": "object", "properties": {}}),
+                content:
+                    serde_json::json!({"container": {"image": "nvcr.io/nvidia/pytorch:25.01-py3"}})
+                        .into(),
+                json_schema: serde_json::json!({"type": "object", "properties": {}}).into(),
                 workload_type: Some(match i % 3 {
                     0 => WorkloadType::Job,
                     1 => WorkloadType::Pod,

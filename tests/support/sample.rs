@@ -499,7 +499,8 @@ fn template(id: &str, name: &str, public: bool, w: WorkloadType, days: i64) -> T
                     "resource_requirement": {"resource_shape": "gpu.8xh100-sxm", "min_replicas": 2},
                     "container": {"image": "nvcr.io/nvidia/pytorch:25.01-py3", "command": ["torchrun", "train.py"]},
                     "envs": [{"name": "NCCL_DEBUG", "value": "INFO"}]
-                }),
+                })
+                .into(),
                 json_schema: json!({
                     "type": "object",
                     "required": ["run"],
@@ -507,7 +508,8 @@ fn template(id: &str, name: &str, public: bool, w: WorkloadType, days: i64) -> T
                         "run": {"type": "string", "description": "command to run"},
                         "replicas": {"type": "integer", "minimum": 1, "default": 2}
                     }
-                }),
+                })
+                .into(),
                 workload_type: Some(w),
             },
             status: Some(TemplateStatus {

@@ -164,11 +164,11 @@ impl Tracked for TemplateEntry {
 
 /// A short stable digest of a JSON value (FNV-1a over its text), so a
 /// change of a template's content shows as `content 1a2b3c4d → 5e6f7a8b`.
-fn digest(v: &serde_json::Value) -> String {
+fn digest(v: &crate::api::types::JsonText) -> String {
     if v.is_null() {
         return String::new();
     }
-    let text = v.to_string();
+    let text = v.as_str();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

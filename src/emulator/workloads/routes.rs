@@ -551,7 +551,7 @@ fn render(t: &Template, body: &[u8]) -> Res {
     } else {
         parse_body(body)?
     };
-    let mut spec = t.spec.content.clone();
+    let mut spec = t.spec.content.value();
     if !spec.is_object() {
         spec = json!({});
     }
