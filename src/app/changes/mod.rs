@@ -455,6 +455,11 @@ impl<'a> Ctx<'a> {
 ///
 /// `PartialEq` on the implementing type decides whether an item changed at
 /// all (cheap, no allocation); `fields` is built only for items that did.
+/// An item's display name: its name, or its id when it has none.
+pub(crate) fn name_or_id(name: &str, id: &str) -> String {
+    if name.is_empty() { id } else { name }.to_string()
+}
+
 pub trait Tracked {
     /// The stable id the lists are matched by.
     fn key(&self) -> Cow<'_, str>;

@@ -60,11 +60,7 @@ impl Tracked for Token {
         Cow::Borrowed(&self.id)
     }
     fn label(&self) -> String {
-        if self.name.is_empty() {
-            self.id.clone()
-        } else {
-            self.name.clone()
-        }
+        super::name_or_id(&self.name, &self.id)
     }
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![

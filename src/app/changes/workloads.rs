@@ -74,11 +74,7 @@ impl Tracked for EndpointView {
         Cow::Borrowed(&self.id)
     }
     fn label(&self) -> String {
-        if self.name.is_empty() {
-            self.id.clone()
-        } else {
-            self.name.clone()
-        }
+        super::name_or_id(&self.name, &self.id)
     }
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -98,11 +94,7 @@ impl Tracked for PodView {
         Cow::Borrowed(&self.id)
     }
     fn label(&self) -> String {
-        if self.name.is_empty() {
-            self.id.clone()
-        } else {
-            self.name.clone()
-        }
+        super::name_or_id(&self.name, &self.id)
     }
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
