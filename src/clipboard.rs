@@ -202,35 +202,19 @@ pub fn tmux_blocks(ask: &dyn Fn(&[&str]) -> Option<String>) -> Option<String> {
 
 /// The only variables `tmux` gets: enough to find the server.
 const TMUX_ENV: [&str; 5] = ["PATH", "HOME", "TMUX", "TMUX_TMPDIR", "LANG"];
+/// How long a `tmux` query may take.
+const TMUX_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// One `tmux` query (its first line of output, trimmed), or `None` when
 /// tmux is not there, fails or takes longer than a second.
 fn query_tmux(args: &[&str], env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let path = find_in_path("tmux", env)?;
-    let mut cmd = Command::new(path);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .env_clear();
-    for k in TMUX_ENV {
-        if let Some(v) = env(k) {
-            cmd.env(k, v);
-        }
-    }
-    let start = Instant::now();
+    let mut cmd = minimal_command(&path, args, &TMUX_ENV, env);
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped());
     let mut child = cmd.spawn().ok()?;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => break,
-            Ok(Some(_)) | Err(_) => return None,
-            Ok(None) if start.elapsed() > Duration::from_secs(1) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-        }
+    let status = wait_until(&mut child, Instant::now(), TMUX_TIMEOUT).ok()?;
+    if !status.success() {
+        return None;
     }
     let mut out = String::new();
     std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
@@ -358,18 +342,8 @@ fn run_native(
     text: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> std::io::Result<()> {
-    let mut cmd = Command::new(path);
-    cmd.args(tool.args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        // A minimal environment: never the token variables.
-        .env_clear();
-    for k in NATIVE_ENV {
-        if let Some(v) = env(k) {
-            cmd.env(k, v);
-        }
-    }
+    let mut cmd = minimal_command(path, tool.args, &NATIVE_ENV, env);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::null());
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     if let Some(mut stdin) = child.stdin.take() {
@@ -383,15 +357,44 @@ fn run_native(
                 let _ = stdin.write_all(&bytes);
             })?;
     }
+    let status = wait_until(&mut child, start, NATIVE_TIMEOUT)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("exited with {status}")))
+    }
+}
+
+/// A child process of `path` with a minimal environment: only the
+/// `allowed` variables of `env` (never the token variables), no stderr.
+fn minimal_command(
+    path: &Path,
+    args: &[&str],
+    allowed: &[&str],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Command {
+    let mut cmd = Command::new(path);
+    cmd.args(args).stderr(Stdio::null()).env_clear();
+    for k in allowed {
+        if let Some(v) = env(k) {
+            cmd.env(k, v);
+        }
+    }
+    cmd
+}
+
+/// Wait for `child` to end, killing it once `limit` has passed since
+/// `start` (then an error "timed out").
+fn wait_until(
+    child: &mut std::process::Child,
+    start: Instant,
+    limit: Duration,
+) -> std::io::Result<std::process::ExitStatus> {
     loop {
         if let Some(status) = child.try_wait()? {
-            return if status.success() {
-                Ok(())
-            } else {
-                Err(std::io::Error::other(format!("exited with {status}")))
-            };
+            return Ok(status);
         }
-        if start.elapsed() > NATIVE_TIMEOUT {
+        if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
             return Err(std::io::Error::other("timed out"));
