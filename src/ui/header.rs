@@ -261,28 +261,39 @@ pub fn banner(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, lines: &[BannerLine])
 fn fleet_footer(m: &crate::app::Model) -> String {
     let km = &m.keymap;
     let key = |a: Action| km.key_or_unbound(a);
-    let mut parts: Vec<String> = vec![
-        format!("{} switch", key(Action::Details)),
-        format!("{} filter", key(Action::Filter)),
-        format!("{} sort", key(Action::SortNext)),
-        format!("{} activity", key(Action::Activity)),
-        format!("{} refresh", key(Action::Refresh)),
-        format!("{} help", key(Action::Help)),
-        format!("{} close", key(Action::Back)),
-        format!("{} quit", key(Action::Quit)),
+    // (hint, priority): the highest number goes first when narrow; switch,
+    // close and quit (0) always stay.
+    let parts = vec![
+        (format!("{} switch", key(Action::Details)), 0),
+        (format!("{} filter", key(Action::Filter)), 1),
+        (format!("{} sort", key(Action::SortNext)), 2),
+        (format!("{} activity", key(Action::Activity)), 4),
+        (format!("{} refresh", key(Action::Refresh)), 5),
+        (format!("{} help", key(Action::Help)), 3),
+        (format!("{} close", key(Action::Back)), 0),
+        (format!("{} quit", key(Action::Quit)), 0),
     ];
-    // Drop from the middle outwards: switch, close and quit stay longest.
-    let drop_order = [4, 3, 5, 2, 1];
-    let avail = usize::from(m.size.0).saturating_sub(2);
-    let width = |p: &[String]| p.iter().map(|h| format::width(h) + 2).sum::<usize>();
-    for i in drop_order {
-        if width(&parts) <= avail {
+    fit_hints(parts, usize::from(m.size.0).saturating_sub(2))
+}
+
+/// Join `(hint, priority)` pairs with two spaces, first dropping the
+/// highest-numbered hints (the last of equals first) until the line fits in
+/// `avail` cells; priority 0 is never dropped.
+fn fit_hints(mut parts: Vec<(String, u8)>, avail: usize) -> String {
+    let width = |p: &[(String, u8)]| p.iter().map(|(h, _)| format::width(h) + 2).sum::<usize>();
+    while width(&parts) > avail {
+        let Some(worst) = parts.iter().map(|p| p.1).max().filter(|w| *w > 0) else {
             break;
+        };
+        if let Some(i) = parts.iter().rposition(|p| p.1 == worst) {
+            parts.remove(i);
         }
-        parts[i].clear();
     }
-    parts.retain(|p| !p.is_empty());
-    parts.join("  ")
+    parts
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect::<Vec<_>>()
+        .join("  ")
 }
 
 /// The footer over an overlay: what its keys do there (`None`: no overlay).
@@ -322,22 +333,7 @@ fn overlay_footer(m: &crate::app::Model) -> Option<String> {
             parts.extend(dk(Action::Help).map(|k| (format!("{k} help"), 2)));
             let back = if d.search.active() { "clear" } else { "close" };
             parts.push((format!("{} {back}", key(Action::Back)), 0));
-            let avail = usize::from(m.size.0).saturating_sub(2);
-            let width =
-                |p: &[(String, u8)]| p.iter().map(|(h, _)| format::width(h) + 2).sum::<usize>();
-            while width(&parts) > avail {
-                let Some(worst) = parts.iter().map(|p| p.1).max().filter(|w| *w > 0) else {
-                    break;
-                };
-                if let Some(i) = parts.iter().rposition(|p| p.1 == worst) {
-                    parts.remove(i);
-                }
-            }
-            parts
-                .into_iter()
-                .map(|(h, _)| h)
-                .collect::<Vec<_>>()
-                .join("  ")
+            fit_hints(parts, usize::from(m.size.0).saturating_sub(2))
         }
         Overlay::Help { .. } => format!(
             "{}/{} scroll  {} close",
