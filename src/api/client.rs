@@ -255,7 +255,15 @@ impl Client {
         {
             return Ok((Vec::new(), true));
         }
-        let mut buf = Vec::new();
+        // The announced size (capped at the limit) up front: the body is
+        // then one allocation of its own size, not grown by doubling (up to
+        // twice the bytes, and old and new buffer alive at each copy, at
+        // the poll's peak). A body without a length grows as it comes.
+        let announced = resp
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0);
+        let mut buf = Vec::with_capacity(announced.min(limit));
         let mut big = None;
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_reqwest(e, url))? {
             if big.is_none() && buf.len() + chunk.len() > SMALL_BODY {
