@@ -894,3 +894,64 @@ fn switching_to_a_fleet_workspace_saves_what_the_fleet_saw_before_loading_it() {
     assert!(m.fleet.away.is_empty());
     assert!(!m.fleet.seen.contains_key(&1));
 }
+
+/// A marked row: the marker cell takes the mark's style, the row's text keeps
+/// its own (marking and unmarking then rewrite one cell over SSH), and the
+/// tab of the pane on screen carries no count (its rows and title show it)
+/// while a tab out of sight does.
+#[test]
+fn a_mark_restyles_only_its_cell_and_the_tab_on_screen_has_no_count() {
+    let mut m = loaded(120, 40);
+    update(&mut m, key('4'));
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &[]))),
+        5,
+    );
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    term.draw(|f| lepdash::ui::render(f, &m)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let row = (0..40u16)
+        .find(|&y| {
+            (0..120u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("+NEW_ONE")
+        })
+        .expect("the new row is marked on screen");
+    let x = (0..120u16)
+        .find(|&x| buf[(x, row)].symbol() == "+" && buf[(x + 1, row)].symbol() == "N")
+        .expect("the marker");
+    let theme = lepdash::ui::theme::Theme::new(m.theme);
+    assert_eq!(
+        buf[(x, row)].fg,
+        theme.changed.fg.unwrap(),
+        "the marker is coloured"
+    );
+    assert!(
+        buf[(x, row)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD),
+        "and bold"
+    );
+    for dx in 1..=6 {
+        assert_ne!(
+            buf[(x + dx, row)].fg,
+            theme.changed.fg.unwrap(),
+            "the row's text keeps its own colour"
+        );
+    }
+    let screen = draw(&m);
+    let tabs = screen.lines().nth(1).unwrap_or_default();
+    assert!(
+        tabs.contains("4 Secrets 10 ") || tabs.trim_end().ends_with("Secrets 10"),
+        "no count on the tab on screen: {tabs}"
+    );
+    assert!(!tabs.contains("Secrets 10 +"), "{tabs}");
+    update(&mut m, key('1'));
+    let tabs = draw(&m).lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        tabs.contains("4 Secrets 10 +1"),
+        "out of sight it counts: {tabs}"
+    );
+}

@@ -67,6 +67,10 @@ pub struct Client {
     max_body: usize,
     /// The token, only to mask it in what a server says back.
     token: std::sync::Arc<SecretString>,
+    /// The proxy in use, as shown (`https://proxy:3128 (HTTPS_PROXY)`, no
+    /// credentials): a connection error names it, since the failing hop
+    /// (a refused certificate, a closed port) may be the proxy's.
+    via: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -132,6 +136,7 @@ impl Client {
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(super::tls::tls_config(tls_scheme)?)
             .no_proxy();
+        let via = proxy.as_ref().map(super::proxy::ProxyChoice::display);
         if let Some(p) = proxy {
             // The error would echo the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(&p.url)
@@ -157,6 +162,7 @@ impl Client {
             request_timeout: cfg.request_timeout,
             max_body: cfg.max_body.max(1024),
             token: std::sync::Arc::new(cfg.token),
+            via,
         })
     }
 
@@ -285,7 +291,10 @@ impl Client {
             ApiError::Timeout(self.request_timeout)
         } else if e.is_connect() {
             ApiError::Connect {
-                url: url.to_string(),
+                url: match &self.via {
+                    Some(via) => format!("{url} via the proxy {via}"),
+                    None => url.to_string(),
+                },
                 detail: root_cause(&e),
             }
         } else if e.is_decode() || e.is_body() {
