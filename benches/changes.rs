@@ -31,9 +31,9 @@ fn ctx(yours: &Yours) -> Ctx<'_> {
 fn members(n: usize) -> Vec<Member> {
     (0..n)
         .map(|i| Member {
-            id: format!("u-{i:05}"),
-            email: format!("user{i:05}@example.com"),
-            name: Some(format!("User Number {i}")),
+            id: format!("u-{i:05}").into(),
+            email: format!("user{i:05}@example.com").into(),
+            name: Some(format!("User Number {i}").into()),
             role: [Role::Admin, Role::User, Role::Viewer][i % 3].clone(),
             status: if i % 7 == 0 {
                 MemberStatus::Invited
@@ -122,7 +122,7 @@ fn all_replaced_10000_secrets(bencher: Bencher) {
     let new: Vec<Secret> = old
         .iter()
         .map(|s| Secret {
-            name: format!("{}_NEW", s.name),
+            name: format!("{}_NEW", s.name).into(),
             ..s.clone()
         })
         .collect();

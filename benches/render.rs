@@ -47,9 +47,9 @@ fn with_members(n: usize) -> Model {
     let mut m = sample::loaded_model(120, 40);
     let items: Vec<Member> = (0..n)
         .map(|i| Member {
-            id: format!("u-{i:05}"),
-            email: format!("user{i:05}@example.com"),
-            name: Some(format!("User Number {i}")),
+            id: format!("u-{i:05}").into(),
+            email: format!("user{i:05}@example.com").into(),
+            name: Some(format!("User Number {i}").into()),
             role: [Role::Admin, Role::User, Role::Viewer][i % 3].clone(),
             status: if i % 7 == 0 {
                 MemberStatus::Invited

@@ -103,7 +103,7 @@ fn secrets_added_removed_changed() {
     let mut new = old.clone();
     let gone = new.remove(0);
     new[0].tags = vec!["prod".into(), "db".into()];
-    let changed_name = new[0].name.clone();
+    let changed_name = new[0].name.to_string();
     let old_tags = old[1].tags.join(",");
     new.push(Secret {
         name: "NEW_KEY".into(),
@@ -117,7 +117,7 @@ fn secrets_added_removed_changed() {
         vec![
             (EventKind::Changed, changed_name.clone()),
             (EventKind::Added, "NEW_KEY".into()),
-            (EventKind::Removed, gone.name.clone()),
+            (EventKind::Removed, gone.name.to_string()),
         ]
     );
     let ch = &ev[0];
@@ -182,7 +182,7 @@ fn member_added_and_removed() {
         kinds(&ev),
         vec![
             (EventKind::Added, "u-new".into()),
-            (EventKind::Removed, old[0].id.clone())
+            (EventKind::Removed, old[0].id.to_string())
         ]
     );
     assert_eq!(ev[0].name, "dan@example.com");
@@ -200,8 +200,8 @@ fn tokens_registries_templates_changes() {
     assert_eq!(
         kinds(&ev),
         vec![
-            (EventKind::Changed, old[4].id.clone()),
-            (EventKind::Removed, old[3].id.clone())
+            (EventKind::Changed, old[4].id.to_string()),
+            (EventKind::Removed, old[3].id.to_string())
         ]
     );
     assert_eq!(field(&ev[0], "name").new, "grafana");
@@ -546,7 +546,7 @@ fn server_text_is_sanitized_and_bounded() {
     let evil = "bad\u{1b}[2J\u{9b}31m\u{202e}name\nx";
     let new = vec![Secret {
         name: evil.into(),
-        tags: vec!["t\u{7}".into(), "x".repeat(1000)],
+        tags: vec!["t\u{7}".into(), "x".repeat(1000).into()],
         owner: None,
         visibility: None,
     }];
@@ -677,7 +677,7 @@ fn canary_secret_value_never_reaches_an_event() {
     let old = sample::secrets();
     let mut new = old.clone();
     new.push(Secret {
-        name: write.name.clone(),
+        name: write.name.clone().into(),
         tags: vec![],
         owner: Some("alice@example.com".into()),
         visibility: None,

@@ -506,12 +506,12 @@ fn member() -> impl Strategy<Value = Member> {
     )
         .prop_map(
             |((id, email, name, role), (status, invited_by, created_at, last_active_at))| Member {
-                id,
-                email,
-                name,
+                id: id.into(),
+                email: email.into(),
+                name: name.map(Into::into),
                 role,
                 status,
-                invited_by,
+                invited_by: invited_by.map(Into::into),
                 created_at,
                 last_active_at,
             },
@@ -530,13 +530,13 @@ fn token() -> impl Strategy<Value = Token> {
     )
         .prop_map(
             |(id, name, masked_value, scopes, created_at, expires_at, created_by)| Token {
-                id,
-                name,
-                masked_value,
-                scopes,
+                id: id.into(),
+                name: name.into(),
+                masked_value: masked_value.into(),
+                scopes: scopes.into_iter().map(Into::into).collect(),
                 created_at,
                 expires_at,
-                created_by,
+                created_by: created_by.map(Into::into),
             },
         )
 }
@@ -552,9 +552,9 @@ fn secret() -> impl Strategy<Value = (Secret, Value)> {
         )
             .prop_map(|(name, tags, owner, visibility)| {
                 let s = Secret {
-                    name,
-                    tags,
-                    owner,
+                    name: name.into(),
+                    tags: tags.into_iter().map(Into::into).collect(),
+                    owner: owner.map(Into::into),
                     visibility,
                 };
                 let v = serde_json::to_value(&s).unwrap();
@@ -564,7 +564,7 @@ fn secret() -> impl Strategy<Value = (Secret, Value)> {
             let v = Value::from(name.clone());
             (
                 Secret {
-                    name,
+                    name: name.into(),
                     tags: vec![],
                     owner: None,
                     visibility: None,
@@ -602,12 +602,12 @@ fn metadata() -> impl Strategy<Value = Metadata> {
     )
         .prop_map(
             |((id, name, created_at, version), (owner, labels), visibility)| Metadata {
-                id,
-                name,
+                id: id.map(Into::into),
+                name: name.map(Into::into),
                 created_at,
                 // `Some(null)` is written as `null` and read back as `None`.
                 version: version.filter(|v| !v.is_null()).map(Box::new),
-                owner,
+                owner: owner.map(Into::into),
                 labels: labels.map(Box::new),
                 visibility,
                 ..Metadata::default()
@@ -620,10 +620,10 @@ fn registry() -> impl Strategy<Value = Registry> {
         |(metadata, registry_server, username, email, provider)| Registry {
             metadata,
             spec: RegistrySpec {
-                registry_server,
-                username,
-                email,
-                provider,
+                registry_server: registry_server.into(),
+                username: username.into(),
+                email: email.map(Into::into),
+                provider: provider.map(Into::into),
             },
         },
     )
@@ -645,7 +645,9 @@ fn template() -> impl Strategy<Value = Template> {
                     json_schema: json_schema.into(),
                     workload_type,
                 },
-                status: status.map(|state| TemplateStatus { state }),
+                status: status.map(|state| TemplateStatus {
+                    state: state.map(Into::into),
+                }),
             },
         )
 }

@@ -28,7 +28,7 @@ fn seed(emu: &Emu) -> Seed {
                 .unwrap()
                 .items
                 .into_iter()
-                .map(|m| m.email)
+                .map(|m| m.email.to_string())
                 .collect(),
             tokens: c
                 .tokens()
@@ -36,7 +36,7 @@ fn seed(emu: &Emu) -> Seed {
                 .unwrap()
                 .items
                 .into_iter()
-                .map(|t| t.name)
+                .map(|t| t.name.to_string())
                 .collect(),
             secrets: c
                 .secrets()
@@ -44,7 +44,7 @@ fn seed(emu: &Emu) -> Seed {
                 .unwrap()
                 .items
                 .into_iter()
-                .map(|s| s.name)
+                .map(|s| s.name.to_string())
                 .collect(),
             registries: c
                 .registries()

@@ -104,8 +104,8 @@ fn tokens_expiring(days: &[i64]) -> Fetched {
         .iter()
         .enumerate()
         .map(|(i, d)| Token {
-            id: format!("t{i}"),
-            name: format!("token{i}"),
+            id: format!("t{i}").into(),
+            name: format!("token{i}").into(),
             masked_value: "nv...zz".into(),
             scopes: vec![],
             created_at: None,

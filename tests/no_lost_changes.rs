@@ -141,7 +141,7 @@ fn secret_names(m: &Model) -> Vec<String> {
     m.secrets
         .data
         .as_ref()
-        .map(|d| d.iter().map(|s| s.name.clone()).collect())
+        .map(|d| d.iter().map(|s| s.name.to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -292,7 +292,7 @@ async fn every_kind_of_write_is_sent_once_and_reconciled_when_its_answer_is_lost
         2,
         "fail-after-apply",
         Mutation::RevokeToken {
-            id: tok_id.clone(),
+            id: tok_id.to_string(),
             name: "lost-answer-token".into(),
         },
         "DELETE",
@@ -384,8 +384,8 @@ async fn every_kind_of_write_is_sent_once_and_reconciled_when_its_answer_is_lost
         5,
         "reset-after-apply",
         Mutation::ChangeRole {
-            id: invited.id.clone(),
-            email: invited.email.clone(),
+            id: invited.id.to_string(),
+            email: invited.email.to_string(),
             role: Role::User,
         },
         "PATCH",
@@ -407,8 +407,8 @@ async fn every_kind_of_write_is_sent_once_and_reconciled_when_its_answer_is_lost
         6,
         HANG,
         Mutation::RemoveMember {
-            id: invited.id.clone(),
-            email: invited.email.clone(),
+            id: invited.id.to_string(),
+            email: invited.email.to_string(),
         },
         "DELETE",
         &path,

@@ -639,7 +639,7 @@ async fn status_survives_a_failing_resolver_and_tokens_find_their_own() {
     let own = list
         .items
         .iter()
-        .find(|t| Some(&t.id) == own_id.as_ref())
+        .find(|t| Some(t.id.as_str()) == own_id.as_deref())
         .expect("the task finds its own token");
     assert!(own.matches_plaintext(ADMIN));
     assert_eq!(

@@ -88,31 +88,33 @@ impl Emu {
     /// member's role changed.
     fn change_things(&self) -> String {
         let c = self.client();
-        self.rt.block_on(async {
-            c.put_secrets(&[SecretWrite {
-                name: "WATCHED_SECRET".into(),
-                value: SecretString::from(CANARY.to_string()),
-                visibility: None,
-                tags: Vec::new(),
-            }])
-            .await
-            .unwrap();
-            let secrets = c.secrets().await.unwrap().items;
-            let gone = secrets
-                .iter()
-                .find(|s| s.name != "WATCHED_SECRET")
-                .unwrap()
-                .name
-                .clone();
-            c.delete_secret(&gone).await.unwrap();
-            let members = c.members().await.unwrap().items;
-            let m = members
-                .iter()
-                .find(|m| m.role == Role::Viewer)
-                .expect("a viewer in the seed");
-            c.change_member_role(&m.id, Role::User).await.unwrap();
-            gone
-        })
+        self.rt
+            .block_on(async {
+                c.put_secrets(&[SecretWrite {
+                    name: "WATCHED_SECRET".into(),
+                    value: SecretString::from(CANARY.to_string()),
+                    visibility: None,
+                    tags: Vec::new(),
+                }])
+                .await
+                .unwrap();
+                let secrets = c.secrets().await.unwrap().items;
+                let gone = secrets
+                    .iter()
+                    .find(|s| s.name != "WATCHED_SECRET")
+                    .unwrap()
+                    .name
+                    .clone();
+                c.delete_secret(&gone).await.unwrap();
+                let members = c.members().await.unwrap().items;
+                let m = members
+                    .iter()
+                    .find(|m| m.role == Role::Viewer)
+                    .expect("a viewer in the seed");
+                c.change_member_role(&m.id, Role::User).await.unwrap();
+                gone
+            })
+            .to_string()
     }
 }
 

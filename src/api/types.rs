@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use compact_str::CompactString;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -179,25 +180,25 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<Box<serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
+    pub created_by: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_modified_by: Option<String>,
+    pub last_modified_by: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub semantic_version: Option<String>,
+    pub semantic_version: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Box<BTreeMap<String, String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub owner: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
 }
@@ -386,16 +387,16 @@ impl Resolver {
 /// A workspace member `[proposed]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
-    pub id: String,
+    pub id: CompactString,
     #[serde(default)]
-    pub email: String,
+    pub email: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub role: Role,
     #[serde(default = "default_member_status")]
     pub status: MemberStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invited_by: Option<String>,
+    pub invited_by: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -424,19 +425,19 @@ pub struct RoleUpdate {
 /// A token record of `GET BASE/tokens`; never holds the plaintext.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Token {
-    pub id: String,
+    pub id: CompactString,
     #[serde(default)]
-    pub name: String,
+    pub name: CompactString,
     #[serde(default)]
-    pub masked_value: String,
+    pub masked_value: CompactString,
     #[serde(default)]
-    pub scopes: Vec<String>,
+    pub scopes: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
+    pub created_by: Option<CompactString>,
 }
 
 impl Token {
@@ -481,11 +482,11 @@ pub struct CreatedToken {
 /// An item of `GET BASE/usersecrets` (never carries a value).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Secret {
-    pub name: String,
+    pub name: CompactString,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub owner: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
 }
@@ -494,13 +495,13 @@ pub struct Secret {
 #[serde(untagged)]
 enum SecretRepr {
     /// Before Sept 2025 the list was an array of names.
-    Name(String),
+    Name(CompactString),
     Object {
-        name: String,
+        name: CompactString,
         #[serde(default)]
-        tags: Option<Vec<String>>,
+        tags: Option<Vec<CompactString>>,
         #[serde(default)]
-        owner: Option<String>,
+        owner: Option<CompactString>,
         #[serde(default)]
         visibility: Option<Visibility>,
     },
@@ -551,14 +552,14 @@ pub struct SecretWrite {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegistrySpec {
     #[serde(default)]
-    pub registry_server: String,
+    pub registry_server: CompactString,
     #[serde(default)]
-    pub username: String,
+    pub username: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<CompactString>,
     /// Dashboard convenience `[proposed]`: `ngc`, `dockerhub`, `github`, `ecr`, `custom`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
+    pub provider: Option<CompactString>,
 }
 
 /// An item of `GET BASE/imagepullsecrets`.
@@ -727,7 +728,7 @@ impl TemplateSpec {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TemplateStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<CompactString>,
 }
 
 /// `LeptonTemplate`.

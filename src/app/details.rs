@@ -129,7 +129,7 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                     ),
                 ],
                 scroll: 0,
-                copy: Some((format!("\"{}\"", s.name), s.name.clone())),
+                copy: Some((format!("\"{}\"", s.name), s.name.to_string())),
                 subject: None,
                 search: DetailSearch::default(),
             }
@@ -154,7 +154,7 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                     field("ID", m.id.clone()),
                 ],
                 scroll: 0,
-                copy: Some((format!("\"{}\"", m.email), m.email.clone())),
+                copy: Some((format!("\"{}\"", m.email), m.email.to_string())),
                 subject: None,
                 search: DetailSearch::default(),
             }
@@ -195,7 +195,7 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                 title: format!("Token {}", t.name),
                 lines,
                 scroll: 0,
-                copy: Some((format!("\"{}\"", t.name), t.name.clone())),
+                copy: Some((format!("\"{}\"", t.name), t.name.to_string())),
                 subject: None,
                 search: DetailSearch::default(),
             }

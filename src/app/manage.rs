@@ -190,7 +190,7 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
                     .data
                     .iter()
                     .flatten()
-                    .map(|s| s.name.clone())
+                    .map(|s| s.name.to_string())
                     .collect();
                 Form::create_secret(&names)
             }
@@ -200,7 +200,7 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
                     .data
                     .iter()
                     .flatten()
-                    .map(|m| m.email.clone())
+                    .map(|m| m.email.to_string())
                     .collect(),
             ),
             ResourceKind::Tokens => Form::create_token(
@@ -209,7 +209,7 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
                     .data
                     .iter()
                     .flat_map(|d| d.list.iter())
-                    .map(|t| t.name.clone())
+                    .map(|t| t.name.to_string())
                     .collect(),
             ),
             _ => Form::add_registry(
@@ -256,23 +256,29 @@ fn what_to_open(model: &Model, action: Action) -> Result<Opening, String> {
             ))
         }
         (_, ResourceKind::Secrets) => Opening::Confirm(Destructive::DeleteSecret {
-            name: secret().ok_or_else(nothing)?.name.clone(),
+            name: secret().ok_or_else(nothing)?.name.to_string(),
         }),
         (_, ResourceKind::Members) => {
             let m = members.get(i).ok_or_else(nothing)?;
             let (id, email) = (m.id.clone(), m.email.clone());
             Opening::Confirm(if m.status == MemberStatus::Invited {
-                Destructive::CancelInvite { id, email }
+                Destructive::CancelInvite {
+                    id: id.to_string(),
+                    email: email.to_string(),
+                }
             } else {
-                Destructive::RemoveMember { id, email }
+                Destructive::RemoveMember {
+                    id: id.to_string(),
+                    email: email.to_string(),
+                }
             })
         }
         (_, ResourceKind::Tokens) => {
             let data = model.tokens.data.as_ref().ok_or_else(nothing)?;
             let t = data.list.get(i).ok_or_else(nothing)?;
             Opening::Confirm(Destructive::RevokeToken {
-                id: t.id.clone(),
-                name: t.name.clone(),
+                id: t.id.to_string(),
+                name: t.name.to_string(),
                 own: data.own_id.as_deref() == Some(t.id.as_str()),
             })
         }
@@ -501,7 +507,7 @@ pub(super) fn mutated(
             .metadata
             .name
             .clone()
-            .map(|n| (ResourceKind::Registries, n)),
+            .map(|n| (ResourceKind::Registries, n.to_string())),
         _ => None,
     });
     let pending = match pending {

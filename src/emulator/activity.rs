@@ -91,7 +91,7 @@ pub(crate) fn step(store: &mut Store, now: i64) -> Option<String> {
                         m.status = MemberStatus::Active;
                         m.last_active_at = Some(now);
                         if m.name.is_none() {
-                            m.name = Some(name_from_email(&m.email));
+                            m.name = Some(name_from_email(&m.email).into());
                         }
                         format!("{}: {} accepted the invitation", w.id, m.email)
                     })
@@ -107,16 +107,16 @@ pub(crate) fn step(store: &mut Store, now: i64) -> Option<String> {
                             m.status == MemberStatus::Active
                                 && matches!(m.role, Role::Admin | Role::User)
                         })
-                        .map(|m| m.email.clone())
+                        .map(|m| m.email.to_string())
                         .collect();
                     match (next, fastrand::choice(owners)) {
                         (Some((name, tag)), Some(owner)) => {
                             let value: String = (0..32).map(|_| fastrand::alphanumeric()).collect();
                             w.secrets.push(SecretEntry {
                                 item: Secret {
-                                    name: (*name).to_string(),
-                                    tags: vec![(*tag).to_string()],
-                                    owner: Some(owner.clone()),
+                                    name: (*name).to_string().into(),
+                                    tags: vec![(*tag).to_string().into()],
+                                    owner: Some(owner.clone().into()),
                                     visibility: Some(Visibility::Public),
                                 },
                                 value: SecretString::from(value),
@@ -196,7 +196,7 @@ fn invite_turn(store: &mut Store, now: i64) -> Option<String> {
         m.status = MemberStatus::Active;
         m.last_active_at = Some(now);
         if m.name.is_none() {
-            m.name = Some(name_from_email(&m.email));
+            m.name = Some(name_from_email(&m.email).into());
         }
         return Some(format!("{}: {} accepted the invitation", w.id, m.email));
     }
@@ -208,8 +208,8 @@ fn invite_turn(store: &mut Store, now: i64) -> Option<String> {
         .find(|m| m.role == Role::Admin)
         .map(|m| m.email.clone());
     w.members.push(Member {
-        id: gen_id("u"),
-        email: email.clone(),
+        id: gen_id("u").into(),
+        email: email.clone().into(),
         name: None,
         role: Role::Viewer,
         status: MemberStatus::Invited,
@@ -233,8 +233,8 @@ fn secret_added(store: &mut Store) -> Option<String> {
     let value: String = (0..32).map(|_| fastrand::alphanumeric()).collect();
     w.secrets.push(SecretEntry {
         item: Secret {
-            name: (*name).to_string(),
-            tags: vec![(*tag).to_string()],
+            name: (*name).to_string().into(),
+            tags: vec![(*tag).to_string().into()],
             owner,
             visibility: Some(Visibility::Public),
         },

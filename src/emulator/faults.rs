@@ -359,9 +359,9 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
     let at = now - (i as i64 % 365) * day;
     let v = match kind {
         ListKind::Members => serde_json::to_value(Member {
-            id: format!("u-bulk{i:06}"),
-            email: format!("bulk.user{i:06}@example.com"),
-            name: Some(format!("Bulk User {i}")),
+            id: format!("u-bulk{i:06}").into(),
+            email: format!("bulk.user{i:06}@example.com").into(),
+            name: Some(format!("Bulk User {i}").into()),
             role: if i % 10 == 0 {
                 Role::User
             } else {
@@ -373,18 +373,18 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
             last_active_at: Some(now - (i as i64 % 48) * 3_600_000),
         }),
         ListKind::Tokens => serde_json::to_value(Token {
-            id: format!("tok-bulk{i:06}"),
-            name: format!("bulk-token-{i}"),
-            masked_value: format!("nvapi-bulk...{:04}", i % 10_000),
+            id: format!("tok-bulk{i:06}").into(),
+            name: format!("bulk-token-{i}").into(),
+            masked_value: format!("nvapi-bulk...{:04}", i % 10_000).into(),
             scopes: vec!["read".into()],
             created_at: Some(at),
             expires_at: Some(now + ((i as i64 % 400) - 20) * day),
-            created_by: Some(format!("bulk.user{i:06}@example.com")),
+            created_by: Some(format!("bulk.user{i:06}@example.com").into()),
         }),
         ListKind::Secrets => serde_json::to_value(Secret {
-            name: format!("BULK_SECRET_{i:06}"),
-            tags: vec!["generated".into(), format!("batch-{}", i % 20)],
-            owner: Some(format!("bulk.user{i:06}@example.com")),
+            name: format!("BULK_SECRET_{i:06}").into(),
+            tags: vec!["generated".into(), format!("batch-{}", i % 20).into()],
+            owner: Some(format!("bulk.user{i:06}@example.com").into()),
             visibility: Some(if i % 3 == 0 {
                 Visibility::Private
             } else {
@@ -393,24 +393,24 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
         }),
         ListKind::Registries => serde_json::to_value(Registry {
             metadata: Metadata {
-                id: Some(format!("bulk-registry-{i:06}")),
-                name: Some(format!("bulk-registry-{i:06}")),
+                id: Some(format!("bulk-registry-{i:06}").into()),
+                name: Some(format!("bulk-registry-{i:06}").into()),
                 created_at: Some(at),
                 owner: Some("alex.rivera@example.com".into()),
                 created_by: Some("alex.rivera@example.com".into()),
                 ..Default::default()
             },
             spec: RegistrySpec {
-                registry_server: format!("registry{}.example.com", i % 50),
-                username: format!("bot{i}"),
+                registry_server: format!("registry{}.example.com", i % 50).into(),
+                username: format!("bot{i}").into(),
                 email: None,
                 provider: Some("custom".into()),
             },
         }),
         ListKind::Templates => serde_json::to_value(Template {
             metadata: Metadata {
-                id: Some(format!("bulk-template-{i:06}")),
-                name: Some(format!("Bulk template {i}")),
+                id: Some(format!("bulk-template-{i:06}").into()),
+                name: Some(format!("Bulk template {i}").into()),
                 created_at: Some(at),
                 ..Default::default()
             },

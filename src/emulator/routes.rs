@@ -151,12 +151,12 @@ async fn invite_member(
         }));
     }
     let member = Member {
-        id: gen_id("u"),
-        email,
+        id: gen_id("u").into(),
+        email: email.into(),
         name: None,
         role: req.role,
         status: MemberStatus::Invited,
-        invited_by: Some(caller.email),
+        invited_by: Some(caller.email.into()),
         created_at: Some(now),
         last_active_at: None,
     };
@@ -372,14 +372,14 @@ async fn put_secrets(State(s): St, Path(ws): Path<String>, headers: HeaderMap, b
                     e.item.visibility = Some(v);
                 }
                 if !it.tags.is_empty() {
-                    e.item.tags = it.tags;
+                    e.item.tags = it.tags.into_iter().map(Into::into).collect();
                 }
             }
             None => w.secrets.push(SecretEntry {
                 item: Secret {
-                    name: it.name,
-                    tags: it.tags,
-                    owner: Some(caller.email.clone()),
+                    name: it.name.into(),
+                    tags: it.tags.into_iter().map(Into::into).collect(),
+                    owner: Some(caller.email.clone().into()),
                     visibility: Some(it.visibility.unwrap_or(Visibility::Private)),
                 },
                 value: it.value,
@@ -468,15 +468,15 @@ async fn add_registry(
             id: Some(name.clone()),
             name: Some(name),
             created_at: Some(now),
-            owner: Some(caller.email.clone()),
-            created_by: Some(caller.email),
+            owner: Some(caller.email.clone().into()),
+            created_by: Some(caller.email.into()),
             ..Default::default()
         },
         spec: RegistrySpec {
-            registry_server: spec.registry_server.trim().to_string(),
-            username: spec.username,
-            email: spec.email.filter(|e| !e.is_empty()),
-            provider: spec.provider,
+            registry_server: spec.registry_server.trim().to_string().into(),
+            username: spec.username.into(),
+            email: spec.email.filter(|e| !e.is_empty()).map(Into::into),
+            provider: spec.provider.map(Into::into),
         },
     };
     let password: SecretString = spec.password;

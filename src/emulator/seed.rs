@@ -264,7 +264,7 @@ pub(crate) fn build_store(
                     ))
                 })?;
             let plaintext = gen_token();
-            t.masked_value = mask(&plaintext);
+            t.masked_value = mask(&plaintext).into();
             if let Some(at) = days_ago(now, st.created_days_ago) {
                 t.created_at = Some(at);
             }
@@ -274,16 +274,16 @@ pub(crate) fn build_store(
             ts.push(TokenEntry {
                 record: t,
                 plaintext: SecretString::from(plaintext),
-                member_id: member.id.clone(),
+                member_id: member.id.to_string(),
                 revoked: false,
             });
         }
         let admin_plain = secrecy::ExposeSecret::expose_secret(admin_token);
         ts.push(TokenEntry {
             record: Token {
-                id: format!("tok-{ADMIN_TOKEN_NAME}"),
+                id: format!("tok-{ADMIN_TOKEN_NAME}").into(),
                 name: ADMIN_TOKEN_NAME.into(),
-                masked_value: mask(admin_plain),
+                masked_value: mask(admin_plain).into(),
                 scopes: vec!["all".into()],
                 created_at: Some(now),
                 expires_at: Some(match admin_days {
@@ -296,7 +296,7 @@ pub(crate) fn build_store(
                 created_by: Some(owner_email.clone()),
             },
             plaintext: admin_token.clone(),
-            member_id: owner_id,
+            member_id: owner_id.to_string(),
             revoked: false,
         });
 
@@ -350,10 +350,10 @@ pub(crate) fn build_store(
                     ..Default::default()
                 },
                 spec: RegistrySpec {
-                    registry_server: w.spec.registry_server,
-                    username: w.spec.username,
-                    email: w.spec.email,
-                    provider: w.spec.provider,
+                    registry_server: w.spec.registry_server.into(),
+                    username: w.spec.username.into(),
+                    email: w.spec.email.map(Into::into),
+                    provider: w.spec.provider.map(Into::into),
                 },
             };
             rs.push(RegistryEntry {

@@ -338,8 +338,8 @@ impl Ws {
                 HttpError::unauthorized("the token's owner is no longer a member of this workspace")
             })?;
         Ok(Caller {
-            member_id: member.id.clone(),
-            email: member.email.clone(),
+            member_id: member.id.to_string(),
+            email: member.email.to_string(),
             role: member.role.clone(),
         })
     }
@@ -465,13 +465,13 @@ impl Ws {
     ) -> CreatedToken {
         let plaintext = gen_token();
         let record = Token {
-            id: gen_id("tok"),
-            name,
-            masked_value: mask(&plaintext),
-            scopes,
+            id: gen_id("tok").into(),
+            name: name.into(),
+            masked_value: mask(&plaintext).into(),
+            scopes: scopes.into_iter().map(Into::into).collect(),
             created_at: Some(now),
             expires_at: Some(expires_at),
-            created_by: Some(email.to_string()),
+            created_by: Some(email.to_string().into()),
         };
         let plaintext = SecretString::from(plaintext);
         self.tokens.push(TokenEntry {

@@ -123,18 +123,18 @@ pub fn expires_label(ms: Option<i64>, now_ms: i64) -> String {
 pub(super) fn members_table(items: &[Member], wide: bool) -> String {
     let mut items: Vec<&Member> = items.iter().collect();
     items.sort_by(|a, b| a.email.cmp(&b.email));
-    let rows = items
+    let rows: Vec<Vec<String>> = items
         .iter()
         .map(|m| {
             vec![
-                m.email.clone(),
-                m.name.clone().unwrap_or_else(|| "-".into()),
+                m.email.to_string(),
+                m.name.as_deref().unwrap_or("-").to_string(),
                 m.role.to_string(),
                 m.status.to_string(),
                 date(m.last_active_at),
                 date(m.created_at),
-                m.invited_by.clone().unwrap_or_else(|| "-".into()),
-                m.id.clone(),
+                m.invited_by.as_deref().unwrap_or("-").to_string(),
+                m.id.to_string(),
             ]
         })
         .collect();
@@ -159,21 +159,21 @@ pub(super) fn members_table(items: &[Member], wide: bool) -> String {
 pub(super) fn tokens_table(items: &[Token], now: i64, wide: bool) -> String {
     let mut items: Vec<&Token> = items.iter().collect();
     items.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    let rows = items
+    let rows: Vec<Vec<String>> = items
         .iter()
         .map(|t| {
             vec![
-                t.name.clone(),
-                t.masked_value.clone(),
+                t.name.to_string(),
+                t.masked_value.to_string(),
                 expires_label(t.expires_at, now),
                 date(t.created_at),
-                t.created_by.clone().unwrap_or_else(|| "-".into()),
+                t.created_by.as_deref().unwrap_or("-").to_string(),
                 if t.scopes.is_empty() {
                     "-".into()
                 } else {
                     t.scopes.join(",")
                 },
-                t.id.clone(),
+                t.id.to_string(),
             ]
         })
         .collect();
@@ -197,16 +197,16 @@ pub(super) fn tokens_table(items: &[Token], now: i64, wide: bool) -> String {
 pub(super) fn secrets_table(items: &[Secret]) -> String {
     let mut items: Vec<&Secret> = items.iter().collect();
     items.sort_by(|a, b| a.name.cmp(&b.name));
-    let rows = items
+    let rows: Vec<Vec<String>> = items
         .iter()
         .map(|s| {
             vec![
-                s.name.clone(),
+                s.name.to_string(),
                 s.visibility
                     .as_ref()
                     .map(|v| v.to_string())
                     .unwrap_or_else(|| "-".into()),
-                s.owner.clone().unwrap_or_else(|| "-".into()),
+                s.owner.as_deref().unwrap_or("-").to_string(),
                 if s.tags.is_empty() {
                     "-".into()
                 } else {
@@ -226,20 +226,21 @@ pub(super) fn secrets_table(items: &[Secret]) -> String {
 pub(super) fn registries_table(items: &[Registry], wide: bool) -> String {
     let mut items: Vec<&Registry> = items.iter().collect();
     items.sort_by(|a, b| a.name().cmp(b.name()));
-    let rows = items
+    let rows: Vec<Vec<String>> = items
         .iter()
         .map(|r| {
             vec![
                 r.name().to_string(),
-                r.spec.registry_server.clone(),
-                r.spec.username.clone(),
+                r.spec.registry_server.to_string(),
+                r.spec.username.to_string(),
                 r.metadata
                     .owner
-                    .clone()
-                    .or_else(|| r.metadata.created_by.clone())
-                    .unwrap_or_else(|| "-".into()),
+                    .as_deref()
+                    .or(r.metadata.created_by.as_deref())
+                    .unwrap_or("-")
+                    .to_string(),
                 date(r.metadata.created_at),
-                r.spec.provider.clone().unwrap_or_else(|| "-".into()),
+                r.spec.provider.as_deref().unwrap_or("-").to_string(),
             ]
         })
         .collect();
@@ -274,8 +275,9 @@ pub(super) fn templates_table(entries: &[TemplateEntry], wide: bool) -> String {
                 scope.to_string(),
                 t.status
                     .as_ref()
-                    .and_then(|s| s.state.clone())
-                    .unwrap_or_else(|| "-".into()),
+                    .and_then(|s| s.state.as_deref())
+                    .unwrap_or("-")
+                    .to_string(),
             ]);
         }
     }

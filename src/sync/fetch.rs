@@ -117,7 +117,7 @@ pub async fn poll(
                 .items
                 .iter()
                 .find(|t| t.matches_plaintext(token))
-                .map(|t| t.id.clone());
+                .map(|t| t.id.to_string());
             (Fetched::Tokens { list, own_id }, fp)
         }
         ResourceKind::Templates => {
@@ -250,7 +250,7 @@ mod tests {
         let mut l = Listed::default();
         for n in names {
             let mut t = Template::default();
-            t.metadata.name = Some((*n).to_string());
+            t.metadata.name = Some((*n).to_string().into());
             l.items.push(t);
         }
         l

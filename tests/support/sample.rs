@@ -368,7 +368,7 @@ pub fn tokens() -> Vec<Token> {
 fn secret(name: &str, vis: Option<Visibility>, owner: &str, tags: &[&str]) -> Secret {
     Secret {
         name: name.into(),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
+        tags: tags.iter().map(|t| (*t).into()).collect(),
         owner: Some(owner.into()),
         visibility: vis,
     }
@@ -433,9 +433,10 @@ pub fn many_secrets(n: usize) -> Vec<Secret> {
             name: format!(
                 "SECRET_{i:05}_{}",
                 ["TOKEN", "KEY", "PASSWORD", "URL"][i % 4]
-            ),
-            tags: vec![tags[i % tags.len()].to_string()],
-            owner: Some(owners[i % owners.len()].to_string()),
+            )
+            .into(),
+            tags: vec![tags[i % tags.len()].to_string().into()],
+            owner: Some(owners[i % owners.len()].to_string().into()),
             visibility: Some(if i % 3 == 0 {
                 Visibility::Public
             } else {

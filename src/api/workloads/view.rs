@@ -61,14 +61,16 @@ impl EndpointView {
                 .id
                 .clone()
                 .or_else(|| d.metadata.name.clone())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .to_string(),
             name: d
                 .metadata
                 .name
                 .clone()
                 .or_else(|| d.metadata.id.clone())
-                .unwrap_or_default(),
-            owner: d.metadata.owner.clone(),
+                .unwrap_or_default()
+                .to_string(),
+            owner: d.metadata.owner.as_deref().map(str::to_string),
             created_at: d.metadata.created_at,
             state: d.effective_state().cloned(),
             shape: rr.and_then(|r| r.resource_shape.clone()),
@@ -252,13 +254,14 @@ impl PodView {
             .unwrap_or_default();
         PodView {
             family: RouteFamily::New,
-            id: name.clone(),
-            name,
+            id: name.to_string(),
+            name: name.to_string(),
             owner: p
                 .metadata
                 .owner
-                .clone()
-                .or_else(|| p.metadata.created_by.clone()),
+                .as_deref()
+                .or(p.metadata.created_by.as_deref())
+                .map(str::to_string),
             created_at: p.metadata.created_at,
             state: status.and_then(|s| s.state.clone()),
             shape: p.spec.resource_shape.clone(),

@@ -141,7 +141,7 @@ pub fn yours_keys(m: &Mutation) -> Vec<(ResourceKind, String)> {
         Mutation::AddRegistry(r) => {
             let mut v = vec![(ResourceKind::Registries, r.spec.registry_server.clone())];
             if let Some(n) = &r.metadata.name {
-                v.push((ResourceKind::Registries, n.clone()));
+                v.push((ResourceKind::Registries, n.to_string()));
             }
             v
         }

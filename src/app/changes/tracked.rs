@@ -7,8 +7,10 @@ use super::{EventKind, FieldChange, TemplateEntry, Tracked};
 use crate::api::types::{Member, MemberStatus, Registry, Secret, Token};
 use crate::app::format;
 
-fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
+fn opt<S: AsRef<str>>(v: &Option<S>) -> String {
+    v.as_ref()
+        .map(|s| s.as_ref().to_string())
+        .unwrap_or_default()
 }
 
 fn opt_date(v: Option<i64>) -> String {
@@ -21,21 +23,21 @@ impl Tracked for Member {
     }
     fn label(&self) -> String {
         if !self.email.is_empty() {
-            self.email.clone()
+            self.email.to_string()
         } else if let Some(n) = self.name.as_deref().filter(|n| !n.is_empty()) {
             n.to_string()
         } else {
-            self.id.clone()
+            self.id.to_string()
         }
     }
     fn alt_key(&self) -> Option<&str> {
         Some(&self.email)
             .filter(|e| !e.is_empty())
-            .map(String::as_str)
+            .map(|e| e.as_str())
     }
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("email", self.email.clone()),
+            ("email", self.email.to_string()),
             ("name", opt(&self.name)),
             ("role", self.role.to_string()),
             ("status", self.status.to_string()),
@@ -64,10 +66,10 @@ impl Tracked for Token {
     }
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("name", self.name.clone()),
+            ("name", self.name.to_string()),
             ("scopes", self.scopes.join(",")),
             ("expires", opt_date(self.expires_at)),
-            ("masked", self.masked_value.clone()),
+            ("masked", self.masked_value.to_string()),
         ]
     }
 }
@@ -77,7 +79,7 @@ impl Tracked for Secret {
         Cow::Borrowed(&self.name)
     }
     fn label(&self) -> String {
-        self.name.clone()
+        self.name.to_string()
     }
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -107,8 +109,8 @@ impl Tracked for Registry {
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
             ("name", self.name().to_string()),
-            ("server", self.spec.registry_server.clone()),
-            ("username", self.spec.username.clone()),
+            ("server", self.spec.registry_server.to_string()),
+            ("username", self.spec.username.to_string()),
             ("email", opt(&self.spec.email)),
             ("provider", opt(&self.spec.provider)),
         ]
@@ -149,7 +151,8 @@ impl Tracked for TemplateEntry {
                 t.status
                     .as_ref()
                     .and_then(|s| s.state.clone())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .to_string(),
             ),
             ("content", digest(&t.spec.content)),
             ("schema", digest(&t.spec.json_schema)),

@@ -604,7 +604,7 @@ mod tests {
     fn member(id: &str, role: Role, status: MemberStatus) -> Member {
         Member {
             id: id.into(),
-            email: format!("{id}@example.com"),
+            email: format!("{id}@example.com").into(),
             name: None,
             role,
             status,

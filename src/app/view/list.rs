@@ -284,7 +284,7 @@ mod tests {
         names
             .iter()
             .map(|n| Secret {
-                name: n.to_string(),
+                name: n.to_string().into(),
                 tags: vec![],
                 owner: Some("alice@example.com".into()),
                 visibility: None,

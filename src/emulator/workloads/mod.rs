@@ -292,7 +292,7 @@ impl WorkloadStore {
             .filter(|g| group.is_none_or(|id| g.group.id() == id))
             .flat_map(|g| g.nodes.iter())
             .filter(|n| n.is_usable())
-            .filter_map(|n| n.metadata.name.clone())
+            .filter_map(|n| n.metadata.name.as_deref().map(str::to_string))
             .collect()
     }
 
@@ -313,8 +313,8 @@ impl WorkloadStore {
                 Replica {
                     id: id.clone(),
                     metadata: Metadata {
-                        id: Some(id.clone()),
-                        name: Some(id),
+                        id: Some(id.clone().into()),
+                        name: Some(id.into()),
                         ..Default::default()
                     },
                     status: Some(ReplicaStatus {
@@ -515,8 +515,8 @@ impl WorkloadStore {
         name.truncate(36);
         let name = name.trim_end_matches('-').to_string();
         let mut job = done.clone();
-        job.metadata.id = Some(name.clone());
-        job.metadata.name = Some(name.clone());
+        job.metadata.id = Some(name.clone().into());
+        job.metadata.name = Some(name.clone().into());
         job.metadata.created_at = Some(now);
         let workers = job.spec.workers();
         let mut status = JobStatus {
@@ -590,11 +590,11 @@ fn seed_job(j: SeedJob, created: i64, now: i64) -> Job {
     }
     Job {
         metadata: Metadata {
-            id: Some(j.name.clone()),
-            name: Some(j.name.clone()),
+            id: Some(j.name.clone().into()),
+            name: Some(j.name.clone().into()),
             created_at: Some(created),
-            owner: Some(j.owner.clone()),
-            created_by: Some(j.owner),
+            owner: Some(j.owner.clone().into()),
+            created_by: Some(j.owner.into()),
             ..Default::default()
         },
         spec: JobSpec {
@@ -633,8 +633,8 @@ fn build_group(ws: &str, g: SeedGroup) -> GroupRec {
         .enumerate()
         .map(|(i, n)| Node {
             metadata: Metadata {
-                id: Some(n.name.clone()),
-                name: Some(n.name.clone()),
+                id: Some(n.name.clone().into()),
+                name: Some(n.name.clone().into()),
                 ..Default::default()
             },
             spec: NodeSpec {
@@ -688,8 +688,8 @@ fn build_group(ws: &str, g: SeedGroup) -> GroupRec {
     GroupRec {
         group: NodeGroup {
             metadata: Metadata {
-                id: Some(g.id.clone()),
-                name: Some(g.name),
+                id: Some(g.id.clone().into()),
+                name: Some(g.name.into()),
                 ..Default::default()
             },
             spec: NodeGroupSpec {

@@ -239,8 +239,8 @@ impl Form {
                 Mutation::AddRegistry(RegistryWrite {
                     metadata: Metadata {
                         // The id is the name, as the DGXC callers send it.
-                        id: Some(name.clone()),
-                        name: Some(name),
+                        id: Some(name.clone().into()),
+                        name: Some(name.into()),
                         ..Metadata::default()
                     },
                     spec: RegistryWriteSpec {

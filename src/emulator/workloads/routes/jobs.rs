@@ -219,11 +219,11 @@ pub(super) async fn create_job(
     job.metadata.id = Some(name.clone());
     job.metadata.name = Some(name.clone());
     job.metadata.created_at = Some(now);
-    job.metadata.owner = Some(caller.email.clone());
-    job.metadata.created_by = Some(caller.email);
+    job.metadata.owner = Some(caller.email.clone().into());
+    job.metadata.created_by = Some(caller.email.into());
     let mut status = JobStatus {
         creation_time: Some(now / 1000),
-        job_name: Some(name.clone()),
+        job_name: Some(name.to_string()),
         ..Default::default()
     };
     super::super::set_job_state(&mut status, &JobState::Queueing, job.spec.workers(), now);

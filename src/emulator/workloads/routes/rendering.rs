@@ -34,11 +34,11 @@ pub(super) fn legacy_endpoint(ws: &str, e: &EndpointRec) -> Deployment {
     };
     Deployment {
         metadata: Metadata {
-            id: Some(e.name.clone()),
-            name: Some(e.name.clone()),
+            id: Some(e.name.clone().into()),
+            name: Some(e.name.clone().into()),
             created_at: Some(e.created_at),
-            owner: Some(e.owner.clone()),
-            created_by: Some(e.owner.clone()),
+            owner: Some(e.owner.clone().into()),
+            created_by: Some(e.owner.clone().into()),
             ..Default::default()
         },
         spec: DeploymentSpec {
@@ -143,11 +143,11 @@ pub(super) fn legacy_pod(p: &PodRec) -> Deployment {
     };
     Deployment {
         metadata: Metadata {
-            id: Some(p.name.clone()),
-            name: Some(p.name.clone()),
+            id: Some(p.name.clone().into()),
+            name: Some(p.name.clone().into()),
             created_at: Some(p.created_at),
-            owner: Some(p.owner.clone()),
-            created_by: Some(p.owner.clone()),
+            owner: Some(p.owner.clone().into()),
+            created_by: Some(p.owner.clone().into()),
             ..Default::default()
         },
         spec: DeploymentSpec {
@@ -186,10 +186,10 @@ pub(super) fn legacy_pod(p: &PodRec) -> Deployment {
 pub(super) fn new_devpod(p: &PodRec) -> DevPod {
     DevPod {
         metadata: Metadata {
-            name: Some(p.name.clone()),
+            name: Some(p.name.clone().into()),
             created_at: Some(p.created_at),
-            owner: Some(p.owner.clone()),
-            created_by: Some(p.owner.clone()),
+            owner: Some(p.owner.clone().into()),
+            created_by: Some(p.owner.clone().into()),
             ..Default::default()
         },
         spec: DevPodSpec {
