@@ -777,10 +777,7 @@ async fn registries_add_list_delete() {
     let regs = c.registries().await.unwrap().items;
     let q = regs.iter().find(|r| r.id() == "quay-robot").unwrap();
     assert_eq!(q.spec.registry_server, "quay.io");
-    assert_eq!(
-        q.metadata.created_by.as_deref(),
-        Some("alex.rivera@example.com")
-    );
+    assert_eq!(q.metadata.created_by(), Some("alex.rivera@example.com"));
 
     // Via the client too; duplicate 409; invalid 400.
     c.add_registry(&registry("second", "pw")).await.unwrap();

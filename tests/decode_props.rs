@@ -606,9 +606,13 @@ fn metadata() -> impl Strategy<Value = Metadata> {
                 name: name.map(Into::into),
                 created_at,
                 // `Some(null)` is written as `null` and read back as `None`.
-                version: version.filter(|v| !v.is_null()).map(Box::new),
                 owner: owner.map(Into::into),
-                labels: labels.map(Box::new),
+                more: MetadataMore {
+                    version: version.filter(|v| !v.is_null()),
+                    labels,
+                    ..MetadataMore::default()
+                }
+                .boxed(),
                 visibility,
                 ..Metadata::default()
             },

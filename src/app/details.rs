@@ -84,7 +84,7 @@ pub(super) fn open(model: &mut Model, fx: &mut Vec<Effect>) {
                     opt(t.status.as_ref().and_then(|s| s.state.as_deref())),
                 ),
                 field("Created", opt_time(t.metadata.created_at)),
-                field("Created by", opt(t.metadata.created_by.as_deref())),
+                field("Created by", opt(t.metadata.created_by())),
                 DetailLine::Blank,
                 DetailLine::Heading("Content".to_string()),
             ];

@@ -423,12 +423,7 @@ pub fn job_cell<'a>(
                 .as_ref()
                 .map_or(&[][..], |a| &a.allowed_dedicated_node_groups),
         ),
-        8 => or_dash(
-            j.metadata
-                .owner
-                .as_deref()
-                .or(j.metadata.created_by.as_deref()),
-        ),
+        8 => or_dash(j.metadata.owner.as_deref().or(j.metadata.created_by())),
         _ => age(now_ms, j.metadata.created_at),
     }
 }

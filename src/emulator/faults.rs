@@ -397,7 +397,7 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
                 name: Some(format!("bulk-registry-{i:06}").into()),
                 created_at: Some(at),
                 owner: Some("alex.rivera@example.com".into()),
-                created_by: Some("alex.rivera@example.com".into()),
+                more: crate::api::types::MetadataMore::by("alex.rivera@example.com"),
                 ..Default::default()
             },
             spec: RegistrySpec {

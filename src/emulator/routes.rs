@@ -469,7 +469,7 @@ async fn add_registry(
             name: Some(name),
             created_at: Some(now),
             owner: Some(caller.email.clone().into()),
-            created_by: Some(caller.email.into()),
+            more: crate::api::types::MetadataMore::by(caller.email),
             ..Default::default()
         },
         spec: RegistrySpec {

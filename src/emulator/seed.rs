@@ -339,14 +339,18 @@ pub(crate) fn build_store(
                     "registries.json: {id}: registry {name} is listed twice"
                 )));
             }
-            let by = w.metadata.created_by.clone().unwrap_or(owner_email.clone());
+            let by = w
+                .metadata
+                .created_by()
+                .map(Into::into)
+                .unwrap_or(owner_email.clone());
             let item = Registry {
                 metadata: Metadata {
                     id: Some(w.metadata.id.clone().unwrap_or(name.clone())),
                     name: Some(name),
                     created_at: days_ago(now, r.created_days_ago).or(w.metadata.created_at),
                     owner: Some(w.metadata.owner.clone().unwrap_or(by.clone())),
-                    created_by: Some(by),
+                    more: crate::api::types::MetadataMore::by(by),
                     ..Default::default()
                 },
                 spec: RegistrySpec {

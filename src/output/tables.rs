@@ -236,7 +236,7 @@ pub(super) fn registries_table(items: &[Registry], wide: bool) -> String {
                 r.metadata
                     .owner
                     .as_deref()
-                    .or(r.metadata.created_by.as_deref())
+                    .or(r.metadata.created_by())
                     .unwrap_or("-")
                     .to_string(),
                 date(r.metadata.created_at),

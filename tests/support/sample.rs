@@ -13,8 +13,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use lepdash::api::types::{
-    ActivationState, Features, Listed, Member, MemberStatus, Metadata, QuotaAmount, Registry,
-    RegistrySpec, Resolver, ResourceQuota, Role, Secret, Shape, Template, TemplateSpec,
+    ActivationState, Features, Listed, Member, MemberStatus, Metadata, MetadataMore, QuotaAmount,
+    Registry, RegistrySpec, Resolver, ResourceQuota, Role, Secret, Shape, Template, TemplateSpec,
     TemplateStatus, Token, Visibility, WorkloadType, Workloads, WorkspaceInfo, WorkspaceState,
 };
 use lepdash::api::workloads::client::{JobList, NodeGroupNodes};
@@ -453,7 +453,7 @@ fn registry(id: &str, server: &str, user: &str, provider: &str, days: i64) -> Re
             name: Some(id.into()),
             created_at: Some(NOW_MS - days * DAY),
             owner: Some("alice@example.com".into()),
-            created_by: Some("alice@example.com".into()),
+            more: MetadataMore::by("alice@example.com"),
             ..Default::default()
         },
         spec: RegistrySpec {
@@ -487,7 +487,7 @@ fn template(id: &str, name: &str, public: bool, w: WorkloadType, days: i64) -> T
                 id: Some(id.into()),
                 name: Some(name.into()),
                 created_at: Some(NOW_MS - days * DAY),
-                created_by: Some(if public { "nvidia" } else { "bob@example.com" }.into()),
+                more: MetadataMore::by(if public { "nvidia" } else { "bob@example.com" }),
                 visibility: Some(if public {
                     Visibility::Public
                 } else {

@@ -260,7 +260,7 @@ impl PodView {
                 .metadata
                 .owner
                 .as_deref()
-                .or(p.metadata.created_by.as_deref())
+                .or(p.metadata.created_by())
                 .map(str::to_string),
             created_at: p.metadata.created_at,
             state: status.and_then(|s| s.state.clone()),

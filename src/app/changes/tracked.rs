@@ -145,7 +145,13 @@ impl Tracked for TemplateEntry {
                     .map(|w| w.to_string())
                     .unwrap_or_default(),
             ),
-            ("version", opt(&t.metadata.semantic_version)),
+            (
+                "version",
+                t.metadata
+                    .semantic_version()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
             (
                 "state",
                 t.status
@@ -156,7 +162,7 @@ impl Tracked for TemplateEntry {
             ),
             ("content", digest(&t.spec.content)),
             ("schema", digest(&t.spec.json_schema)),
-            ("modified", opt_date(t.metadata.last_modified_at)),
+            ("modified", opt_date(t.metadata.last_modified_at())),
         ]
     }
 }

@@ -184,11 +184,7 @@ pub fn job_detail(j: &Job, shapes: Shapes<'_>, now_ms: i64) -> WorkloadDetailVie
         ),
         field(
             "Owner",
-            opt(j
-                .metadata
-                .owner
-                .as_deref()
-                .or(j.metadata.created_by.as_deref())),
+            opt(j.metadata.owner.as_deref().or(j.metadata.created_by())),
         ),
         field("Created", opt_time(j.metadata.created_at)),
     ];

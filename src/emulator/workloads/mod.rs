@@ -594,7 +594,7 @@ fn seed_job(j: SeedJob, created: i64, now: i64) -> Job {
             name: Some(j.name.clone().into()),
             created_at: Some(created),
             owner: Some(j.owner.clone().into()),
-            created_by: Some(j.owner.into()),
+            more: crate::api::types::MetadataMore::by(j.owner),
             ..Default::default()
         },
         spec: JobSpec {

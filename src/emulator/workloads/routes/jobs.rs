@@ -65,14 +65,14 @@ pub(super) fn job_matches(j: &Job, pairs: &[(String, String)]) -> bool {
         .map(|s| s.as_str().to_string())
         .unwrap_or_default();
     let owner = j.metadata.owner.clone().unwrap_or_default();
-    let by = j.metadata.created_by.clone().unwrap_or_default();
+    let by = j.metadata.created_by().unwrap_or_default();
     let groups: Vec<String> = j
         .spec
         .affinity
         .as_ref()
         .map(|a| a.allowed_dedicated_node_groups.clone())
         .unwrap_or_default();
-    let labels = j.metadata.labels.as_deref().cloned().unwrap_or_default();
+    let labels = j.metadata.labels().cloned().unwrap_or_default();
     any(values("q"), &|q| {
         lower_contains(j.name(), q) || lower_contains(j.id(), q)
     }) && any(values("status"), &|p| lower_starts(&state, p))
@@ -220,7 +220,8 @@ pub(super) async fn create_job(
     job.metadata.name = Some(name.clone());
     job.metadata.created_at = Some(now);
     job.metadata.owner = Some(caller.email.clone().into());
-    job.metadata.created_by = Some(caller.email.into());
+    job.metadata
+        .edit_more(|m| m.created_by = Some(caller.email.into()));
     let mut status = JobStatus {
         creation_time: Some(now / 1000),
         job_name: Some(name.to_string()),

@@ -38,7 +38,7 @@ pub(super) fn legacy_endpoint(ws: &str, e: &EndpointRec) -> Deployment {
             name: Some(e.name.clone().into()),
             created_at: Some(e.created_at),
             owner: Some(e.owner.clone().into()),
-            created_by: Some(e.owner.clone().into()),
+            more: crate::api::types::MetadataMore::by(e.owner.clone()),
             ..Default::default()
         },
         spec: DeploymentSpec {
@@ -147,7 +147,7 @@ pub(super) fn legacy_pod(p: &PodRec) -> Deployment {
             name: Some(p.name.clone().into()),
             created_at: Some(p.created_at),
             owner: Some(p.owner.clone().into()),
-            created_by: Some(p.owner.clone().into()),
+            more: crate::api::types::MetadataMore::by(p.owner.clone()),
             ..Default::default()
         },
         spec: DeploymentSpec {
@@ -189,7 +189,7 @@ pub(super) fn new_devpod(p: &PodRec) -> DevPod {
             name: Some(p.name.clone().into()),
             created_at: Some(p.created_at),
             owner: Some(p.owner.clone().into()),
-            created_by: Some(p.owner.clone().into()),
+            more: crate::api::types::MetadataMore::by(p.owner.clone()),
             ..Default::default()
         },
         spec: DevPodSpec {
