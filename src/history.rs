@@ -28,7 +28,9 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::changes::{ACTIVITY_CAP, ActivityLog, Event, Snapshot, snapshot::SNAPSHOT_SCHEMA};
+use crate::app::changes::{
+    ACTIVITY_CAP, ActivityLog, Event, Snapshot, SnapshotRef, snapshot::SNAPSHOT_SCHEMA,
+};
 use crate::local_file::{LocalFileError, Symlinks, read_local};
 use crate::logging::create_private_dir;
 
@@ -215,16 +217,23 @@ impl History {
 
     /// Write the snapshot of `snap.workspace`, atomically, 0600.
     pub fn save_snapshot(&self, snap: &Snapshot) -> Result<(), HistoryError> {
-        let bytes = serde_json::to_vec(snap).map_err(|e| HistoryError::Encode {
-            what: "a snapshot",
-            detail: e.to_string(),
-        })?;
+        self.save_snapshot_ref(&snap.view())
+    }
+
+    /// Write a borrowed snapshot (the model's lists as they are), streamed
+    /// into the temporary file: no copy of the lists, no whole document in
+    /// memory. Atomically, 0600, as [`Self::save_snapshot`].
+    pub fn save_snapshot_ref(&self, snap: &SnapshotRef<'_>) -> Result<(), HistoryError> {
         let dir = self.dir.join(SNAPSHOT_DIR);
         create_private_dir(&self.dir).map_err(|source| HistoryError::Dir {
             path: self.dir.clone(),
             source,
         })?;
-        write_atomic(&dir, &self.snapshot_path(&snap.workspace), &bytes)
+        write_atomic_with(&dir, &self.snapshot_path(snap.workspace), |out| {
+            // An encoding error (none is expected: every field is plain
+            // data) surfaces as an I/O error of the write.
+            serde_json::to_writer(out, snap).map_err(std::io::Error::from)
+        })
     }
 }
 
@@ -389,10 +398,20 @@ fn read_hostile(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, String> {
     }
 }
 
-/// Write `bytes` to `path` (in `dir`) atomically: a new 0600 temporary file
-/// in the same directory, synced, renamed over `path`. A symlink at `path`
-/// is replaced, never followed.
+/// Write `bytes` to `path` (in `dir`) atomically (see [`write_atomic_with`]).
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), HistoryError> {
+    write_atomic_with(dir, path, |out| out.write_all(bytes))
+}
+
+/// Write what `fill` writes to `path` (in `dir`) atomically: a new 0600
+/// temporary file in the same directory, written through a buffer, synced,
+/// renamed over `path`. A symlink at `path` is replaced, never followed;
+/// on any error the temporary file goes and `path` is untouched.
+fn write_atomic_with(
+    dir: &Path,
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), HistoryError> {
     create_private_dir(dir).map_err(|source| HistoryError::Dir {
         path: dir.to_path_buf(),
         source,
@@ -417,8 +436,12 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), HistoryErro
         opts.mode(0o600);
     }
     let result = (|| {
-        let mut file = opts.open(&tmp)?;
-        file.write_all(bytes)?;
+        let file = opts.open(&tmp)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        fill(&mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&tmp, path)

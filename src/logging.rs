@@ -31,6 +31,9 @@ pub const ROTATE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A log record is cut to this many characters.
 pub const MAX_RECORD: usize = 4096;
+/// Lines queued for the log's writer thread at most (each slot of the
+/// queue is allocated up front); more in a burst are dropped.
+pub const LOG_QUEUE_LINES: usize = 1024;
 
 /// Keeps the background writer alive; drop it last.
 pub struct LogGuard {
@@ -140,7 +143,14 @@ pub fn init(
         written: 0,
         limit: ROTATE_BYTES,
     };
-    let (writer, worker) = tracing_appender::non_blocking(rotating);
+    // A small queue: the default (128,000 lines) is preallocated, megabytes
+    // resident for a log that writes a few lines a minute. When a burst
+    // fills it, lines are dropped (lossy, the default): the log is a
+    // diagnostic, never worth blocking the event loop for.
+    let (writer, worker) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(rotating);
     let layer = tracing_subscriber::fmt::layer()
         .with_writer(EscapingWriter(writer))
         .with_ansi(false)

@@ -166,6 +166,7 @@ pub async fn dashboard(opts: DashboardOptions) -> color_eyre::Result<()> {
         history.as_ref(),
         &mut activity_stamp,
         Some(SaveFleet::Touched),
+        true,
     );
     stop_sync(sync).await;
     // Exiting never waits on the network: the fleet's requests are dropped.
@@ -312,7 +313,8 @@ fn load_fleet_snapshots(
 }
 
 /// Write the activity log (when it changed), the current workspace's
-/// snapshot (when there is data) and, when `fleet` says so, the fleet's
+/// snapshot (when a list changed since the last write, or `last`: on exit)
+/// and, when `fleet` says so, the fleet's
 /// snapshots of the other workspaces. Failures are logged, never fatal. When
 /// the activity file changed since this process last wrote it (`lepdash
 /// watch` appended), its events are merged into the log first, under the
@@ -322,6 +324,7 @@ fn save_history(
     history: Option<&History>,
     stamp: &mut Option<FileStamp>,
     fleet: Option<SaveFleet>,
+    last: bool,
 ) {
     let Some(h) = history else {
         return;
@@ -345,14 +348,24 @@ fn save_history(
         }
         *stamp = h.activity_stamp();
     }
-    let snap = app::activity::snapshot_of(model);
-    if !snap.is_empty() {
-        if let Err(e) = h.save_snapshot(&snap) {
+    if last {
+        // The last save (on exit): written even when no list changed, so
+        // its time is when the data was last seen (the "old" time of the
+        // next start's token-expiry check).
+        model.activity.saved_generation = None;
+    }
+    // Only when a list changed since the last write, streamed from the
+    // model's own lists (no copy).
+    if let Some(snap) = model.snapshot_to_save() {
+        if let Err(e) = h.save_snapshot_ref(&snap) {
             tracing::warn!(error = %e, "cannot save the snapshot");
         }
     }
-    for snap in fleet.map(|w| model.fleet.to_save(w)).unwrap_or_default() {
-        if let Err(e) = h.save_snapshot(&snap) {
+    for i in fleet.map(|w| model.fleet.to_save(w)).unwrap_or_default() {
+        let Some(snap) = model.fleet.seen.get(&i) else {
+            continue;
+        };
+        if let Err(e) = h.save_snapshot(snap) {
             tracing::warn!(error = %e, "cannot save a fleet workspace's snapshot");
         }
     }
@@ -433,7 +446,7 @@ impl Driver<'_> {
                     self.last_fleet_save = Instant::now();
                     SaveFleet::Changed
                 });
-                save_history(model, self.history, &mut self.activity_stamp, fleet);
+                save_history(model, self.history, &mut self.activity_stamp, fleet, false);
             }
             if crate::terminal::panicked() {
                 return Err(eyre!("a background task panicked (see the log)"));

@@ -228,6 +228,77 @@ fn while_away_events_come_from_the_saved_snapshot_once() {
 }
 
 #[test]
+fn each_saved_part_is_dropped_once_its_kind_was_fetched() {
+    let mut m = Model::new(sample::init());
+    update(&mut m, Msg::Resize(120, 40));
+    let mut snap = Snapshot::new("xfre17eu", NOW_MS - DAY);
+    snap.secrets = Some(sample::secrets());
+    snap.members = Some(sample::members());
+    m.activity.away = Some(snap);
+    poll(&mut m, sample::fetched(ResourceKind::Secrets), 0);
+    let away = m.activity.away.as_ref().expect("members not fetched yet");
+    assert!(away.secrets.is_none(), "the fetched kind's copy is gone");
+    assert!(away.members.is_some());
+    poll(&mut m, sample::fetched(ResourceKind::Members), 1);
+    assert!(m.activity.away.is_none(), "nothing of it left to keep");
+}
+
+/// The bytes the driver writes for the model.
+fn saved_bytes(m: &Model) -> Vec<u8> {
+    serde_json::to_vec(&activity::snapshot_ref(m)).unwrap()
+}
+
+#[test]
+fn the_borrowed_snapshot_is_the_copied_one() {
+    // Every kind fetched (workload rows made as they are written).
+    let m = loaded(120, 40);
+    let copied = serde_json::to_vec(&activity::snapshot_of(&m)).unwrap();
+    assert_eq!(saved_bytes(&m), copied);
+    // Some kinds fetched, others still from the previous run's snapshot.
+    let mut m = Model::new(sample::init());
+    update(&mut m, Msg::Resize(120, 40));
+    let mut old = activity::snapshot_of(&loaded(120, 40));
+    old.saved_at_ms = NOW_MS - DAY;
+    old.secrets = Some(secrets_with(&["FROM_LAST_RUN"], &[]));
+    m.activity.away = Some(old);
+    for kind in [ResourceKind::Members, ResourceKind::Jobs] {
+        poll(&mut m, sample::fetched(kind), 0);
+    }
+    let copied = activity::snapshot_of(&m);
+    assert!(copied.has(ResourceKind::Secrets) && copied.has(ResourceKind::Endpoints));
+    assert_eq!(saved_bytes(&m), serde_json::to_vec(&copied).unwrap());
+    let back: Snapshot = serde_json::from_slice(&saved_bytes(&m)).unwrap();
+    assert_eq!(back, copied);
+}
+
+#[test]
+fn the_snapshot_is_written_again_only_when_a_list_changed() {
+    let mut m = loaded(120, 40);
+    assert!(m.snapshot_to_save().is_some(), "the first save writes");
+    assert!(m.snapshot_to_save().is_none(), "nothing changed since");
+    // The same list again (decoded, equal) or unchanged bytes: no write.
+    poll(&mut m, sample::fetched(ResourceKind::Secrets), 5);
+    poll(&mut m, Fetched::Unchanged(ResourceKind::Secrets), 6);
+    tick(&mut m, 7);
+    assert!(m.snapshot_to_save().is_none());
+    // A changed list is written, with the change.
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &[]))),
+        10,
+    );
+    let snap = m.snapshot_to_save().expect("a changed list is written");
+    let back: Snapshot = serde_json::from_slice(&serde_json::to_vec(&snap).unwrap()).unwrap();
+    assert!(back.secrets.unwrap().iter().any(|s| s.name == "NEW_ONE"));
+    assert!(m.snapshot_to_save().is_none());
+    // The previous run's snapshot arriving (another workspace chosen) is
+    // new content too.
+    let snap = Snapshot::new(m.workspace_id(), NOW_MS - DAY);
+    update(&mut m, Msg::SnapshotLoaded(Some(Box::new(snap))));
+    assert!(m.snapshot_to_save().is_some());
+}
+
+#[test]
 fn a_snapshot_of_another_workspace_is_not_used() {
     let mut m = loaded(120, 40);
     let snap = Snapshot::new("someone-else", NOW_MS - DAY);
@@ -762,7 +833,7 @@ fn fleet_workspaces_get_while_away_events_from_their_saved_snapshot() {
     // (its job list kept), written once per change, not per poll.
     let saved = m.fleet.to_save(SaveFleet::Changed);
     assert_eq!(saved.len(), 1);
-    let s = &saved[0];
+    let s = &m.fleet.seen[&saved[0]];
     assert_eq!(s.workspace, "team2");
     assert_eq!(
         s.status.as_ref().unwrap().info.workspace_state,
@@ -822,4 +893,65 @@ fn switching_to_a_fleet_workspace_saves_what_the_fleet_saw_before_loading_it() {
     assert!(m.fleet.seen.get(&0).is_some_and(|s| s.secrets.is_some()));
     assert!(m.fleet.away.is_empty());
     assert!(!m.fleet.seen.contains_key(&1));
+}
+
+/// A marked row: the marker cell takes the mark's style, the row's text keeps
+/// its own (marking and unmarking then rewrite one cell over SSH), and the
+/// tab of the pane on screen carries no count (its rows and title show it)
+/// while a tab out of sight does.
+#[test]
+fn a_mark_restyles_only_its_cell_and_the_tab_on_screen_has_no_count() {
+    let mut m = loaded(120, 40);
+    update(&mut m, key('4'));
+    poll(
+        &mut m,
+        Fetched::Secrets(listed(secrets_with(&["NEW_ONE"], &[]))),
+        5,
+    );
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    term.draw(|f| lepdash::ui::render(f, &m)).expect("draw");
+    let buf = term.backend().buffer().clone();
+    let row = (0..40u16)
+        .find(|&y| {
+            (0..120u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("+NEW_ONE")
+        })
+        .expect("the new row is marked on screen");
+    let x = (0..120u16)
+        .find(|&x| buf[(x, row)].symbol() == "+" && buf[(x + 1, row)].symbol() == "N")
+        .expect("the marker");
+    let theme = lepdash::ui::theme::Theme::new(m.theme);
+    assert_eq!(
+        buf[(x, row)].fg,
+        theme.changed.fg.unwrap(),
+        "the marker is coloured"
+    );
+    assert!(
+        buf[(x, row)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD),
+        "and bold"
+    );
+    for dx in 1..=6 {
+        assert_ne!(
+            buf[(x + dx, row)].fg,
+            theme.changed.fg.unwrap(),
+            "the row's text keeps its own colour"
+        );
+    }
+    let screen = draw(&m);
+    let tabs = screen.lines().nth(1).unwrap_or_default();
+    assert!(
+        tabs.contains("4 Secrets 10 ") || tabs.trim_end().ends_with("Secrets 10"),
+        "no count on the tab on screen: {tabs}"
+    );
+    assert!(!tabs.contains("Secrets 10 +"), "{tabs}");
+    update(&mut m, key('1'));
+    let tabs = draw(&m).lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        tabs.contains("4 Secrets 10 +1"),
+        "out of sight it counts: {tabs}"
+    );
 }

@@ -606,9 +606,9 @@ fn metadata() -> impl Strategy<Value = Metadata> {
                 name,
                 created_at,
                 // `Some(null)` is written as `null` and read back as `None`.
-                version: version.filter(|v| !v.is_null()),
+                version: version.filter(|v| !v.is_null()).map(Box::new),
                 owner,
-                labels,
+                labels: labels.map(Box::new),
                 visibility,
                 ..Metadata::default()
             },

@@ -255,6 +255,52 @@ fn snapshot_round_trip_and_checks() {
 }
 
 #[test]
+fn a_streamed_snapshot_is_the_document_the_copying_writer_wrote() {
+    // The file format is unchanged: the bytes are those of serializing the
+    // whole `Snapshot` at once (what earlier versions wrote and read back),
+    // workload rows included.
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    let mut snap = full_snapshot();
+    snap.jobs = Some(vec![lepdash::app::changes::workloads::Row {
+        key: "job-1".into(),
+        label: "train".into(),
+        fields: vec![("state".into(), "Running".into())],
+    }]);
+    snap.nodes = Some(Vec::new());
+    h.save_snapshot(&snap).unwrap();
+    let written = std::fs::read(h.snapshot_path(WS)).unwrap();
+    assert_eq!(written, serde_json::to_vec(&snap).unwrap());
+    assert_eq!(h.load_snapshot(WS).value.as_ref(), Some(&snap));
+    // Only the file itself: the temporary file was renamed over it.
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [std::ffi::OsString::from(format!("{WS}.json"))]);
+    #[cfg(unix)]
+    assert_eq!(mode(&h.snapshot_path(WS)), 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_snapshot_write_leaves_the_old_file() {
+    // A directory where the temporary file would go: the write fails, the
+    // previous snapshot stays whole.
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    let old = Snapshot::new(WS, NOW_MS);
+    h.save_snapshot(&old).unwrap();
+    let tmp = dir
+        .path()
+        .join("snapshots")
+        .join(format!(".{WS}.json.{}.tmp", std::process::id()));
+    std::fs::create_dir(&tmp).unwrap();
+    assert!(h.save_snapshot(&full_snapshot()).is_err());
+    assert_eq!(h.load_snapshot(WS).value, Some(old));
+}
+
+#[test]
 fn workspace_ids_cannot_escape_the_directory() {
     let dir = tempfile::tempdir().unwrap();
     let h = History::new(dir.path());

@@ -287,4 +287,8 @@ fn an_https_proxy_for_a_plain_http_workspace_is_verified() {
     let err = text(&o.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.to_lowercase().contains("certificate"), "{err}");
+    assert!(
+        err.contains(&format!("via the proxy {proxy}")) && err.contains("(HTTP_PROXY)"),
+        "the failing hop may be the proxy's: it is named: {err}"
+    );
 }

@@ -67,6 +67,10 @@ pub struct Client {
     max_body: usize,
     /// The token, only to mask it in what a server says back.
     token: std::sync::Arc<SecretString>,
+    /// The proxy in use, as shown (`https://proxy:3128 (HTTPS_PROXY)`, no
+    /// credentials): a connection error names it, since the failing hop
+    /// (a refused certificate, a closed port) may be the proxy's.
+    via: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -132,6 +136,7 @@ impl Client {
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(super::tls::tls_config(tls_scheme)?)
             .no_proxy();
+        let via = proxy.as_ref().map(super::proxy::ProxyChoice::display);
         if let Some(p) = proxy {
             // The error would echo the URL, which may hold a password.
             let proxy = reqwest::Proxy::all(&p.url)
@@ -157,6 +162,7 @@ impl Client {
             request_timeout: cfg.request_timeout,
             max_body: cfg.max_body.max(1024),
             token: std::sync::Arc::new(cfg.token),
+            via,
         })
     }
 
@@ -255,7 +261,15 @@ impl Client {
         {
             return Ok((Vec::new(), true));
         }
-        let mut buf = Vec::new();
+        // The announced size (capped at the limit) up front: the body is
+        // then one allocation of its own size, not grown by doubling (up to
+        // twice the bytes, and old and new buffer alive at each copy, at
+        // the poll's peak). A body without a length grows as it comes.
+        let announced = resp
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0);
+        let mut buf = Vec::with_capacity(announced.min(limit));
         let mut big = None;
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_reqwest(e, url))? {
             if big.is_none() && buf.len() + chunk.len() > SMALL_BODY {
@@ -277,7 +291,10 @@ impl Client {
             ApiError::Timeout(self.request_timeout)
         } else if e.is_connect() {
             ApiError::Connect {
-                url: url.to_string(),
+                url: match &self.via {
+                    Some(via) => format!("{url} via the proxy {via}"),
+                    None => url.to_string(),
+                },
                 detail: root_cause(&e),
             }
         } else if e.is_decode() || e.is_body() {

@@ -9,9 +9,9 @@ use std::time::{Duration, SystemTime};
 use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
-    ActivityLog, Ctx, Event, EventKind, Origin, Row, Severity, Snapshot, StatusSnap, TokenSnap,
-    Yours, absorb, diff_fetched, diff_items, diff_status, diff_tokens, diff_workload, health_event,
-    row_id, take_part,
+    ActivityLog, Ctx, Event, EventKind, Origin, Row, Rows, Severity, Snapshot, SnapshotRef,
+    StatusRef, StatusSnap, TokenSnap, TokensRef, TrackedList, Yours, absorb, diff_fetched,
+    diff_items, diff_status, diff_tokens, diff_workload, health_event, row_id, take_part,
 };
 use super::{Effect, LineInput, Model, format};
 
@@ -160,6 +160,10 @@ pub struct Activity {
     pub notify: Vec<EventKind>,
     /// The log changed since the driver last saved it.
     pub unsaved: bool,
+    /// [`Model::data_generation`] when the driver last wrote the snapshot
+    /// (`None`: not written since this workspace's data or saved snapshot
+    /// came).
+    pub saved_generation: Option<u64>,
     /// The view: open (instead of the pane), selection, filter.
     pub open: bool,
     pub selected: usize,
@@ -186,6 +190,7 @@ impl Default for Activity {
             stale: [false; ResourceKind::ALL.len()],
             notify: Vec::new(),
             unsaved: false,
+            saved_generation: None,
             open: false,
             selected: 0,
             offset: 0,
@@ -458,6 +463,7 @@ impl Activity {
         self.tally = Default::default();
         self.stale = [false; ResourceKind::ALL.len()];
         self.away = None;
+        self.saved_generation = None;
         self.yours = Yours::new();
         self.answered.clear();
     }
@@ -684,6 +690,37 @@ pub fn snapshot_of(model: &Model) -> Snapshot {
     s.pods = model.pods.data.as_ref().map(|d| Row::all(&d.list));
     s.nodes = model.nodes.data.as_deref().map(Row::all);
     // Parts not fetched this run keep what the previous run saw.
+    if let Some(away) = &model.activity.away {
+        s.fill_from(away);
+    }
+    s
+}
+
+/// [`snapshot_of`] without copying: the model's lists (and the parts of
+/// the previous run's snapshot not fetched this run), borrowed, for the
+/// driver to write.
+pub fn snapshot_ref(model: &Model) -> SnapshotRef<'_> {
+    let mut s = SnapshotRef::new(model.workspace_id(), model.now_ms());
+    s.status = model.status.data.as_ref().map(|d| StatusRef {
+        info: &d.info,
+        resolver: d.resolver.as_ref(),
+    });
+    s.members = model.members.data.as_deref();
+    s.tokens = model.tokens.data.as_ref().map(|d| TokensRef {
+        list: &d.list,
+        own_id: d.own_id.as_deref(),
+    });
+    s.secrets = model.secrets.data.as_deref();
+    s.registries = model.registries.data.as_deref();
+    s.templates = model.templates.data.as_deref();
+    s.endpoints = model.endpoints.data.as_ref().map(|d| Rows::Live(&d.list));
+    s.jobs = model.jobs.data.as_ref().map(|d| Rows::Live(&d.jobs));
+    s.pods = model.pods.data.as_ref().map(|d| Rows::Live(&d.list));
+    s.nodes = model
+        .nodes
+        .data
+        .as_ref()
+        .map(|d| Rows::Live(d as &dyn TrackedList));
     if let Some(away) = &model.activity.away {
         s.fill_from(away);
     }

@@ -473,8 +473,9 @@ impl FleetView {
         self.seen.insert(i, snap);
     }
 
-    /// The snapshots to write now (clones), marked saved.
-    pub fn to_save(&mut self, which: SaveFleet) -> Vec<Snapshot> {
+    /// The workspaces whose snapshots (in [`Self::seen`], never empty) to
+    /// write now, marked saved.
+    pub fn to_save(&mut self, which: SaveFleet) -> Vec<usize> {
         let ids: BTreeSet<usize> = match which {
             SaveFleet::Changed => std::mem::take(&mut self.unsaved),
             SaveFleet::Touched => {
@@ -486,10 +487,8 @@ impl FleetView {
         for i in &ids {
             self.touched.remove(i);
         }
-        ids.iter()
-            .filter_map(|i| self.seen.get(i))
-            .filter(|s| !s.is_empty())
-            .cloned()
+        ids.into_iter()
+            .filter(|i| self.seen.get(i).is_some_and(|s| !s.is_empty()))
             .collect()
     }
 

@@ -223,8 +223,16 @@ pub fn tabs(m: &Model, width: u16) -> Vec<Tab> {
                     }
                     (_, Some(n)) => format!("{} {title} {n}", i + 1),
                 };
-                // Unseen changes (issue 10): `Secrets 29 +2`.
-                let unseen = m.activity.unseen_tab_count(kind);
+                // Unseen changes (issue 10): `Secrets 29 +2`, on the tabs of
+                // panes not on screen; the pane on screen shows them on its
+                // rows and in its title (and a change there then redraws no
+                // tab: fewer bytes over SSH).
+                let on_screen = kind == m.pane && !m.activity.open && !m.fleet.open;
+                let unseen = if on_screen {
+                    0
+                } else {
+                    m.activity.unseen_tab_count(kind)
+                };
                 let label = if unseen > 0 {
                     format!("{label} +{}", compact_count(unseen))
                 } else {

@@ -429,6 +429,30 @@ impl Model {
         });
     }
 
+    /// Grows whenever the data of any resource is replaced by different
+    /// data (the sum of every resource's generation); reset with the data
+    /// when another workspace is chosen.
+    pub fn data_generation(&self) -> u64 {
+        ResourceKind::ALL
+            .iter()
+            .map(|&k| with_resource!(&self, k, |r| r.generation))
+            .sum()
+    }
+
+    /// The current workspace's snapshot, if it differs from the one last
+    /// written (`None`: nothing to write); marks it written. Data identical
+    /// to the last poll never bumps a generation, so an idle dashboard
+    /// writes nothing.
+    pub fn snapshot_to_save(&mut self) -> Option<changes::SnapshotRef<'_>> {
+        let generation = self.data_generation();
+        if self.activity.saved_generation == Some(generation) {
+            return None;
+        }
+        self.activity.saved_generation = Some(generation);
+        let snap = activity::snapshot_ref(self);
+        (!snap.is_empty()).then_some(snap)
+    }
+
     /// Forget every resource and its rows (another workspace was chosen).
     fn forget_data(&mut self) {
         self.status = Resource::default();

@@ -33,6 +33,9 @@ pub struct Resource<T> {
     pub changed_ids: HashSet<String>,
     /// When they changed (fetch time); marks fade after [`CHANGED_MARK`].
     pub changed_at: Option<SystemTime>,
+    /// Bumped each time `data` is replaced by different data (what the
+    /// driver compares to skip writing a snapshot that did not change).
+    pub generation: u64,
 }
 
 impl<T> Default for Resource<T> {
@@ -49,6 +52,7 @@ impl<T> Default for Resource<T> {
             skipped: 0,
             changed_ids: HashSet::new(),
             changed_at: None,
+            generation: 0,
         }
     }
 }

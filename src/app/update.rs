@@ -64,6 +64,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.activity.away = snap
                 .map(|s| *s)
                 .filter(|s| s.workspace == model.workspace_id());
+            // The parts not fetched yet are written from it from now on.
+            model.activity.saved_generation = None;
             false
         }
         Msg::Copied(result) => {

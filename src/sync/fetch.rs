@@ -211,6 +211,11 @@ pub fn merge_templates(
         return public.map(|_| TemplateLists::default());
     }
     let mut out = TemplateLists::default();
+    // Exactly the rows both sides hold: `extend` one side after the other
+    // would grow by doubling (up to twice the memory the list needs, kept
+    // for as long as the list is shown).
+    let rows = |r: &Result<Listed<Template>, ApiError>| r.as_ref().map_or(0, |l| l.items.len());
+    out.list.items.reserve_exact(rows(&public) + rows(&private));
     for (is_public, side) in [(true, public), (false, private)] {
         let label = if is_public { "public" } else { "private" };
         match side {

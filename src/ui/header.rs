@@ -133,11 +133,15 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         .map(|d| d.info.workspace_tier.clone())
         .filter(|s| !s.is_empty());
     let mut updated = m.updated_label();
-    if m.spinner_on() {
+    // The spinner has a cell of its own after the label (blank while idle),
+    // so turning it on and off rewrites that cell, not the rest of the line
+    // (bytes over SSH).
+    let spin = if m.spinner_on() {
         let frames = ctx.glyphs.spinner;
-        let i = (format::secs_between(std::time::UNIX_EPOCH, m.now) as usize) % frames.len();
-        updated = format!("{updated} {}", frames[i]);
-    }
+        frames[(format::secs_between(std::time::UNIX_EPOCH, m.now) as usize) % frames.len()]
+    } else {
+        " "
+    };
     // While lepdash was not running: one line until the activity view is
     // opened (in place of the "updated" label, which comes back then).
     let mut updated_style = t.muted;
@@ -149,7 +153,8 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         updated = format!("{summary} ({key})");
         updated_style = t.changed;
     }
-    let fixed = format::width(&badge) + format::width(&updated) + 4;
+    // Badge, label and the gaps around them, the spinner's cell included.
+    let fixed = format::width(&badge) + format::width(&updated) + 6;
     // Attention markers go (from the right) before the workspace id would
     // be cut: the banner says the same at length.
     while markers.last().is_some_and(|(s, _)| s.starts_with('!'))
@@ -203,8 +208,10 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         format::short_duration(m.interval.as_secs().max(1))
     );
     if used + 3 + format::width(&whereabouts) <= avail {
-        spans.push(Span::raw("  "));
+        spans.push(Span::styled(format!(" {spin} "), t.muted));
         spans.push(Span::styled(whereabouts, t.muted));
+    } else {
+        spans.push(Span::styled(format!(" {spin}"), t.muted));
     }
     put_line(
         buf,

@@ -183,31 +183,6 @@ pub fn header_title(label: &str, arrow: Option<&str>, w: usize, ellipsis: &str) 
 
 /// Draw a table of `src` rows as arranged by `view`: only the rows that fit
 /// are formatted. `changed` tells whether a row id is marked.
-/// Row `i` from its left edge to the end of its last cell's text.
-fn text_extent(
-    src: &Source<'_>,
-    fit: &[(usize, u16)],
-    cols: &[crate::app::view::Column],
-    i: usize,
-    row: Rect,
-    now_ms: i64,
-    g: &super::theme::Glyphs,
-) -> Rect {
-    let mut x = row.x + MARKER_W;
-    let mut end = x;
-    for (k, (c, w)) in fit.iter().enumerate() {
-        if k + 1 == fit.len() && !cols[*c].right {
-            let text = src.cell(i, *c, now_ms);
-            let shown = format::width(&format::truncate(&text, usize::from(*w), g.ellipsis));
-            end = x + (shown as u16).min(*w);
-        } else {
-            end = x + w;
-        }
-        x += w + u16::from(k + 1 < fit.len());
-    }
-    Rect::new(row.x, row.y, end.saturating_sub(row.x).min(row.width), 1)
-}
-
 pub fn table(
     buf: &mut Buffer,
     ctx: &Ctx<'_>,
@@ -284,21 +259,14 @@ pub fn table(
         }
         let id = src.id(i);
         if let Some(mark) = changed(&id) {
-            // Glyph and (in the pane title) words: never colour alone.
+            // Glyph and (in the pane title) words: never colour alone. Only
+            // the glyph takes the mark's style: marking and unmarking a row
+            // then rewrites one cell, not the row (bytes over SSH).
             let glyph = match mark {
                 crate::app::activity::Mark::New => "+",
                 crate::app::activity::Mark::Changed => g.changed,
             };
             put(buf, rows.x + 1, y, glyph, t.changed, 1);
-            if !is_sel {
-                // Up to the end of the row's text, not the blank width after
-                // it: marking and unmarking a row then rewrites its text only
-                // (fewer bytes over SSH).
-                buf.set_style(
-                    text_extent(src, &fit, cols, i, row_rect, now_ms, g),
-                    t.changed,
-                );
-            }
         }
         let mut x = rows.x + MARKER_W;
         for (k, (c, w)) in fit.iter().enumerate() {

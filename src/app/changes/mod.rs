@@ -47,7 +47,9 @@ pub use detect::{
 };
 pub use log::{ACTIVITY_CAP, ActivityLog};
 pub use poll::{absorb, diff_fetched, row_id, take_part, workload_rows, yours_keys};
-pub use snapshot::{Snapshot, StatusSnap, TokenSnap};
+pub use snapshot::{
+    Rows, Snapshot, SnapshotRef, StatusRef, StatusSnap, TokenSnap, TokensRef, TrackedList,
+};
 pub use workloads::{Row, classify, diff_workload};
 
 /// Longest text kept in an event (characters); longer text ends in `…`.

@@ -178,6 +178,172 @@ impl Snapshot {
     }
 }
 
+/// A snapshot document written from borrowed data (the model's lists, the
+/// parts of the previous run's snapshot not fetched this run, a saved
+/// [`Snapshot`]): the same fields in the same order as [`Snapshot`], so the
+/// file is the same, without copying a list to write it. Workload rows are
+/// made one at a time as they are written.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SnapshotRef<'a> {
+    pub schema: u32,
+    pub workspace: &'a str,
+    pub saved_at_ms: i64,
+    pub status: Option<StatusRef<'a>>,
+    pub members: Option<&'a [Member]>,
+    pub tokens: Option<TokensRef<'a>>,
+    pub secrets: Option<&'a [Secret]>,
+    pub registries: Option<&'a [Registry]>,
+    #[serde(serialize_with = "templates_ref")]
+    pub templates: Option<&'a [TemplateEntry]>,
+    pub endpoints: Option<Rows<'a>>,
+    pub jobs: Option<Rows<'a>>,
+    pub pods: Option<Rows<'a>>,
+    pub nodes: Option<Rows<'a>>,
+}
+
+/// [`StatusSnap`], borrowed.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StatusRef<'a> {
+    pub info: &'a WorkspaceInfo,
+    pub resolver: Option<&'a Resolver>,
+}
+
+/// [`TokenSnap`], borrowed.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TokensRef<'a> {
+    pub list: &'a [Token],
+    pub own_id: Option<&'a str>,
+}
+
+/// A workload list as the snapshot keeps it: rows already made (a saved
+/// snapshot), or the model's items, each made into a [`Row`] as it is
+/// written.
+#[derive(Clone, Copy)]
+pub enum Rows<'a> {
+    Saved(&'a [Row]),
+    Live(&'a dyn TrackedList),
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rows::Saved(r) => write!(f, "Rows::Saved({})", r.len()),
+            Rows::Live(_) => f.write_str("Rows::Live"),
+        }
+    }
+}
+
+/// A list of tracked items, erased (the workload lists differ in type).
+pub trait TrackedList {
+    fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_>;
+}
+
+impl<T: super::Tracked> TrackedList for Vec<T> {
+    fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+        Box::new(self.iter().map(Row::of))
+    }
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Rows::Saved(rows) => s.collect_seq(rows.iter()),
+            Rows::Live(list) => s.collect_seq(list.rows()),
+        }
+    }
+}
+
+fn saved_rows(rows: &Option<Vec<Row>>) -> Option<Rows<'_>> {
+    rows.as_deref().map(Rows::Saved)
+}
+
+fn templates_ref<S: Serializer>(v: &Option<&[TemplateEntry]>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        None => s.serialize_none(),
+        Some(list) => s.collect_seq(list.iter().map(|t| TemplateOut {
+            public: t.public,
+            template: &t.template,
+        })),
+    }
+}
+
+impl<'a> SnapshotRef<'a> {
+    /// Nothing of `workspace` yet.
+    pub fn new(workspace: &'a str, saved_at_ms: i64) -> Self {
+        SnapshotRef {
+            schema: SNAPSHOT_SCHEMA,
+            workspace,
+            saved_at_ms,
+            status: None,
+            members: None,
+            tokens: None,
+            secrets: None,
+            registries: None,
+            templates: None,
+            endpoints: None,
+            jobs: None,
+            pods: None,
+            nodes: None,
+        }
+    }
+
+    /// Fill the parts this one lacks from `older` (as [`Snapshot::fill_from`]).
+    pub fn fill_from(&mut self, older: &'a Snapshot) {
+        let o = older.view();
+        self.status = self.status.or(o.status);
+        self.members = self.members.or(o.members);
+        self.tokens = self.tokens.or(o.tokens);
+        self.secrets = self.secrets.or(o.secrets);
+        self.registries = self.registries.or(o.registries);
+        self.templates = self.templates.or(o.templates);
+        self.endpoints = self.endpoints.or(o.endpoints);
+        self.jobs = self.jobs.or(o.jobs);
+        self.pods = self.pods.or(o.pods);
+        self.nodes = self.nodes.or(o.nodes);
+    }
+
+    /// Whether nothing was ever fetched.
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none()
+            && self.members.is_none()
+            && self.tokens.is_none()
+            && self.secrets.is_none()
+            && self.registries.is_none()
+            && self.templates.is_none()
+            && self.endpoints.is_none()
+            && self.jobs.is_none()
+            && self.pods.is_none()
+            && self.nodes.is_none()
+    }
+}
+
+impl Snapshot {
+    /// This snapshot, borrowed (what the driver writes).
+    pub fn view(&self) -> SnapshotRef<'_> {
+        SnapshotRef {
+            schema: self.schema,
+            workspace: &self.workspace,
+            saved_at_ms: self.saved_at_ms,
+            status: self.status.as_ref().map(|s| StatusRef {
+                info: &s.info,
+                resolver: s.resolver.as_ref(),
+            }),
+            members: self.members.as_deref(),
+            tokens: self.tokens.as_ref().map(|t| TokensRef {
+                list: &t.list,
+                own_id: t.own_id.as_deref(),
+            }),
+            secrets: self.secrets.as_deref(),
+            registries: self.registries.as_deref(),
+            templates: self.templates.as_deref(),
+            endpoints: saved_rows(&self.endpoints),
+            jobs: saved_rows(&self.jobs),
+            pods: saved_rows(&self.pods),
+            nodes: saved_rows(&self.nodes),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct TemplateOut<'a> {
     public: bool,

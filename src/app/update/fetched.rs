@@ -174,6 +174,7 @@ fn store<T: PartialEq>(
     r.changed_at = (!ids.is_empty()).then_some(at);
     r.changed_ids = ids;
     r.data = Some(data);
+    r.generation += 1;
     true
 }
 

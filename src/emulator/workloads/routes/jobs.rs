@@ -72,7 +72,7 @@ pub(super) fn job_matches(j: &Job, pairs: &[(String, String)]) -> bool {
         .as_ref()
         .map(|a| a.allowed_dedicated_node_groups.clone())
         .unwrap_or_default();
-    let labels = j.metadata.labels.clone().unwrap_or_default();
+    let labels = j.metadata.labels.as_deref().cloned().unwrap_or_default();
     any(values("q"), &|q| {
         lower_contains(j.name(), q) || lower_contains(j.id(), q)
     }) && any(values("status"), &|p| lower_starts(&state, p))
