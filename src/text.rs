@@ -105,6 +105,12 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 pub fn sanitize_buffer(buf: &mut ratatui::buffer::Buffer) {
     for cell in buf.content.iter_mut() {
         let sym = cell.symbol();
+        // Nearly every cell: one printable ASCII char.
+        if let [b] = sym.as_bytes() {
+            if (b' '..=b'~').contains(b) {
+                continue;
+            }
+        }
         if sym.is_ascii() && !sym.bytes().any(|b| b.is_ascii_control()) {
             continue;
         }

@@ -47,6 +47,36 @@ pub struct Unseen {
     pub at: SystemTime,
 }
 
+/// What the lasting markers of one kind add up to, kept as they change so
+/// that neither a frame (the pane title counts them) nor a tick (which fades
+/// them) walks every marker.
+#[derive(Debug, Clone, Copy, Default)]
+struct MarkTally {
+    new: usize,
+    changed: usize,
+    /// No marker is older than this (`None`: no markers).
+    oldest: Option<SystemTime>,
+}
+
+impl MarkTally {
+    fn count(&mut self, mark: Mark, delta: isize) {
+        let n = match mark {
+            Mark::New => &mut self.new,
+            Mark::Changed => &mut self.changed,
+        };
+        *n = n.saturating_add_signed(delta);
+    }
+
+    fn of(marks: &HashMap<String, Unseen>) -> Self {
+        let mut t = MarkTally::default();
+        for u in marks.values() {
+            t.count(u.mark, 1);
+            t.oldest = Some(t.oldest.map_or(u.at, |o| o.min(u.at)));
+        }
+        t
+    }
+}
+
 /// One thing that needs the user, for the header (lasting while true).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Attention {
@@ -119,6 +149,8 @@ pub struct Activity {
     /// Lasting markers per kind (indexed like `ResourceKind::ALL`): row id →
     /// mark.
     pub unseen: [HashMap<String, Unseen>; ResourceKind::ALL.len()],
+    /// Per kind: the counts and the oldest time of `unseen`.
+    tally: [MarkTally; ResourceKind::ALL.len()],
     /// When the visible pane came on screen (the activity view and overlays
     /// hide it).
     pub shown_since: Option<SystemTime>,
@@ -153,6 +185,7 @@ impl Default for Activity {
             needing: HashSet::new(),
             only: None,
             unseen: Default::default(),
+            tally: Default::default(),
             shown_since: None,
             stale: [false; ResourceKind::ALL.len()],
             notify: Vec::new(),
@@ -296,6 +329,12 @@ impl Activity {
         self.unseen[kind.index()].len()
     }
 
+    /// Unseen markers of a pane by mark: (new, changed).
+    pub fn mark_counts(&self, kind: ResourceKind) -> (usize, usize) {
+        let t = &self.tally[kind.index()];
+        (t.new, t.changed)
+    }
+
     /// Add events of the current workspace on top of the log; marks rows,
     /// counts while-away events and those that need the user, and returns
     /// the notification effects.
@@ -318,18 +357,15 @@ impl Activity {
         for e in &events {
             if let Some(id) = row_id(e).filter(|_| mark) {
                 let marks = &mut self.unseen[e.resource.index()];
-                match e.kind {
-                    EventKind::Removed => {
-                        marks.remove(&id);
-                    }
+                let tally = &mut self.tally[e.resource.index()];
+                let (gone, put) = match e.kind {
+                    EventKind::Removed => (marks.remove(&id), None),
                     EventKind::Added => {
-                        marks.insert(
-                            id,
-                            Unseen {
-                                mark: Mark::New,
-                                at,
-                            },
-                        );
+                        let u = Unseen {
+                            mark: Mark::New,
+                            at,
+                        };
+                        (marks.insert(id, u), Some(u))
                     }
                     _ => {
                         // A new row that changed again is still new.
@@ -337,8 +373,19 @@ impl Activity {
                             Some(u) if u.mark == Mark::New => Mark::New,
                             _ => Mark::Changed,
                         };
-                        marks.insert(id, Unseen { mark, at });
+                        let u = Unseen { mark, at };
+                        (marks.insert(id, u), Some(u))
                     }
+                };
+                if let Some(g) = gone {
+                    tally.count(g.mark, -1);
+                }
+                if let Some(u) = put {
+                    tally.count(u.mark, 1);
+                    tally.oldest = Some(tally.oldest.map_or(at, |o| o.min(at)));
+                }
+                if marks.is_empty() {
+                    tally.oldest = None;
                 }
             }
             if e.origin == Origin::WhileAway {
@@ -391,18 +438,29 @@ impl Activity {
         let Some(since) = self.shown_since else {
             return false;
         };
+        // No marker is older than `oldest`: until that one has been on
+        // screen `SEEN_AFTER`, none has, and nothing is scanned (this runs
+        // after every message, each key press too).
+        let Some(oldest) = self.tally[kind.index()].oldest else {
+            return false;
+        };
+        if now.duration_since(oldest.max(since)).unwrap_or_default() < SEEN_AFTER {
+            return false;
+        }
         let marks = &mut self.unseen[kind.index()];
         let before = marks.len();
         marks.retain(|_, u| {
             let from = u.at.max(since);
             now.duration_since(from).unwrap_or_default() < SEEN_AFTER
         });
+        self.tally[kind.index()] = MarkTally::of(marks);
         marks.len() != before
     }
 
     /// Another workspace: markers, health and snapshot belong to the old one.
     pub fn forget_workspace(&mut self) {
         self.unseen = Default::default();
+        self.tally = Default::default();
         self.stale = [false; ResourceKind::ALL.len()];
         self.away = None;
         self.saved_generation = None;

@@ -156,6 +156,10 @@ pub fn fold(c: char) -> char {
 
 /// Fold a whole string (see [`fold`]).
 pub fn fold_str(text: &str) -> String {
+    if text.is_ascii() {
+        // One copy, no char-by-char pushes (sort keys of every row).
+        return text.to_ascii_lowercase();
+    }
     text.chars().map(fold).collect()
 }
 

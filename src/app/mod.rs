@@ -801,8 +801,12 @@ pub(crate) fn changed_ids<T: PartialEq>(
     new: &[T],
     id: fn(&T) -> std::borrow::Cow<'_, str>,
 ) -> HashSet<String> {
-    let before: std::collections::HashMap<std::borrow::Cow<'_, str>, &T> =
-        old.iter().map(|o| (id(o), o)).collect();
+    // foldhash (seeded per process): this index is built for every changed poll.
+    let before: std::collections::HashMap<
+        std::borrow::Cow<'_, str>,
+        &T,
+        foldhash::fast::RandomState,
+    > = old.iter().map(|o| (id(o), o)).collect();
     new.iter()
         .filter(|n| before.get(&id(n)).is_none_or(|o| *o != *n))
         .map(|n| id(n).into_owned())

@@ -41,7 +41,8 @@ fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
     match kind {
         ResourceKind::Members => {
             if let Some(list) = &m.members.data {
-                let mut roles: BTreeMap<(u8, String), usize> = BTreeMap::new();
+                // Borrowed role names: no allocation per member per frame.
+                let mut roles: BTreeMap<(u8, &str), usize> = BTreeMap::new();
                 let mut invited = 0;
                 for mem in list {
                     let order = match mem.role {
@@ -50,9 +51,7 @@ fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
                         Role::Viewer => 2,
                         Role::Unknown(_) => 3,
                     };
-                    *roles
-                        .entry((order, mem.role.as_str().to_string()))
-                        .or_default() += 1;
+                    *roles.entry((order, mem.role.as_str())).or_default() += 1;
                     if mem.status == MemberStatus::Invited {
                         invited += 1;
                     }
@@ -99,13 +98,7 @@ fn title_line(ctx: &Ctx<'_>, kind: ResourceKind) -> Line<'static> {
         _ => {}
     }
     // Lasting markers in words too (the rows carry + and *).
-    let (mut new, mut changed) = (0, 0);
-    for u in m.activity.unseen[kind.index()].values() {
-        match u.mark {
-            crate::app::activity::Mark::New => new += 1,
-            crate::app::activity::Mark::Changed => changed += 1,
-        }
-    }
+    let (new, changed) = m.activity.mark_counts(kind);
     if new > 0 {
         extra.push(Span::styled(format!("+{new} new "), t.changed));
     }

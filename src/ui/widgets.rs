@@ -49,8 +49,34 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, style: Style, max: u16)
     if max == 0 {
         return 0;
     }
+    if text.is_ascii() {
+        return put_ascii(buf, x, y, text.as_bytes(), style, max);
+    }
     let (end, _) = buf.set_stringn(x, y, text, usize::from(max), style);
     end.saturating_sub(x)
+}
+
+/// [`put`] of ASCII text: what `Buffer::set_stringn` does, without its
+/// grapheme segmentation and width lookups (nearly every cell of a frame is
+/// ASCII). Every printable ASCII char is one grapheme of one column; control
+/// chars (and so `\r\n`) are skipped, as `set_stringn` skips them.
+fn put_ascii(buf: &mut Buffer, x: u16, y: u16, text: &[u8], style: Style, max: u16) -> u16 {
+    let room = buf.area.right().saturating_sub(x).min(max);
+    let mut used = 0;
+    for &b in text {
+        if b.is_ascii_control() {
+            continue;
+        }
+        if used == room {
+            break;
+        }
+        let mut utf8 = [0u8; 4];
+        buf[(x + used, y)]
+            .set_symbol(char::from(b).encode_utf8(&mut utf8))
+            .set_style(style);
+        used += 1;
+    }
+    used
 }
 
 /// Write a line of spans, clipped to `max` columns.
@@ -58,8 +84,22 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max: u16) -> 
     if max == 0 {
         return 0;
     }
-    let (end, _) = buf.set_line(x, y, line, max);
-    end.saturating_sub(x)
+    // `Buffer::set_line`, each span through `put` (its ASCII fast path).
+    let mut used = 0;
+    for span in &line.spans {
+        if used == max {
+            break;
+        }
+        used += put(
+            buf,
+            x + used,
+            y,
+            &span.content,
+            line.style.patch(span.style),
+            max - used,
+        );
+    }
+    used
 }
 
 /// Write a line of spans in `max` columns; when it does not fit, it is cut
