@@ -614,7 +614,6 @@ fn metadata() -> impl Strategy<Value = Metadata> {
                 }
                 .boxed(),
                 visibility,
-                ..Metadata::default()
             },
         )
 }

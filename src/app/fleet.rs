@@ -257,7 +257,12 @@ pub fn row(
     let own = d
         .own_token
         .as_ref()
-        .and_then(|id| d.tokens.as_ref()?.iter().find(|t| &t.id == id))
+        .and_then(|id| {
+            d.tokens
+                .as_ref()?
+                .iter()
+                .find(|t| t.id.as_str() == id.as_str())
+        })
         .and_then(|t| t.expires_at);
     let token_expires_at = label.token_expires_at.or(own);
     let tokens_expiring = d.tokens.as_ref().map(|ts| {

@@ -77,7 +77,7 @@ pub(super) fn job_matches(j: &Job, pairs: &[(String, String)]) -> bool {
         lower_contains(j.name(), q) || lower_contains(j.id(), q)
     }) && any(values("status"), &|p| lower_starts(&state, p))
         && any(values("created_by"), &|p| {
-            lower_starts(&owner, p) || lower_starts(&by, p)
+            lower_starts(&owner, p) || lower_starts(by, p)
         })
         && any(values("node_groups"), &|p| {
             groups.iter().any(|g| lower_contains(g, p))
