@@ -49,6 +49,7 @@ trap cleanup EXIT
 mkdir -p "$tmp/home" "$tmp/logs"
 : >"$tmp/config.toml"
 export HOME=$tmp/home TERM=xterm-256color LANG=C.UTF-8
+unset XDG_STATE_HOME XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME 2>/dev/null || true
 export LEPTON_CACHE_DIR=$tmp/home/.cache/lepton
 export LEPDASH_CONFIG=$tmp/config.toml LEPDASH_LOG_DIR=$tmp/logs
 unset NO_COLOR LEPDASH_LOG 2>/dev/null || true
@@ -56,6 +57,11 @@ unset NO_COLOR LEPDASH_LOG 2>/dev/null || true
 # measure N WHICH: prints "rss_kb hwm_kb rows"
 measure() {
   local n=$1 which=$2 fault rows panes
+  # Each case in a home of its own: no snapshot saved by an earlier case,
+  # so a case never starts with thousands of "added while away" events.
+  export HOME=$tmp/home-$n-$which
+  export LEPTON_CACHE_DIR=$HOME/.cache/lepton
+  mkdir -p "$HOME"
   case "$which" in
     all) fault="big-lists=$n"; rows=$((n * 6)); panes="2 3 4 5 6 4" ;;
     # The five kinds of the first budget only (members, tokens, secrets,
