@@ -10,8 +10,8 @@ use crate::protocol::{Fetched, ResourceKind};
 
 use super::changes::{
     ActivityLog, Ctx, Event, EventKind, Origin, Row, Rows, Severity, Snapshot, SnapshotRef,
-    StatusRef, StatusSnap, TokenSnap, TokensRef, TrackedList, Yours, absorb, diff_fetched,
-    diff_items, diff_status, diff_tokens, diff_workload, health_event, row_id, take_part,
+    StatusRef, TokensRef, TrackedList, Yours, absorb, diff_fetched, diff_items, diff_status,
+    diff_tokens, diff_workload, health_event, row_id, take_part,
 };
 use super::{Effect, LineInput, Model, format};
 
@@ -672,28 +672,7 @@ pub fn health_events(model: &mut Model) -> Vec<Event> {
 /// The model's data as a snapshot of the current workspace (what the
 /// driver saves, so the next start can compare).
 pub fn snapshot_of(model: &Model) -> Snapshot {
-    let mut s = Snapshot::new(model.workspace_id(), model.now_ms());
-    s.status = model.status.data.as_ref().map(|d| StatusSnap {
-        info: d.info.clone(),
-        resolver: d.resolver.clone(),
-    });
-    s.members = model.members.data.clone();
-    s.tokens = model.tokens.data.as_ref().map(|d| TokenSnap {
-        list: d.list.clone(),
-        own_id: d.own_id.clone(),
-    });
-    s.secrets = model.secrets.data.clone();
-    s.registries = model.registries.data.clone();
-    s.templates = model.templates.data.clone();
-    s.endpoints = model.endpoints.data.as_ref().map(|d| Row::all(&d.list));
-    s.jobs = model.jobs.data.as_ref().map(|d| Row::all(&d.jobs));
-    s.pods = model.pods.data.as_ref().map(|d| Row::all(&d.list));
-    s.nodes = model.nodes.data.as_deref().map(Row::all);
-    // Parts not fetched this run keep what the previous run saw.
-    if let Some(away) = &model.activity.away {
-        s.fill_from(away);
-    }
-    s
+    snapshot_ref(model).to_snapshot()
 }
 
 /// [`snapshot_of`] without copying: the model's lists (and the parts of

@@ -244,6 +244,16 @@ impl<T: super::Tracked> TrackedList for Vec<T> {
     }
 }
 
+impl Rows<'_> {
+    /// The rows, owned.
+    pub fn to_vec(self) -> Vec<Row> {
+        match self {
+            Rows::Saved(rows) => rows.to_vec(),
+            Rows::Live(list) => list.rows().collect(),
+        }
+    }
+}
+
 impl Serialize for Rows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -300,6 +310,31 @@ impl<'a> SnapshotRef<'a> {
         self.jobs = self.jobs.or(o.jobs);
         self.pods = self.pods.or(o.pods);
         self.nodes = self.nodes.or(o.nodes);
+    }
+
+    /// An owned copy (what a workspace switch keeps to compare with later).
+    pub fn to_snapshot(&self) -> Snapshot {
+        Snapshot {
+            schema: self.schema,
+            workspace: self.workspace.to_string(),
+            saved_at_ms: self.saved_at_ms,
+            status: self.status.map(|s| StatusSnap {
+                info: s.info.clone(),
+                resolver: s.resolver.cloned(),
+            }),
+            members: self.members.map(<[Member]>::to_vec),
+            tokens: self.tokens.map(|t| TokenSnap {
+                list: t.list.to_vec(),
+                own_id: t.own_id.map(str::to_string),
+            }),
+            secrets: self.secrets.map(<[Secret]>::to_vec),
+            registries: self.registries.map(<[Registry]>::to_vec),
+            templates: self.templates.map(<[TemplateEntry]>::to_vec),
+            endpoints: self.endpoints.map(Rows::to_vec),
+            jobs: self.jobs.map(Rows::to_vec),
+            pods: self.pods.map(Rows::to_vec),
+            nodes: self.nodes.map(Rows::to_vec),
+        }
     }
 
     /// Whether nothing was ever fetched.
