@@ -63,21 +63,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// An empty snapshot of `workspace`.
     pub fn new(workspace: &str, saved_at_ms: i64) -> Self {
-        Snapshot {
-            schema: SNAPSHOT_SCHEMA,
-            workspace: workspace.to_string(),
-            saved_at_ms,
-            status: None,
-            members: None,
-            tokens: None,
-            secrets: None,
-            registries: None,
-            templates: None,
-            endpoints: None,
-            jobs: None,
-            pods: None,
-            nodes: None,
-        }
+        SnapshotRef::new(workspace, saved_at_ms).to_snapshot()
     }
 
     /// The workload part of `kind` (`None` for the other kinds).
@@ -165,16 +151,7 @@ impl Snapshot {
 
     /// Whether nothing was ever fetched.
     pub fn is_empty(&self) -> bool {
-        self.status.is_none()
-            && self.members.is_none()
-            && self.tokens.is_none()
-            && self.secrets.is_none()
-            && self.registries.is_none()
-            && self.templates.is_none()
-            && self.endpoints.is_none()
-            && self.jobs.is_none()
-            && self.pods.is_none()
-            && self.nodes.is_none()
+        self.view().is_empty()
     }
 }
 
