@@ -796,6 +796,31 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
 mod tests {
     use super::header_title;
 
+    /// `put`'s ASCII path writes what `Buffer::set_stringn` writes: the same
+    /// cells, styles and width, control chars skipped, clipped at `max` and
+    /// at the buffer's edge.
+    #[test]
+    fn ascii_put_matches_set_stringn() {
+        use ratatui::buffer::Buffer;
+        use ratatui::layout::Rect;
+        use ratatui::style::{Color, Style};
+        let style = Style::new().fg(Color::Magenta);
+        for (text, x, max) in [
+            ("plain text", 0u16, 20u16),
+            ("cut here and there", 2, 7),
+            ("tab\there\r\nand\x1b[31m", 1, 30),
+            ("to the right edge and past it", 15, 40),
+            ("", 3, 5),
+        ] {
+            let area = Rect::new(0, 0, 24, 1);
+            let (mut ours, mut theirs) = (Buffer::empty(area), Buffer::empty(area));
+            let w = super::put(&mut ours, x, 0, text, style, max);
+            let (end, _) = theirs.set_stringn(x, 0, text, usize::from(max), style);
+            assert_eq!(ours, theirs, "{text:?}");
+            assert_eq!(w, end.saturating_sub(x), "{text:?}");
+        }
+    }
+
     #[test]
     fn header_cuts_the_label_never_the_arrow() {
         assert_eq!(header_title("Status", Some("▲"), 8, "…"), "Status ▲");
