@@ -148,7 +148,8 @@ pub struct Activity {
     pub only: Option<String>,
     /// Lasting markers per kind (indexed like `ResourceKind::ALL`): row id →
     /// mark.
-    pub unseen: [HashMap<String, Unseen>; ResourceKind::ALL.len()],
+    /// Private: `tally` follows every change of it.
+    unseen: [HashMap<String, Unseen>; ResourceKind::ALL.len()],
     /// Per kind: the counts and the oldest time of `unseen`.
     tally: [MarkTally; ResourceKind::ALL.len()],
     /// When the visible pane came on screen (the activity view and overlays
@@ -327,6 +328,11 @@ impl Activity {
     /// Unseen markers of a pane.
     pub fn unseen_count(&self, kind: ResourceKind) -> usize {
         self.unseen[kind.index()].len()
+    }
+
+    /// The lasting marker of row `id` of `kind`, if any.
+    pub fn unseen_mark(&self, kind: ResourceKind, id: &str) -> Option<Mark> {
+        self.unseen[kind.index()].get(id).map(|u| u.mark)
     }
 
     /// Unseen markers of a pane by mark: (new, changed).

@@ -670,8 +670,8 @@ impl Model {
     /// The lasting marker of row `id` of `kind` (new / changed since the
     /// pane was last looked at), or the short flash of a fresh change.
     pub fn row_mark(&self, kind: ResourceKind, id: &str) -> Option<activity::Mark> {
-        if let Some(u) = self.activity.unseen[kind.index()].get(id) {
-            return Some(u.mark);
+        if let Some(mark) = self.activity.unseen_mark(kind, id) {
+            return Some(mark);
         }
         self.is_changed(kind, id).then_some(activity::Mark::Changed)
     }
