@@ -711,9 +711,21 @@ fn fleet_events_are_in_the_activity_view_with_their_workspace() {
     let screen = draw(&m);
     assert!(screen.contains("team2"), "{screen}");
     assert!(screen.contains("xfre17eu"), "{screen}");
-    // `w`: this workspace only, and back.
+    // `w` opens the fleet over the view, as on every pane; closing it
+    // comes back to the view, scope unchanged.
     update(&mut m, key('w'));
-    assert!(m.activity.open, "w stays in the activity view");
+    assert!(m.fleet.open, "w opens the fleet from the activity view");
+    assert!(m.activity.open);
+    update(&mut m, code(KeyCode::Esc));
+    assert!(!m.fleet.open);
+    assert!(
+        m.activity.open,
+        "closing the fleet comes back to the activity view"
+    );
+    assert_eq!(m.activity.shown_len(), 5);
+    // `W`: this workspace only, and back.
+    update(&mut m, key('W'));
+    assert!(m.activity.open, "W stays in the activity view");
     assert_eq!(m.activity.shown_len(), 3);
     assert!((0..3).all(|i| m.activity.event_at(i).unwrap().workspace == "xfre17eu"));
     // With a text filter on top.
@@ -722,8 +734,15 @@ fn fleet_events_are_in_the_activity_view_with_their_workspace() {
     update(&mut m, code(KeyCode::Enter));
     assert_eq!(m.activity.shown_len(), 2);
     update(&mut m, code(KeyCode::Esc));
-    update(&mut m, key('w'));
+    update(&mut m, key('W'));
     assert_eq!(m.activity.shown_len(), 5);
+    // From a pane, `W` opens the view in the other scope.
+    update(&mut m, code(KeyCode::Esc));
+    assert!(!m.activity.open);
+    update(&mut m, key('W'));
+    assert!(m.activity.open, "W opens the activity view from a pane");
+    assert_eq!(m.activity.shown_len(), 3);
+    update(&mut m, key('W'));
     // Enter on another workspace's event says where it is.
     update(&mut m, key('g'));
     update(&mut m, code(KeyCode::Enter));
@@ -741,9 +760,9 @@ fn snapshots_of_the_activity_view_across_the_fleet() {
         insta::assert_snapshot!(format!("attention_fleet_{w}x{h}"), draw(&m));
         update(&mut m, key('a'));
         insta::assert_snapshot!(format!("activity_fleet_{w}x{h}"), draw(&m));
-        update(&mut m, key('w'));
+        update(&mut m, key('W'));
         insta::assert_snapshot!(format!("activity_this_workspace_{w}x{h}"), draw(&m));
-        update(&mut m, key('w'));
+        update(&mut m, key('W'));
         update(&mut m, key('7'));
         insta::assert_snapshot!(format!("workloads_tab_count_{w}x{h}"), draw(&m));
     }

@@ -32,6 +32,9 @@ pub enum Action {
     PrevPane,
     /// The activity log (what changed), issue 10.
     Activity,
+    /// The activity view: this workspace's events only, or every one's
+    /// (opens the view from a pane).
+    ActivityScope,
     Down,
     Up,
     Top,
@@ -448,6 +451,14 @@ pub const BINDINGS: &[Binding] = &[
         &["a"],
         "Panes",
         "what changed (activity log)",
+        None,
+    ),
+    b(
+        Action::ActivityScope,
+        "activity_scope",
+        &["W"],
+        "Panes",
+        "activity of this workspace only / of every workspace",
         None,
     ),
     b(

@@ -19,7 +19,7 @@ mod fetched;
 mod mouse;
 mod overlays;
 
-use activity_keys::{activity_action, on_activity_filter_key, open_activity};
+use activity_keys::{activity_action, on_activity_filter_key, open_activity, toggle_scope};
 use fetched::on_sync;
 use mouse::on_mouse;
 use overlays::{on_overlay_key, switch_workspace};
@@ -186,6 +186,9 @@ fn on_fleet_key(model: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool 
                 model.fleet.open = false;
                 open_activity(model);
                 return true;
+            }
+            if action == Action::ActivityScope {
+                model.fleet.open = false;
             }
             if matches!(
                 action,
@@ -401,6 +404,11 @@ fn do_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     }
     match action {
         Action::Activity => open_activity(model),
+        // From a pane: open the activity view in the other scope.
+        Action::ActivityScope => {
+            open_activity(model);
+            toggle_scope(model);
+        }
         Action::Quit => quit(model, fx),
         Action::Help => {
             model.overlay = Some(Overlay::Help {

@@ -252,20 +252,35 @@ pub fn footer_hints(ctx: &Ctx<'_>) -> Line<'static> {
     } else {
         "this workspace"
     };
-    let hints = [
-        (key(Action::Details, "enter"), "go to item"),
-        (key(Action::Filter, "/"), "filter"),
-        (key(Action::Fleet, "w"), scope),
-        (key(Action::Back, "esc"), "close"),
-        (key(Action::Activity, "a"), "close"),
-        (key(Action::Help, "?"), "help"),
-        (key(Action::Quit, "q"), "quit"),
+    // (key, label, priority): the highest number goes first when the line
+    // is narrow; going to the item, closing and quitting always stay.
+    let mut hints: Vec<(String, &str, u8)> = vec![
+        (key(Action::Details, "enter"), "go to item", 0),
+        (key(Action::Filter, "/"), "filter", 1),
+        (key(Action::ActivityScope, "W"), scope, 2),
+        (key(Action::Fleet, "w"), "fleet", 4),
+        (key(Action::Back, "esc"), "close", 0),
+        (key(Action::Help, "?"), "help", 3),
+        (key(Action::Quit, "q"), "quit", 0),
     ];
-    let mut spans = vec![Span::raw(" ")];
-    for (k, label) in hints {
-        if label == "close" && spans.iter().any(|s| s.content.contains("close")) {
-            continue;
+    let width = |h: &[(String, &str, u8)]| {
+        h.iter()
+            .map(|(k, l, _)| format::width(k) + format::width(l) + 3)
+            .sum::<usize>()
+    };
+    // The leading space is not in the hints; the last one's two trailing
+    // spaces may fall off the edge.
+    let avail = usize::from(m.size.0).saturating_sub(1) + 2;
+    while width(&hints) > avail {
+        let Some(worst) = hints.iter().map(|h| h.2).max().filter(|w| *w > 0) else {
+            break;
+        };
+        if let Some(i) = hints.iter().rposition(|h| h.2 == worst) {
+            hints.remove(i);
         }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (k, label, _) in hints {
         spans.push(Span::styled(k, t.key));
         spans.push(Span::styled(format!(" {label}  "), t.muted));
     }

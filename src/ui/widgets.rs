@@ -436,33 +436,53 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize, under: O
         .max()
         .unwrap_or(4)
         .min(14);
+    let w = area.width.saturating_sub(4).min(120);
+    // Two columns once each is wide enough for a key and a readable text
+    // (a row wider than its column wraps under its text); one otherwise.
+    let two_cols = w >= 100;
+    let col_w = if two_cols {
+        usize::from(w.saturating_sub(2)) / 2 - 1
+    } else {
+        usize::from(w.saturating_sub(2))
+    };
     // Keys, what they do, and the action's name for the config file.
-    let line_of = |row: &HelpRow| -> Line<'static> {
-        Line::from(vec![
-            Span::styled(format!(" {:<key_w$}  ", row.keys), t.key),
-            Span::styled(row.text.clone(), t.base),
-            Span::styled(format!("  {}", row.name), t.muted),
-        ])
+    let lines_of = |row: &HelpRow| -> Vec<Line<'static>> {
+        let keys = Span::styled(format!(" {:<key_w$}  ", row.keys), t.key);
+        let indent = key_w + 3;
+        let full = indent + format::width(&row.text) + 2 + format::width(row.name);
+        if !two_cols || full <= col_w {
+            return vec![Line::from(vec![
+                keys,
+                Span::styled(row.text.clone(), t.base),
+                Span::styled(format!("  {}", row.name), t.muted),
+            ])];
+        }
+        let room = col_w.saturating_sub(indent).max(8);
+        let pad = || Span::raw(" ".repeat(indent));
+        let mut out: Vec<Line<'static>> = Vec::new();
+        for (i, part) in format::wrap(&row.text, room).into_iter().enumerate() {
+            let lead = if i == 0 { keys.clone() } else { pad() };
+            out.push(Line::from(vec![lead, Span::styled(part, t.base)]));
+        }
+        let name = Span::styled(format!("  {}", row.name), t.muted);
+        match out.last_mut() {
+            Some(last) if last.width() + name.width() <= col_w => last.push_span(name),
+            _ => out.push(Line::from(vec![pad(), Span::styled(row.name, t.muted)])),
+        }
+        out
     };
     let section_lines = |(name, list): &(String, Vec<HelpRow>)| -> Vec<Line<'static>> {
         let mut out = vec![Line::styled(name.clone(), t.title)];
-        out.extend(list.iter().map(line_of));
+        out.extend(list.iter().flat_map(lines_of));
         out
     };
-    let w = area.width.saturating_sub(4).min(120);
-    // Two columns only when every row fits in one.
-    let widest = sections
-        .iter()
-        .flat_map(|(_, l)| l.iter().map(|r| line_of(r).width()))
-        .max()
-        .unwrap_or(0);
-    let two_cols = w >= 70 && 2 * (widest + 1) <= usize::from(w.saturating_sub(2));
     let mut left: Vec<Line> = Vec::new();
     let mut right: Vec<Line> = Vec::new();
     if two_cols {
         // Pack whole sections into two columns as evenly as possible,
         // keeping the table order inside each column.
-        let sizes: Vec<usize> = sections.iter().map(|(_, l)| l.len() + 1).collect();
+        let blocks: Vec<Vec<Line>> = sections.iter().map(section_lines).collect();
+        let sizes: Vec<usize> = blocks.iter().map(Vec::len).collect();
         let n = sections.len().min(16);
         let mut best = (usize::MAX, 0u32);
         for mask in 0u32..(1 << n) {
@@ -476,11 +496,11 @@ pub fn help(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, scroll: usize, under: O
                 best = (l.max(r), mask);
             }
         }
-        for (i, s) in sections.iter().enumerate() {
+        for (i, block) in blocks.into_iter().enumerate() {
             if best.1 & (1 << i) != 0 {
-                left.extend(section_lines(s));
+                left.extend(block);
             } else {
-                right.extend(section_lines(s));
+                right.extend(block);
             }
         }
     } else {

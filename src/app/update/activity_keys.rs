@@ -14,6 +14,12 @@ pub(super) fn open_activity(model: &mut Model) {
     model.filter_editing = false;
 }
 
+/// Show this workspace's events only, or every workspace's.
+pub(super) fn toggle_scope(model: &mut Model) {
+    let here = model.workspace_id().to_string();
+    model.activity.toggle_only(&here);
+}
+
 /// Keys while the activity view is open; `false`: not handled here (the
 /// pane table's meaning applies).
 pub(super) fn activity_action(model: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
@@ -40,11 +46,9 @@ pub(super) fn activity_action(model: &mut Model, action: Action, fx: &mut Vec<Ef
             }
         }
         Action::Details => jump_to_event(model, fx),
-        // `w` (workspaces): this workspace's events only, or every one's.
-        Action::Fleet => {
-            let here = model.workspace_id().to_string();
-            model.activity.toggle_only(&here);
-        }
+        // `W`: this workspace's events only, or every one's. (`w` opens
+        // the fleet over the view, as everywhere.)
+        Action::ActivityScope => toggle_scope(model),
         // Sorting and changes belong to the panes.
         Action::SortNext
         | Action::SortReverse
