@@ -563,6 +563,41 @@ fn with_workload_failures(w: u16, h: u16) -> Model {
 }
 
 #[test]
+fn a_failed_readiness_lookup_keeps_the_last_ready_count_and_is_no_change() {
+    use lepdash::api::workloads::RouteFamily;
+    let eps_with = |ready: Option<u32>| {
+        let mut eps = sample::endpoints();
+        for e in &mut eps {
+            e.family = RouteFamily::Legacy;
+        }
+        eps[0].replicas_ready = ready;
+        Fetched::Endpoints {
+            family: RouteFamily::Legacy,
+            list: listed(eps),
+        }
+    };
+    let mut m = loaded(120, 40);
+    poll(&mut m, eps_with(Some(2)), 5);
+    let first = m.endpoints.data.as_ref().unwrap().list[0].id.clone();
+    let ready_now = |m: &Model| m.endpoints.data.as_ref().unwrap().list[0].replicas_ready;
+    // The lookup failed (no count): the last one stays, nothing happened.
+    poll(&mut m, eps_with(None), 10);
+    assert_eq!(ready_now(&m), Some(2));
+    assert!(m.activity.log.is_empty(), "{:?}", kinds(&m));
+    // A real drop is a change.
+    poll(&mut m, eps_with(Some(1)), 15);
+    assert_eq!(ready_now(&m), Some(1));
+    let fields: Vec<_> = m
+        .activity
+        .log
+        .iter()
+        .filter(|e| e.id == first)
+        .flat_map(|e| e.fields.iter().map(|f| f.field.clone()))
+        .collect();
+    assert!(fields.iter().any(|f| f == "ready"), "{fields:?}");
+}
+
+#[test]
 fn workload_events_reach_the_log_the_markers_and_the_workloads_tab() {
     let mut m = with_workload_failures(120, 40);
     assert_eq!(

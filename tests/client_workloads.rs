@@ -123,6 +123,50 @@ async fn legacy_family_serves_endpoints_and_pods_from_deployments() {
         marcus.ssh_command().as_deref(),
         Some("ssh -p 31022 root@203.0.113.21")
     );
+    // The legacy list carries no ready count: one readiness request per
+    // running endpoint fills it in (replicas whose first entry is Ready); a
+    // stopped endpoint has none ready, without asking.
+    assert!(eps.items.iter().all(|e| e.replicas_ready.is_none()));
+    let readiness_gets = |h: &EmulatorHandle| -> u64 {
+        eps.items
+            .iter()
+            .map(|e| h.request_count("GET", &format!("/deployments/{}/readiness", e.id)))
+            .sum()
+    };
+    h.reset_request_counts();
+    let mut counted = eps.items.clone();
+    let asked = c.fill_endpoint_readiness(&mut counted).await;
+    assert_eq!(asked, eps.items.len() - 1, "all but the stopped one");
+    assert_eq!(readiness_gets(&h), asked as u64);
+    let ready =
+        |v: &[EndpointView], name: &str| v.iter().find(|e| e.name == name).unwrap().replicas_ready;
+    assert_eq!(ready(&counted, "embed-e5"), Some(2), "Ready, 2 of 2");
+    assert_eq!(
+        ready(&counted, "vllm-qwen-coder"),
+        Some(1),
+        "Scaling, 1 of 3"
+    );
+    assert_eq!(ready(&counted, "triton-ensemble"), Some(0), "Error");
+    assert_eq!(
+        ready(&counted, "whisper-asr"),
+        Some(0),
+        "Stopped, not asked"
+    );
+    for e in &counted {
+        if e.state != Some(EndpointState::Stopped) {
+            let r = c.deployment_readiness(&e.id).await.unwrap();
+            assert_eq!(e.replicas_ready, Some(ready_count(&r)), "{}", e.name);
+        }
+    }
+    // A failed lookup leaves that one unknown, the others counted.
+    h.set_faults("error-rate=1,only=/deployments/embed-e5/readiness")
+        .unwrap();
+    let mut partly = eps.items.clone();
+    c.fill_endpoint_readiness(&mut partly).await;
+    assert_eq!(ready(&partly, "embed-e5"), None);
+    assert_eq!(ready(&partly, "vllm-qwen-coder"), Some(1));
+    h.clear_faults();
+
     let stopped = pods
         .items
         .iter()

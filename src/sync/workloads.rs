@@ -51,6 +51,9 @@ pub async fn endpoints(client: &Client, known: Option<RouteFamily>) -> Result<Fe
             }
         }
     };
+    // Legacy endpoints' ready counts live on their readiness (bounded lookups).
+    let mut list = list;
+    client.fill_endpoint_readiness(&mut list.items).await;
     Ok(Fetched::Endpoints { family, list })
 }
 

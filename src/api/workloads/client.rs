@@ -27,6 +27,13 @@ pub const MAX_JOBS: usize = 10_000;
 /// [`Client::fill_pod_addresses`].
 pub const MAX_POD_IP_LOOKUPS: usize = 32;
 
+/// At most this many legacy endpoints get their ready count looked up by
+/// [`Client::fill_endpoint_readiness`] (one request each, every poll).
+pub const MAX_READINESS_LOOKUPS: usize = 32;
+
+/// How many of these per-item lookups run at once.
+const LOOKUPS_AT_ONCE: usize = 4;
+
 /// True when an error means "this workspace has no such route" (404): show
 /// "not available" on that view only.
 pub fn not_available(e: &ApiError) -> bool {
@@ -269,10 +276,10 @@ impl Client {
     /// Fill in the public IP of legacy pods, which `/deployments` does not
     /// carry: one `GET /deployments/<name>/replicas` per running legacy pod
     /// (the pod's single replica holds it), at most [`MAX_POD_IP_LOOKUPS`]
-    /// pods, 4 at a time. New-family pods already have it and are skipped; a
-    /// failed lookup leaves that pod without an IP. Returns the lookups made.
+    /// pods, [`LOOKUPS_AT_ONCE`] at a time. New-family pods already have it
+    /// and are skipped; a failed lookup leaves that pod without an IP.
+    /// Returns the lookups made.
     pub async fn fill_pod_addresses(&self, pods: &mut [PodView]) -> usize {
-        use futures::StreamExt;
         let wanted: Vec<(usize, String)> = pods
             .iter()
             .enumerate()
@@ -281,21 +288,55 @@ impl Client {
             .take(MAX_POD_IP_LOOKUPS)
             .collect();
         let n = wanted.len();
-        let found: Vec<(usize, Option<String>)> = futures::stream::iter(wanted)
-            .map(|(i, id)| async move {
-                let ip = self.deployment_replicas(&id).await.ok().and_then(|l| {
-                    l.items
-                        .into_iter()
-                        .find_map(|r| r.status.and_then(|s| s.public_ip))
-                });
-                (i, ip)
+        let found = bounded_lookups(wanted, |id| async move {
+            self.deployment_replicas(&id).await.ok().and_then(|l| {
+                l.items
+                    .into_iter()
+                    .find_map(|r| r.status.and_then(|s| s.public_ip))
             })
-            .buffered(4)
-            .collect()
-            .await;
+        })
+        .await;
         for (i, ip) in found {
             if let Some(p) = pods.get_mut(i) {
                 p.public_ip = ip;
+            }
+        }
+        n
+    }
+
+    /// Fill in the ready count of legacy endpoints, which `/deployments`
+    /// does not carry: one `GET /deployments/<name>/readiness` per endpoint
+    /// (replicas whose first readiness entry says `Ready`, as `lep endpoint
+    /// status` counts them), at most [`MAX_READINESS_LOOKUPS`] endpoints,
+    /// [`LOOKUPS_AT_ONCE`] at a time. A stopped endpoint has none ready
+    /// without asking; new-family endpoints carry the count and are skipped;
+    /// a failed lookup leaves the count unknown. Returns the lookups made.
+    pub async fn fill_endpoint_readiness(&self, endpoints: &mut [EndpointView]) -> usize {
+        let legacy_unknown =
+            |e: &EndpointView| e.family == RouteFamily::Legacy && e.replicas_ready.is_none();
+        for e in endpoints.iter_mut().filter(|e| legacy_unknown(e)) {
+            if e.state == Some(EndpointState::Stopped) {
+                e.replicas_ready = Some(0);
+            }
+        }
+        let wanted: Vec<(usize, String)> = endpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| legacy_unknown(e))
+            .map(|(i, e)| (i, e.id.clone()))
+            .take(MAX_READINESS_LOOKUPS)
+            .collect();
+        let n = wanted.len();
+        let found = bounded_lookups(wanted, |id| async move {
+            self.deployment_readiness(&id)
+                .await
+                .ok()
+                .map(|r| ready_count(&r))
+        })
+        .await;
+        for (i, ready) in found {
+            if let Some(e) = endpoints.get_mut(i) {
+                e.replicas_ready = ready;
             }
         }
         n
@@ -513,4 +554,22 @@ impl Client {
             skipped: groups.skipped,
         })
     }
+}
+
+/// `look(id)` for each `(index, id)`, [`LOOKUPS_AT_ONCE`] at a time; the
+/// answers with their indexes, in order.
+async fn bounded_lookups<R, F, Fut>(wanted: Vec<(usize, String)>, look: F) -> Vec<(usize, R)>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = R>,
+{
+    use futures::StreamExt;
+    futures::stream::iter(wanted)
+        .map(|(i, id)| {
+            let answer = look(id);
+            async move { (i, answer.await) }
+        })
+        .buffered(LOOKUPS_AT_ONCE)
+        .collect()
+        .await
 }

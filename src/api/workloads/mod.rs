@@ -36,8 +36,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use client::{
-    JOB_PAGE_SIZE, JobList, JobsPage, MAX_JOB_PAGES, MAX_JOBS, MAX_POD_IP_LOOKUPS, NodeGroupNodes,
-    WorkloadSet, decode_jobs_page, not_available,
+    JOB_PAGE_SIZE, JobList, JobsPage, MAX_JOB_PAGES, MAX_JOBS, MAX_POD_IP_LOOKUPS,
+    MAX_READINESS_LOOKUPS, NodeGroupNodes, WorkloadSet, decode_jobs_page, not_available,
 };
 pub use view::{EndpointView, JUPYTER_PORT, PodView, PortMapping, SSH_PORT, TCP_PORT};
 
@@ -486,6 +486,17 @@ pub struct ReadinessIssue {
 
 /// `GET /deployments/<name>/readiness`.
 pub type Readiness = BTreeMap<String, Vec<ReadinessIssue>>;
+
+/// Replicas whose first readiness entry has reason `Ready` (what `lep
+/// endpoint status` prints as "N out of M replicas ready").
+pub fn ready_count(r: &Readiness) -> u32 {
+    let n = r
+        .values()
+        .filter(|issues| issues.first().is_some_and(|i| i.reason == "Ready"))
+        .count();
+    // The map is bounded by the response size cap; saturate all the same.
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
 
 /// One termination of `GET /deployments/<name>/termination` (replica id → list).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

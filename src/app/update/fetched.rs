@@ -44,8 +44,9 @@ pub(super) fn on_sync(model: &mut Model, ev: SyncEvent, fx: &mut Vec<Effect>) ->
                 r.manual = false;
             });
             match result {
-                Ok(fetched) => {
+                Ok(mut fetched) => {
                     model.token_rejected = false;
+                    keep_last_ready(model, &mut fetched);
                     let events = activity::events_of_fetch(model, &fetched, at);
                     let any = !events.is_empty();
                     fx.extend(model.activity.record(events, at));
@@ -176,6 +177,30 @@ fn store<T: PartialEq>(
     r.data = Some(data);
     r.generation += 1;
     true
+}
+
+/// A legacy endpoint whose ready count could not be looked up this time
+/// (its readiness request failed, or it was past the lookup cap) keeps the
+/// last count seen: one failed lookup is neither a change nor a `-`.
+fn keep_last_ready(model: &Model, fetched: &mut Fetched) {
+    let (Fetched::Endpoints { list, .. }, Some(old)) = (fetched, model.endpoints.data.as_ref())
+    else {
+        return;
+    };
+    let unknown = |e: &crate::api::workloads::EndpointView| {
+        e.family == crate::api::workloads::RouteFamily::Legacy && e.replicas_ready.is_none()
+    };
+    if !list.items.iter().any(unknown) {
+        return;
+    }
+    let last: std::collections::HashMap<&str, u32> = old
+        .list
+        .iter()
+        .filter_map(|e| Some((e.id.as_str(), e.replicas_ready?)))
+        .collect();
+    for e in list.items.iter_mut().filter(|e| unknown(e)) {
+        e.replicas_ready = last.get(e.id.as_str()).copied();
+    }
 }
 
 /// A poll identical to the last one: as fresh as a new fetch (the error
