@@ -252,6 +252,20 @@ pub struct FileStamp {
 #[derive(Debug)]
 pub struct ActivityLock {
     path: Option<PathBuf>,
+    busy: bool,
+}
+
+impl ActivityLock {
+    fn without(busy: bool) -> Self {
+        ActivityLock { path: None, busy }
+    }
+
+    /// Another process held the lock for all of [`LOCK_WAIT`]: a writer
+    /// that keeps its events can try again later instead of writing over
+    /// that process's merge.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
 }
 
 impl Drop for ActivityLock {
@@ -279,14 +293,16 @@ impl History {
         })
     }
 
-    /// Take the activity lock, waiting up to [`LOCK_WAIT`]. Without it (a
-    /// directory that cannot be written, a lock held too long) the caller
-    /// goes on: the write is atomic either way, the lock only keeps two
-    /// merges from crossing.
+    /// Take the activity lock, waiting up to [`LOCK_WAIT`]. Without it the
+    /// write is still atomic; the lock only keeps two merges from crossing.
+    /// A lock held by another process all that time is
+    /// [`ActivityLock::busy`] (the dashboard and `watch` then write at their
+    /// next turn, keeping their events); one that cannot be taken at all (a
+    /// directory that cannot be written) is not, and the caller goes on.
     pub fn lock_activity(&self) -> ActivityLock {
         let path = self.dir.join(ACTIVITY_LOCK);
         if create_private_dir(&self.dir).is_err() {
-            return ActivityLock { path: None };
+            return ActivityLock::without(false);
         }
         let started = std::time::Instant::now();
         loop {
@@ -298,7 +314,12 @@ impl History {
                 opts.mode(0o600);
             }
             match opts.open(&path) {
-                Ok(_) => return ActivityLock { path: Some(path) },
+                Ok(_) => {
+                    return ActivityLock {
+                        path: Some(path),
+                        busy: false,
+                    };
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let stale = std::fs::symlink_metadata(&path)
                         .ok()
@@ -312,12 +333,12 @@ impl History {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot take the activity lock");
-                    return ActivityLock { path: None };
+                    return ActivityLock::without(false);
                 }
             }
             if started.elapsed() >= LOCK_WAIT {
-                tracing::warn!("the activity lock is busy; writing without it");
-                return ActivityLock { path: None };
+                tracing::info!("the activity lock is busy");
+                return ActivityLock::without(true);
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
@@ -327,18 +348,27 @@ impl History {
     /// the lock, the file is read, the events it lacks are merged in (the
     /// same change recorded by the dashboard is kept once,
     /// [`Event::same_change`]) and it is written back, atomically, 0600.
-    /// Returns how many events were added.
-    pub fn append_activity(&self, events: &[Event]) -> Result<usize, HistoryError> {
+    /// Returns how many events were added; `None` when another process held
+    /// the lock throughout (nothing written: keep the events and call again
+    /// later), unless `last` (the final write: it goes ahead without it).
+    pub fn append_activity(
+        &self,
+        events: &[Event],
+        last: bool,
+    ) -> Result<Option<usize>, HistoryError> {
         if events.is_empty() {
-            return Ok(0);
+            return Ok(Some(0));
         }
-        let _lock = self.lock_activity();
+        let lock = self.lock_activity();
+        if lock.busy() && !last {
+            return Ok(None);
+        }
         let mut log = self.load_activity().value;
         let added = log.merge(events.iter().cloned());
         if added > 0 {
             self.save_activity(&log)?;
         }
-        Ok(added)
+        Ok(Some(added))
     }
 }
 

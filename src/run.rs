@@ -330,8 +330,11 @@ fn save_history(
         return;
     };
     let changed_on_disk = h.activity_stamp().is_some_and(|s| Some(s) != *stamp);
-    if model.activity.unsaved || changed_on_disk {
-        let _lock = h.lock_activity();
+    // While `lepdash watch` holds the lock (merging), this write would lose
+    // its events: the log stays in memory and the next save writes it (the
+    // last one goes ahead).
+    let lock = (model.activity.unsaved || changed_on_disk).then(|| h.lock_activity());
+    if let Some(_lock) = lock.filter(|l| last || !l.busy()) {
         if changed_on_disk {
             let file = h.load_activity();
             let saved: Vec<app::changes::Event> = file.value.iter().cloned().collect();

@@ -327,7 +327,7 @@ pub async fn run<W: std::io::Write>(
             }
         }
         away = None;
-        append(history, &mut seen);
+        append(history, &mut seen, false);
         if opts.once {
             break Ok(());
         }
@@ -341,7 +341,7 @@ pub async fn run<W: std::io::Write>(
             () = tokio::time::sleep(opts.interval) => {}
         }
     };
-    append(history, &mut seen);
+    append(history, &mut seen, true);
     save(history, &prev, saved_before.as_ref());
     result
 }
@@ -349,8 +349,13 @@ pub async fn run<W: std::io::Write>(
 /// Add the events seen since the last call to the activity file (all of
 /// them, whatever `--kinds` printed: the dashboard's activity view shows
 /// every kind), merged with what the dashboard wrote so a change both saw
-/// is kept once.
-fn append(history: Option<&crate::history::History>, seen: &mut Vec<crate::app::changes::Event>) {
+/// is kept once. While the dashboard holds the file's lock the events are
+/// kept for the next call (`last`: written all the same).
+fn append(
+    history: Option<&crate::history::History>,
+    seen: &mut Vec<crate::app::changes::Event>,
+    last: bool,
+) {
     let Some(h) = history else {
         seen.clear();
         return;
@@ -358,8 +363,12 @@ fn append(history: Option<&crate::history::History>, seen: &mut Vec<crate::app::
     if seen.is_empty() {
         return;
     }
-    match h.append_activity(seen) {
-        Ok(n) => tracing::debug!(added = n, "watch: activity file"),
+    match h.append_activity(seen, last) {
+        Ok(Some(n)) => tracing::debug!(added = n, "watch: activity file"),
+        Ok(None) => {
+            tracing::info!(kept = seen.len(), "watch: activity file busy; next time");
+            return;
+        }
         Err(e) => tracing::warn!(error = %e, "watch: cannot write the activity file"),
     }
     seen.clear();

@@ -88,6 +88,46 @@ fn activity_round_trip() {
 }
 
 #[test]
+fn a_held_lock_defers_an_append_until_the_last_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path().join("state"));
+    h.save_activity(&log_of(2)).unwrap();
+    // Another writer (here: this test) holds the lock throughout.
+    let held = h.lock_activity();
+    assert!(!held.busy());
+    assert!(
+        dir.path()
+            .join("state")
+            .join(history::ACTIVITY_LOCK)
+            .exists()
+    );
+    assert!(
+        h.lock_activity().busy(),
+        "taken: the second waits, then says busy"
+    );
+    let more = [ev(7), ev(8)];
+    assert_eq!(h.append_activity(&more, false).unwrap(), None);
+    assert_eq!(
+        h.load_activity().value.len(),
+        2,
+        "nothing written while busy"
+    );
+    // The last write (on exit) goes ahead without the lock.
+    assert_eq!(h.append_activity(&more[..1], true).unwrap(), Some(1));
+    assert_eq!(h.load_activity().value.len(), 3);
+    // Released: the kept events are merged (the one already written once).
+    drop(held);
+    assert!(
+        !dir.path()
+            .join("state")
+            .join(history::ACTIVITY_LOCK)
+            .exists()
+    );
+    assert_eq!(h.append_activity(&more, false).unwrap(), Some(1));
+    assert_eq!(h.load_activity().value.len(), 4);
+}
+
+#[test]
 fn activity_is_bounded_to_10000() {
     let dir = tempfile::tempdir().unwrap();
     let h = History::new(dir.path());
