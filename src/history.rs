@@ -153,27 +153,32 @@ impl History {
     }
 
     /// Write the activity log (oldest first, at most [`ACTIVITY_CAP`]
-    /// events and [`MAX_ACTIVITY_BYTES`]), atomically, 0600.
+    /// events and [`MAX_ACTIVITY_BYTES`]), atomically, 0600. Streamed: one
+    /// pass measures the lines (newest first, to know which of the oldest
+    /// do not fit), the second writes them; no copy of the file in memory.
     pub fn save_activity(&self, log: &ActivityLog) -> Result<(), HistoryError> {
-        let mut lines: Vec<String> = Vec::with_capacity(log.len().min(ACTIVITY_CAP));
+        let encode_err = |e: serde_json::Error| HistoryError::Encode {
+            what: "an event",
+            detail: e.to_string(),
+        };
         let mut total = 0u64;
+        let mut fit = 0usize;
         for e in log.iter().take(ACTIVITY_CAP) {
-            let line = serde_json::to_string(e).map_err(|e| HistoryError::Encode {
-                what: "an event",
-                detail: e.to_string(),
-            })?;
-            total += line.len() as u64 + 1;
+            let mut counter = ByteCount(0);
+            serde_json::to_writer(&mut counter, e).map_err(encode_err)?;
+            total += counter.0 + 1;
             if total > MAX_ACTIVITY_BYTES {
                 break; // the oldest do not fit: drop them, keep the file readable
             }
-            lines.push(line);
+            fit += 1;
         }
-        let mut out = String::with_capacity(total.min(MAX_ACTIVITY_BYTES) as usize);
-        for line in lines.iter().rev() {
-            out.push_str(line);
-            out.push('\n');
-        }
-        write_atomic(&self.dir, &self.activity_path(), out.as_bytes())
+        write_atomic_with(&self.dir, &self.activity_path(), |out| {
+            for e in log.iter().take(fit).rev() {
+                serde_json::to_writer(&mut *out, e).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        })
     }
 
     /// Read the snapshot of `workspace`, if there is a usable one.
@@ -429,8 +434,18 @@ fn read_hostile(path: &Path, cap: u64) -> Result<Option<Vec<u8>>, String> {
 }
 
 /// Write `bytes` to `path` (in `dir`) atomically (see [`write_atomic_with`]).
-fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), HistoryError> {
-    write_atomic_with(dir, path, |out| out.write_all(bytes))
+/// A writer that only counts the bytes written to it.
+struct ByteCount(u64);
+
+impl Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Write what `fill` writes to `path` (in `dir`) atomically: a new 0600

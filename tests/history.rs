@@ -88,6 +88,38 @@ fn activity_round_trip() {
 }
 
 #[test]
+fn the_written_file_keeps_the_newest_events_that_fit_its_byte_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path().join("state"));
+    // 10,000 events of ~4 KB: more than the cap, so the oldest go.
+    let big = "x".repeat(4096);
+    let mut log = ActivityLog::new();
+    for i in 0..10_000 {
+        let mut e = ev(i);
+        e.fields[0].new = big.clone();
+        log.push(e);
+    }
+    h.save_activity(&log).unwrap();
+    let len = std::fs::metadata(h.activity_path()).unwrap().len();
+    assert!(len <= MAX_ACTIVITY_BYTES, "{len}");
+    assert!(len > MAX_ACTIVITY_BYTES - 8192, "as many as fit: {len}");
+    let text = std::fs::read_to_string(h.activity_path()).unwrap();
+    let n = text.lines().count();
+    assert!(n < 10_000 && n > 7_000, "{n}");
+    // Oldest first, and the newest is the last line.
+    assert!(text.lines().last().unwrap().contains("\"u-9999\""));
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains(&format!("\"u-{}\"", 10_000 - n))
+    );
+    let loaded = h.load_activity();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.value.len(), n);
+}
+
+#[test]
 fn a_held_lock_defers_an_append_until_the_last_one() {
     let dir = tempfile::tempdir().unwrap();
     let h = History::new(dir.path().join("state"));
