@@ -168,10 +168,10 @@ pub fn copy_report_with<W: Write>(
     ask_tmux: &dyn Fn(&[&str]) -> Option<String>,
 ) -> Result<String, String> {
     let (delivery, failed) = copy_noting(w, text, env).map_err(|e| e.to_string())?;
-    if delivery == Delivery::Osc52Tmux {
-        if let Some(why) = tmux_blocks(ask_tmux) {
-            return Err(why);
-        }
+    if delivery == Delivery::Osc52Tmux
+        && let Some(why) = tmux_blocks(ask_tmux)
+    {
+        return Err(why);
     }
     let how = delivery.describe();
     Ok(match failed {

@@ -534,7 +534,7 @@ fn describe(v: &DeValue<'_>) -> String {
 /// `5s`, `1m30s`, `250ms`.
 fn show(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 != 0 {
+    if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let s = ms / 1000;

@@ -272,11 +272,11 @@ impl std::io::Write for RotatingFile {
         }
         if self.written.saturating_add(buf.len() as u64) > self.limit {
             let path = self.dir.join(LOG_FILE);
-            if std::fs::rename(&path, self.dir.join(format!("{LOG_FILE}.1"))).is_ok() {
-                if let Ok(f) = open_no_follow(&path) {
-                    self.file = f;
-                    self.written = 1;
-                }
+            if std::fs::rename(&path, self.dir.join(format!("{LOG_FILE}.1"))).is_ok()
+                && let Ok(f) = open_no_follow(&path)
+            {
+                self.file = f;
+                self.written = 1;
             }
         }
         let n = self.file.write(buf)?;

@@ -582,10 +582,10 @@ pub fn info(
     warnings.extend(crate::app::keymap::Keymap::new(&config.config.keys).1);
     if let Ok(r) = credentials {
         warnings.extend(r.warnings.iter().cloned());
-        if r.warnings.is_empty() {
-            if let Some(w) = expiry_warning(r.current.token_expires_at, now) {
-                warnings.push(w);
-            }
+        if r.warnings.is_empty()
+            && let Some(w) = expiry_warning(r.current.token_expires_at, now)
+        {
+            warnings.push(w);
         }
     }
     if !warnings.is_empty() {

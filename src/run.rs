@@ -359,10 +359,10 @@ fn save_history(
     }
     // Only when a list changed since the last write, streamed from the
     // model's own lists (no copy).
-    if let Some(snap) = model.snapshot_to_save() {
-        if let Err(e) = h.save_snapshot_ref(&snap) {
-            tracing::warn!(error = %e, "cannot save the snapshot");
-        }
+    if let Some(snap) = model.snapshot_to_save()
+        && let Err(e) = h.save_snapshot_ref(&snap)
+    {
+        tracing::warn!(error = %e, "cannot save the snapshot");
     }
     for i in fleet.map(|w| model.fleet.to_save(w)).unwrap_or_default() {
         let Some(snap) = model.fleet.seen.get(&i) else {
@@ -432,16 +432,16 @@ impl Driver<'_> {
             if model.should_quit() {
                 return Ok("quit");
             }
-            if let Some((path, started)) = &self.fleet_bench {
-                if fleet_filled(model) {
-                    let line = format!(
-                        "fleet_filled_ms={:.3} workspaces={}\n",
-                        started.elapsed().as_secs_f64() * 1000.0,
-                        model.workspaces.len()
-                    );
-                    append(path, &line);
-                    self.fleet_bench = None;
-                }
+            if let Some((path, started)) = &self.fleet_bench
+                && fleet_filled(model)
+            {
+                let line = format!(
+                    "fleet_filled_ms={:.3} workspaces={}\n",
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    model.workspaces.len()
+                );
+                append(path, &line);
+                self.fleet_bench = None;
             }
             if self.last_save.elapsed() >= SAVE_EVERY {
                 self.last_save = Instant::now();
@@ -457,11 +457,11 @@ impl Driver<'_> {
             if model.is_dirty() {
                 term.draw(|frame| ui::render(frame, model))?;
                 model.clear_dirty();
-                if let Some(b) = &self.bench {
-                    if b.have_data {
-                        b.write();
-                        self.bench = None;
-                    }
+                if let Some(b) = &self.bench
+                    && b.have_data
+                {
+                    b.write();
+                    self.bench = None;
                 }
             }
 
@@ -557,10 +557,10 @@ impl Driver<'_> {
                     }
                 }
                 Effect::SaveSnapshot(snap) => {
-                    if let Some(h) = self.history {
-                        if let Err(e) = h.save_snapshot(&snap) {
-                            tracing::warn!(error = %e, "cannot save the snapshot");
-                        }
+                    if let Some(h) = self.history
+                        && let Err(e) = h.save_snapshot(&snap)
+                    {
+                        tracing::warn!(error = %e, "cannot save the snapshot");
                     }
                 }
                 Effect::LoadSnapshot(ws) => {

@@ -106,10 +106,10 @@ pub fn sanitize_buffer(buf: &mut ratatui::buffer::Buffer) {
     for cell in buf.content.iter_mut() {
         let sym = cell.symbol();
         // Nearly every cell: one printable ASCII char.
-        if let [b] = sym.as_bytes() {
-            if (b' '..=b'~').contains(b) {
-                continue;
-            }
+        if let [b] = sym.as_bytes()
+            && (b' '..=b'~').contains(b)
+        {
+            continue;
         }
         if sym.is_ascii() && !sym.bytes().any(|b| b.is_ascii_control()) {
             continue;
@@ -257,10 +257,10 @@ const TOKEN_MIN_TAIL: usize = 8;
 /// text, since masking happens where the error is made.
 pub fn mask_tokens<'a>(s: &'a str, own: Option<&str>) -> Cow<'a, str> {
     let mut out: Cow<'a, str> = Cow::Borrowed(s);
-    if let Some(t) = own.filter(|t| t.len() >= 4) {
-        if out.contains(t) {
-            out = Cow::Owned(out.replace(t, "****"));
-        }
+    if let Some(t) = own.filter(|t| t.len() >= 4)
+        && out.contains(t)
+    {
+        out = Cow::Owned(out.replace(t, "****"));
     }
     let lower = out.to_ascii_lowercase();
     if !lower.contains("nvapi-") && !lower.contains("bearer ") {

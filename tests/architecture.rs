@@ -229,10 +229,12 @@ fn endpoints() -> Vec<String> {
     let toks = shipped(tokenize(&src));
     let mut out = Vec::new();
     for w in toks.windows(3) {
-        if let (Tok::Ident(k), Tok::Str(s)) = (&w[0].kind, &w[2].kind) {
-            if k == "str" && w[1].kind == Tok::Punct('=') && s.starts_with('/') {
-                out.push(s.clone());
-            }
+        if let (Tok::Ident(k), Tok::Str(s)) = (&w[0].kind, &w[2].kind)
+            && k == "str"
+            && w[1].kind == Tok::Punct('=')
+            && s.starts_with('/')
+        {
+            out.push(s.clone());
         }
     }
     out

@@ -30,8 +30,8 @@ fn ev(i: usize) -> Event {
             old: "user".into(),
             new: "admin".into(),
         }],
-        yours: i % 2 == 0,
-        origin: if i % 3 == 0 {
+        yours: i.is_multiple_of(2),
+        origin: if i.is_multiple_of(3) {
             Origin::WhileAway
         } else {
             Origin::Live

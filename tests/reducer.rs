@@ -1142,12 +1142,11 @@ mod properties {
                     let n = v.visible().len();
                     prop_assert!(n == 0 || v.selected < n, "{kind:?}: {} >= {n}", v.selected);
                     prop_assert!(n <= v.total());
-                    if let Some(id) = &v.selected_id {
-                        if let Some(i) = v.selected_item() {
+                    if let Some(id) = &v.selected_id
+                        && let Some(i) = v.selected_item() {
                             let actual = m.source(kind).id(i).into_owned();
                             prop_assert_eq!(actual.as_str(), id.as_str());
                         }
-                    }
                 }
                 let (w, h) = m.size;
                 let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();

@@ -1,6 +1,8 @@
-//! HTTPS with the shipped TLS stack (rustls + ring, roots from the
-//! platform verifier): the real `lepdash` binary against an in-process TLS
-//! server on 127.0.0.1 with a self-signed CA (rcgen), which forwards the
+//! HTTPS with the shipped TLS stack (rustls with graviola, the pure-Rust
+//! provider, by default; roots from the platform verifier): the real
+//! `lepdash` binary against an in-process TLS server on 127.0.0.1 (rustls
+//! with ring: another implementation on the other end) with a self-signed
+//! CA (rcgen), which forwards the
 //! decrypted bytes to the emulator. The binary trusts the test CA only
 //! through `SSL_CERT_FILE` (honoured by the platform store on Linux) — the
 //! shipped code never disables verification.

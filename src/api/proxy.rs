@@ -109,10 +109,10 @@ fn cidr_contains(net: &str, bits: &str, ip: IpAddr) -> bool {
 pub fn proxy_for(url: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<ProxyChoice> {
     let u = Url::parse(url.trim()).ok()?;
     let host = u.host_str()?;
-    if let Some((list, _)) = first(env, &["NO_PROXY", "no_proxy"]) {
-        if no_proxy_matches(&list, host) {
-            return None;
-        }
+    if let Some((list, _)) = first(env, &["NO_PROXY", "no_proxy"])
+        && no_proxy_matches(&list, host)
+    {
+        return None;
     }
     let by_scheme: &[&'static str] = match u.scheme() {
         "https" => &["HTTPS_PROXY", "https_proxy"],

@@ -1,6 +1,10 @@
-//! TLS for the client: rustls with the `ring` crypto provider, chosen here
-//! explicitly (no process-wide default provider, no C toolchain beyond what
-//! ring builds with `cc`).
+//! TLS for the client: rustls with the crypto provider chosen at build time,
+//! set here explicitly (no process-wide default provider). By default that
+//! is graviola (`tls-graviola`): pure Rust, so building lepdash needs no C
+//! compiler. It needs a CPU from about 2013 on (x86_64 with AES-NI,
+//! PCLMULQDQ, BMI1, ADX and AVX2; aarch64 with the crypto extensions),
+//! checked before its first use so an older CPU gets a sentence, not a
+//! panic; `tls-ring` builds with ring instead (C and assembly through `cc`).
 //!
 //! The certificate roots are the platform's (`rustls-platform-verifier`: on
 //! Linux the system store, honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`), and
@@ -16,7 +20,9 @@ use super::error::ApiError;
 
 /// The rustls configuration for a workspace whose URL has `scheme`.
 pub fn tls_config(scheme: &str) -> Result<rustls::ClientConfig, ApiError> {
-    let provider: Arc<CryptoProvider> = Arc::new(rustls::crypto::ring::default_provider());
+    // Plain HTTP never shakes hands (redirects are not followed): the CPU
+    // check is for https only, so `lepdash demo` runs on any x86_64.
+    let provider: Arc<CryptoProvider> = Arc::new(provider(scheme == "https")?);
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| ApiError::Config(format!("cannot set up TLS: {e}")))?;
@@ -42,6 +48,65 @@ pub fn tls_config(scheme: &str) -> Result<rustls::ClientConfig, ApiError> {
     Ok(config)
 }
 
+#[cfg(not(any(feature = "tls-graviola", feature = "tls-ring")))]
+compile_error!(
+    "lepdash needs a TLS crypto provider: build with the `tls-graviola` (default) or `tls-ring` feature"
+);
+
+/// ring, when the build asked for it (it wins over graviola).
+#[cfg(feature = "tls-ring")]
+fn provider(_tls: bool) -> Result<CryptoProvider, ApiError> {
+    Ok(rustls::crypto::ring::default_provider())
+}
+
+/// graviola; for TLS (`tls`) once this CPU is known to have what it needs
+/// (graviola itself would panic on first use).
+#[cfg(all(feature = "tls-graviola", not(feature = "tls-ring")))]
+fn provider(tls: bool) -> Result<CryptoProvider, ApiError> {
+    let missing = if tls {
+        missing_cpu_features()
+    } else {
+        Vec::new()
+    };
+    if !missing.is_empty() {
+        return Err(ApiError::Config(format!(
+            "this CPU lacks {} needed by lepdash's TLS library (graviola); rebuild with \
+             `cargo install --path . --no-default-features --features tls-ring`",
+            missing.join(", ")
+        )));
+    }
+    Ok(rustls_graviola::default_provider())
+}
+
+/// The CPU features graviola asserts on first use that this CPU lacks.
+#[cfg(all(feature = "tls-graviola", not(feature = "tls-ring")))]
+pub fn missing_cpu_features() -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! need {
+            ($($f:tt),*) => {$(
+                if !std::arch::is_x86_feature_detected!($f) {
+                    missing.push($f);
+                }
+            )*};
+        }
+        need!("aes", "pclmulqdq", "bmi1", "adx", "avx", "avx2");
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        macro_rules! need {
+            ($($f:tt),*) => {$(
+                if !std::arch::is_aarch64_feature_detected!($f) {
+                    missing.push($f);
+                }
+            )*};
+        }
+        need!("neon", "aes", "pmull", "sha2");
+    }
+    missing
+}
+
 /// A bare reqwest client for plain-HTTP loopback calls outside the
 /// workspace API (tests and tools talking to the emulator's control
 /// endpoints): lepdash's TLS setup, trusting no certificate. reqwest is
@@ -57,6 +122,15 @@ pub fn plain_http_client() -> Result<reqwest::Client, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// This machine runs the default provider (CI and development boxes
+    /// are recent x86_64): nothing is missing, and a configuration builds.
+    #[cfg(all(feature = "tls-graviola", not(feature = "tls-ring")))]
+    #[test]
+    fn this_cpu_has_what_graviola_needs() {
+        assert_eq!(missing_cpu_features(), Vec::<&str>::new());
+        assert!(provider(true).is_ok());
+    }
 
     #[test]
     fn plain_http_loads_no_roots_and_speaks_h2_or_http1() {

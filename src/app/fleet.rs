@@ -326,10 +326,11 @@ pub fn row(
             other => attention.push((Urgency::Warn, format!("state {}", other.as_str()))),
         }
     }
-    if let Some((u, l)) = gpu {
-        if l > 0.0 && u >= l {
-            attention.push((Urgency::Notice, "GPU quota used up".into()));
-        }
+    if let Some((u, l)) = gpu
+        && l > 0.0
+        && u >= l
+    {
+        attention.push((Urgency::Notice, "GPU quota used up".into()));
     }
     if let Some(n) = tokens_expiring.filter(|&n| n > 0) {
         let s = if n == 1 {

@@ -126,17 +126,16 @@ pub(super) fn on_action(model: &mut Model, action: Action) {
         return;
     }
     // The same deletion already on its way: do not send it twice.
-    if let Opening::Confirm(d) = &opening {
-        if let Some(m) = d.clone().into_mutation() {
-            if model.pending.values().any(|p| p.mutation.same_change(&m)) {
-                let what = m.describe().what;
-                model.toast(
-                    ToastLevel::Info,
-                    format!("{what}: already sent, waiting for the answer"),
-                );
-                return;
-            }
-        }
+    if let Opening::Confirm(d) = &opening
+        && let Some(m) = d.clone().into_mutation()
+        && model.pending.values().any(|p| p.mutation.same_change(&m))
+    {
+        let what = m.describe().what;
+        model.toast(
+            ToastLevel::Info,
+            format!("{what}: already sent, waiting for the answer"),
+        );
+        return;
     }
     if let Opening::Confirm(Destructive::RemoveMember { id, email }) = &opening {
         let members = model.members.data.as_deref().unwrap_or(&[]);

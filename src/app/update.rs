@@ -138,10 +138,10 @@ fn on_tick(model: &mut Model, now: SystemTime) {
     if now > model.now {
         model.now = now;
     }
-    if let Some(t) = &model.toast {
-        if t.until.is_some_and(|u| u <= model.now) {
-            model.toast = None;
-        }
+    if let Some(t) = &model.toast
+        && t.until.is_some_and(|u| u <= model.now)
+    {
+        model.toast = None;
     }
     // Forget faded change marks (only the visible pane's are on screen; the
     // time signature decides whether a frame is needed).

@@ -31,10 +31,10 @@ fn expand_home(dir: &str, env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
         if let Some(h) = home_dir(env) {
             return h;
         }
-    } else if let Some(rest) = dir.strip_prefix("~/") {
-        if let Some(h) = home_dir(env) {
-            return h.join(rest);
-        }
+    } else if let Some(rest) = dir.strip_prefix("~/")
+        && let Some(h) = home_dir(env)
+    {
+        return h.join(rest);
     }
     PathBuf::from(dir)
 }

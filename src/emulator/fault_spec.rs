@@ -375,7 +375,7 @@ impl FaultState {
             None => false,
             Some(RateLimit::Every(n)) => {
                 let i = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-                i % n == 0
+                i.is_multiple_of(n)
             }
             Some(RateLimit::Rate(r)) => chance(r),
         }

@@ -83,15 +83,15 @@ pub(crate) async fn middleware(
         return next.run(req).await;
     }
     let cfg = &faults.cfg;
-    if let Some(d) = cfg.latency {
-        if !shared.sleep_unless_shutdown(d).await {
-            return shutting_down();
-        }
+    if let Some(d) = cfg.latency
+        && !shared.sleep_unless_shutdown(d).await
+    {
+        return shutting_down();
     }
-    if let Some(d) = cfg.hang {
-        if !shared.sleep_unless_shutdown(d).await {
-            return shutting_down();
-        }
+    if let Some(d) = cfg.hang
+        && !shared.sleep_unless_shutdown(d).await
+    {
+        return shutting_down();
     }
     if faults.rate_limited() {
         let secs = cfg.retry_after.unwrap_or(1);
@@ -133,10 +133,10 @@ pub(crate) async fn middleware(
     }
     if is_write && cfg.after_apply() {
         // The change is stored by now; only the answer goes wrong.
-        if let Some(d) = cfg.hang_after_apply {
-            if !shared.sleep_unless_shutdown(d).await {
-                return shutting_down();
-            }
+        if let Some(d) = cfg.hang_after_apply
+            && !shared.sleep_unless_shutdown(d).await
+        {
+            return shutting_down();
         }
         let reset = chance(cfg.reset_after_apply);
         if reset && peer.is_some_and(|p| shared.cut_connection(p)) {
@@ -309,10 +309,10 @@ fn decorate_info(cfg: &FaultConfig, v: &mut Value) {
             bump(v, "num_image_pull_secrets");
         }
     }
-    if chance(cfg.unknown_enums) {
-        if let Some(s) = v.get_mut("workspace_state") {
-            *s = Value::from("hibernating");
-        }
+    if chance(cfg.unknown_enums)
+        && let Some(s) = v.get_mut("workspace_state")
+    {
+        *s = Value::from("hibernating");
     }
 }
 
@@ -362,7 +362,7 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
             id: format!("u-bulk{i:06}").into(),
             email: format!("bulk.user{i:06}@example.com").into(),
             name: Some(format!("Bulk User {i}").into()),
-            role: if i % 10 == 0 {
+            role: if i.is_multiple_of(10) {
                 Role::User
             } else {
                 Role::Viewer
@@ -385,7 +385,7 @@ fn generated(kind: ListKind, i: usize, now: i64) -> Value {
             name: format!("BULK_SECRET_{i:06}").into(),
             tags: vec!["generated".into(), format!("batch-{}", i % 20).into()],
             owner: Some(format!("bulk.user{i:06}@example.com").into()),
-            visibility: Some(if i % 3 == 0 {
+            visibility: Some(if i.is_multiple_of(3) {
                 Visibility::Private
             } else {
                 Visibility::Public

@@ -309,14 +309,13 @@ impl EmulatorHandle {
             a.abort();
             let _ = a.await;
         }
-        if let Some(mut server) = self.server.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut server)
+        if let Some(mut server) = self.server.take()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut server)
                 .await
                 .is_err()
-            {
-                server.abort();
-                let _ = server.await;
-            }
+        {
+            server.abort();
+            let _ = server.await;
         }
     }
 }

@@ -345,21 +345,21 @@ async fn put_secrets(State(s): St, Path(ws): Path<String>, headers: HeaderMap, b
                 it.name
             )));
         }
-        if let Some(v) = &it.visibility {
-            if v.is_unknown() {
-                return Err(HttpError::validation(format!(
-                    "unknown visibility {:?}: use public or private",
-                    v.as_str()
-                )));
-            }
+        if let Some(v) = &it.visibility
+            && v.is_unknown()
+        {
+            return Err(HttpError::validation(format!(
+                "unknown visibility {:?}: use public or private",
+                v.as_str()
+            )));
         }
-        if let Some(existing) = w.secrets.iter().find(|e| e.item.name == it.name) {
-            if !secret_visible(&existing.item, &caller) {
-                return Err(HttpError::conflict(format!(
-                    "a secret named {} already exists and belongs to someone else",
-                    it.name
-                )));
-            }
+        if let Some(existing) = w.secrets.iter().find(|e| e.item.name == it.name)
+            && !secret_visible(&existing.item, &caller)
+        {
+            return Err(HttpError::conflict(format!(
+                "a secret named {} already exists and belongs to someone else",
+                it.name
+            )));
         }
     }
     let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
@@ -437,12 +437,12 @@ async fn add_registry(
         .or_else(|| req.metadata.id.clone())
         .unwrap_or_default();
     validate::registry_name(&name).map_err(HttpError::validation)?;
-    if let Some(id) = &req.metadata.id {
-        if *id != name {
-            return Err(HttpError::validation(
-                "metadata.id, when given, must equal metadata.name",
-            ));
-        }
+    if let Some(id) = &req.metadata.id
+        && *id != name
+    {
+        return Err(HttpError::validation(
+            "metadata.id, when given, must equal metadata.name",
+        ));
     }
     let spec = req.spec;
     validate::registry_server(&spec.registry_server).map_err(HttpError::validation)?;
@@ -453,10 +453,10 @@ async fn add_registry(
     if spec.password.expose_secret().is_empty() {
         return Err(HttpError::validation("password must not be empty"));
     }
-    if let Some(e) = &spec.email {
-        if !e.is_empty() {
-            validate::email(e).map_err(HttpError::validation)?;
-        }
+    if let Some(e) = &spec.email
+        && !e.is_empty()
+    {
+        validate::email(e).map_err(HttpError::validation)?;
     }
     if w.registries.iter().any(|r| r.item.id() == name) {
         return Err(HttpError::conflict(format!(

@@ -273,11 +273,10 @@ impl Fleet {
                     }
                 },
                 Some(done) = self.tasks.join_next(), if !self.tasks.is_empty() => {
-                    if let Ok(done) = done {
-                        if self.finished(done).await.is_err() {
+                    if let Ok(done) = done
+                        && self.finished(done).await.is_err() {
                             break;
                         }
-                    }
                 }
                 () = sleep_until(wake), if wake.is_some() => {}
             }
@@ -297,12 +296,12 @@ impl Fleet {
         self.members[i].generation += 1;
         self.members[i].schedule.reset(t);
         // The one left: polled again from now on, starting at once.
-        if old != i {
-            if let Some(m) = self.members.get_mut(old) {
-                m.generation += 1;
-                m.schedule.reset(t);
-                m.status_ok = false;
-            }
+        if old != i
+            && let Some(m) = self.members.get_mut(old)
+        {
+            m.generation += 1;
+            m.schedule.reset(t);
+            m.status_ok = false;
         }
     }
 

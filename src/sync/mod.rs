@@ -210,11 +210,10 @@ impl Worker {
                 },
                 Some(done) = self.fetches.join_next(), if !self.fetches.is_empty() => {
                     // A cancelled task (workspace switch) carries nothing.
-                    if let Ok(done) = done {
-                        if self.fetched(done).await.is_err() {
+                    if let Ok(done) = done
+                        && self.fetched(done).await.is_err() {
                             break;
                         }
-                    }
                 }
                 Some(done) = self.mutations.join_next(), if !self.mutations.is_empty() => {
                     match done {
@@ -227,11 +226,10 @@ impl Worker {
                     }
                 }
                 Some(done) = self.details.join_next(), if !self.details.is_empty() => {
-                    if let Ok(done) = done {
-                        if self.detail_done(done).await.is_err() {
+                    if let Ok(done) = done
+                        && self.detail_done(done).await.is_err() {
                             break;
                         }
-                    }
                 }
                 () = sleep_until(wake), if wake.is_some() => {}
             }

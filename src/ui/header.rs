@@ -191,11 +191,9 @@ pub fn header(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         Span::raw(" "),
         Span::styled(badge, badge_style),
     ];
-    if show_tier {
-        if let Some(tier) = tier {
-            spans.push(Span::raw(" "));
-            spans.push(Span::styled(tier, t.accent));
-        }
+    if show_tier && let Some(tier) = tier {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(tier, t.accent));
     }
     spans.push(Span::raw("  "));
     spans.push(Span::styled(updated, updated_style));
@@ -403,24 +401,24 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         return;
     }
     // The search prompt of a detail view, like the filter's.
-    if let Some(Overlay::Detail(d)) = &m.overlay {
-        if let Some(prompt) = &d.search.prompt {
-            let km = &m.keymap;
-            let mut spans = vec![Span::styled(
-                format!(" {}", km.details_key(Action::Filter).unwrap_or_default()),
-                t.key,
-            )];
-            spans.extend(input_spans(ctx, prompt, true));
-            let mut tail: Vec<String> = d.search.status().into_iter().collect();
-            tail.extend(km.dialog_hint(Action::Confirm, true, "keep"));
-            tail.extend(km.dialog_hint(Action::Cancel, true, "clear"));
-            spans.push(Span::styled(
-                format!("   {}", tail.join(&format!("  {}  ", ctx.glyphs.dot))),
-                t.muted,
-            ));
-            put_line(buf, area.x, area.y, &Line::from(spans), area.width);
-            return;
-        }
+    if let Some(Overlay::Detail(d)) = &m.overlay
+        && let Some(prompt) = &d.search.prompt
+    {
+        let km = &m.keymap;
+        let mut spans = vec![Span::styled(
+            format!(" {}", km.details_key(Action::Filter).unwrap_or_default()),
+            t.key,
+        )];
+        spans.extend(input_spans(ctx, prompt, true));
+        let mut tail: Vec<String> = d.search.status().into_iter().collect();
+        tail.extend(km.dialog_hint(Action::Confirm, true, "keep"));
+        tail.extend(km.dialog_hint(Action::Cancel, true, "clear"));
+        spans.push(Span::styled(
+            format!("   {}", tail.join(&format!("  {}  ", ctx.glyphs.dot))),
+            t.muted,
+        ));
+        put_line(buf, area.x, area.y, &Line::from(spans), area.width);
+        return;
     }
     // Over an overlay, only the keys that work there.
     if let Some(line) = overlay_footer(m) {
@@ -459,13 +457,13 @@ pub fn footer(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect) {
         if needs_row && !has_rows {
             continue;
         }
-        if action.is_mutation() {
-            if let Some(why) = off {
-                if !hints.iter().any(|(k, _, _)| k.is_none()) {
-                    hints.push((None, format!("{why}: no changes"), priority));
-                }
-                continue;
+        if action.is_mutation()
+            && let Some(why) = off
+        {
+            if !hints.iter().any(|(k, _, _)| k.is_none()) {
+                hints.push((None, format!("{why}: no changes"), priority));
             }
+            continue;
         }
         let label = match action {
             Action::Pause if m.is_paused() => "resume",

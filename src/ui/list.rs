@@ -277,10 +277,10 @@ pub fn state_message(buf: &mut Buffer, ctx: &Ctx<'_>, kind: ResourceKind, area: 
             }
         }
     }
-    if let Some(s) = server {
-        if !matches!(m.problem(kind), Some(Problem::Failed) | None) {
-            lines.push(Line::styled(format!("Server said: {s}"), t.muted));
-        }
+    if let Some(s) = server
+        && !matches!(m.problem(kind), Some(Problem::Failed) | None)
+    {
+        lines.push(Line::styled(format!("Server said: {s}"), t.muted));
     }
     lines.push(Line::raw(""));
     let key = m

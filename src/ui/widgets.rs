@@ -666,11 +666,11 @@ pub fn palette_box(
     spans.extend(input_spans(ctx, input, true));
     put_line(buf, inner.x, inner.y, &Line::from(spans), inner.width);
     let mut y = inner.y + 1;
-    if let Some(e) = error {
-        if y < inner.y + inner.height {
-            put(buf, inner.x, y, e, t.error, inner.width);
-            y += 1;
-        }
+    if let Some(e) = error
+        && y < inner.y + inner.height
+    {
+        put(buf, inner.x, y, e, t.error, inner.width);
+        y += 1;
     }
     let name_w = suggestions
         .iter()
@@ -717,17 +717,17 @@ pub fn detail(buf: &mut Buffer, ctx: &Ctx<'_>, area: Rect, d: &Detail) {
             hints.push(format!("{k} clear"));
         }
     } else {
-        if let Some((label, _)) = &d.copy {
-            if let Some(k) = km.details_key(Action::Copy) {
-                let what = if d.title.starts_with("Template") {
-                    "copy id"
-                } else if label == "the log command" {
-                    "copy log command"
-                } else {
-                    "copy name"
-                };
-                hints.push(format!("{k} {what}"));
-            }
+        if let Some((label, _)) = &d.copy
+            && let Some(k) = km.details_key(Action::Copy)
+        {
+            let what = if d.title.starts_with("Template") {
+                "copy id"
+            } else if label == "the log command" {
+                "copy log command"
+            } else {
+                "copy name"
+            };
+            hints.push(format!("{k} {what}"));
         }
         if let Some(k) = km.details_key(Action::Filter) {
             hints.push(format!("{k} search"));

@@ -373,10 +373,10 @@ impl App {
         let deadline = Instant::now() + WAIT;
         loop {
             let raw = self.raw();
-            if let Some(at) = find(&raw, b"\x1b[?1049h") {
-                if find(&raw[at..], b"\x1b[?2026l").is_some() {
-                    return;
-                }
+            if let Some(at) = find(&raw, b"\x1b[?1049h")
+                && find(&raw[at..], b"\x1b[?2026l").is_some()
+            {
+                return;
             }
             assert!(
                 Instant::now() < deadline,

@@ -61,10 +61,10 @@ impl KeySpec {
         // `ctrl--` style specs: a trailing empty part means the key is '-'.
         if parts.len() >= 2 && parts[parts.len() - 1].is_empty() {
             parts.pop();
-            if let Some(last) = parts.last_mut() {
-                if last.is_empty() {
-                    *last = "-";
-                }
+            if let Some(last) = parts.last_mut()
+                && last.is_empty()
+            {
+                *last = "-";
             }
         }
         let key = parts.pop().unwrap_or_default();

@@ -118,19 +118,19 @@ fn apply_error(
     next_attempt: Option<SystemTime>,
 ) -> bool {
     if e.status() == Some(401) {
-        if !model.token_rejected {
-            if let Some(from) = model.fleet.borrowed.get(&model.current) {
-                let text = format!(
-                    "workspace {} refused the token of {from} at {}: it needs its own token (`lep login -c ID:TOKEN -u URL`)",
-                    model.workspace_id(),
-                    model.workspace().map(|w| w.base_url.as_str()).unwrap_or("")
-                );
-                model.toast = Some(crate::app::Toast {
-                    text,
-                    level: ToastLevel::Error,
-                    until: None,
-                });
-            }
+        if !model.token_rejected
+            && let Some(from) = model.fleet.borrowed.get(&model.current)
+        {
+            let text = format!(
+                "workspace {} refused the token of {from} at {}: it needs its own token (`lep login -c ID:TOKEN -u URL`)",
+                model.workspace_id(),
+                model.workspace().map(|w| w.base_url.as_str()).unwrap_or("")
+            );
+            model.toast = Some(crate::app::Toast {
+                text,
+                level: ToastLevel::Error,
+                until: None,
+            });
         }
         model.token_rejected = true;
     }

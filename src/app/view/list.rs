@@ -184,15 +184,14 @@ impl ListView {
     /// Put the selection back on the row with `selected_id`, or keep the
     /// position (clamped) when that row is gone.
     fn reselect(&mut self, src: &Source<'_>) {
-        if let Some(id) = &self.selected_id {
-            if let Some(pos) = self
+        if let Some(id) = &self.selected_id
+            && let Some(pos) = self
                 .visible
                 .iter()
                 .position(|&i| src.id(i as usize) == id.as_str())
-            {
-                self.selected = pos;
-                return;
-            }
+        {
+            self.selected = pos;
+            return;
         }
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
         self.selected_id = self

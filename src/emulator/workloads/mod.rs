@@ -485,7 +485,7 @@ impl WorkloadStore {
     /// A healthy node of a node group turns unhealthy, then recovers: the
     /// group's ready nodes go down and up again.
     fn step_group(&mut self) -> Option<String> {
-        let down = self.group_phase % 2 == 0;
+        let down = self.group_phase.is_multiple_of(2);
         self.group_phase = self.group_phase.wrapping_add(1);
         let g = self.node_groups.iter_mut().find(|g| !g.nodes.is_empty())?;
         let node = g.nodes.first_mut()?;

@@ -144,25 +144,25 @@ fn decorate(s: &Shared, suffix: &str, kind: Kind, items: &mut Vec<Value>) {
             }
         }
     }
-    if cfg.big_lists > 0 {
-        if let Some(first) = items.first().cloned() {
-            let base = first
-                .pointer("/metadata/name")
-                .or_else(|| first.pointer("/metadata/id"))
-                .and_then(Value::as_str)
-                .unwrap_or("item")
-                .to_string();
-            items.reserve(cfg.big_lists);
-            for i in 0..cfg.big_lists {
-                let mut copy = first.clone();
-                let name = Value::from(format!("{base}-bulk-{i}"));
-                for p in ["/metadata/name", "/metadata/id"] {
-                    if let Some(x) = copy.pointer_mut(p) {
-                        *x = name.clone();
-                    }
+    if cfg.big_lists > 0
+        && let Some(first) = items.first().cloned()
+    {
+        let base = first
+            .pointer("/metadata/name")
+            .or_else(|| first.pointer("/metadata/id"))
+            .and_then(Value::as_str)
+            .unwrap_or("item")
+            .to_string();
+        items.reserve(cfg.big_lists);
+        for i in 0..cfg.big_lists {
+            let mut copy = first.clone();
+            let name = Value::from(format!("{base}-bulk-{i}"));
+            for p in ["/metadata/name", "/metadata/id"] {
+                if let Some(x) = copy.pointer_mut(p) {
+                    *x = name.clone();
                 }
-                items.push(copy);
             }
+            items.push(copy);
         }
     }
     if cfg.bad_items > 0 {
