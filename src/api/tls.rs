@@ -1,7 +1,7 @@
 //! TLS for the client: rustls with the crypto provider chosen at build time,
 //! set here explicitly (no process-wide default provider). By default that
-//! is graviola (`tls-graviola`): pure Rust, so building lepdash needs no C
-//! compiler. It needs a CPU from about 2013 on (x86_64 with AES-NI,
+//! is graviola (`tls-graviola`): pure Rust, so building lepdash compiles
+//! no C. It needs a CPU from about 2013 on (x86_64 with AES-NI,
 //! PCLMULQDQ, BMI1, ADX and AVX2; aarch64 with the crypto extensions),
 //! checked before its first use so an older CPU gets a sentence, not a
 //! panic; `tls-ring` builds with ring instead (C and assembly through `cc`).
