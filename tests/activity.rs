@@ -758,8 +758,11 @@ fn fleet_events_are_in_the_activity_view_with_their_workspace() {
         "closing the fleet comes back to the activity view"
     );
     assert_eq!(m.activity.shown_len(), 5);
-    // `W`: this workspace only, and back.
+    // `W`: this workspace only, and back; from over the fleet too (the
+    // fleet closes on the view it covered).
+    update(&mut m, key('w'));
     update(&mut m, key('W'));
+    assert!(!m.fleet.open, "W leaves the fleet for the activity view");
     assert!(m.activity.open, "W stays in the activity view");
     assert_eq!(m.activity.shown_len(), 3);
     assert!((0..3).all(|i| m.activity.event_at(i).unwrap().workspace == "xfre17eu"));

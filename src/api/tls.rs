@@ -81,30 +81,23 @@ fn provider(tls: bool) -> Result<CryptoProvider, ApiError> {
 /// The CPU features graviola asserts on first use that this CPU lacks.
 #[cfg(all(feature = "tls-graviola", not(feature = "tls-ring")))]
 pub fn missing_cpu_features() -> Vec<&'static str> {
-    let mut missing = Vec::new();
+    // The detection macros take literal feature names.
+    macro_rules! lacking {
+        ($detect:ident: $($f:tt),*) => {{
+            let mut missing = Vec::new();
+            $(if !std::arch::$detect!($f) {
+                missing.push($f);
+            })*
+            missing
+        }};
+    }
     #[cfg(target_arch = "x86_64")]
-    {
-        macro_rules! need {
-            ($($f:tt),*) => {$(
-                if !std::arch::is_x86_feature_detected!($f) {
-                    missing.push($f);
-                }
-            )*};
-        }
-        need!("aes", "pclmulqdq", "bmi1", "adx", "avx", "avx2");
-    }
+    return lacking!(is_x86_feature_detected: "aes", "pclmulqdq", "bmi1", "adx", "avx", "avx2");
     #[cfg(target_arch = "aarch64")]
-    {
-        macro_rules! need {
-            ($($f:tt),*) => {$(
-                if !std::arch::is_aarch64_feature_detected!($f) {
-                    missing.push($f);
-                }
-            )*};
-        }
-        need!("neon", "aes", "pmull", "sha2");
-    }
-    missing
+    return lacking!(is_aarch64_feature_detected: "neon", "aes", "pmull", "sha2");
+    // graviola builds for these two only.
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    Vec::new()
 }
 
 /// A bare reqwest client for plain-HTTP loopback calls outside the

@@ -254,7 +254,7 @@ pub fn footer_hints(ctx: &Ctx<'_>) -> Line<'static> {
     };
     // (key, label, priority): the highest number goes first when the line
     // is narrow; going to the item, closing and quitting always stay.
-    let mut hints: Vec<(String, &str, u8)> = vec![
+    let hints: Vec<(String, &str, u8)> = vec![
         (key(Action::Details, "enter"), "go to item", 0),
         (key(Action::Filter, "/"), "filter", 1),
         (key(Action::ActivityScope, "W"), scope, 2),
@@ -263,22 +263,15 @@ pub fn footer_hints(ctx: &Ctx<'_>) -> Line<'static> {
         (key(Action::Help, "?"), "help", 3),
         (key(Action::Quit, "q"), "quit", 0),
     ];
-    let width = |h: &[(String, &str, u8)]| {
-        h.iter()
-            .map(|(k, l, _)| format::width(k) + format::width(l) + 3)
-            .sum::<usize>()
-    };
     // The leading space is not in the hints; the last one's two trailing
     // spaces may fall off the edge.
     let avail = usize::from(m.size.0).saturating_sub(1) + 2;
-    while width(&hints) > avail {
-        let Some(worst) = hints.iter().map(|h| h.2).max().filter(|w| *w > 0) else {
-            break;
-        };
-        if let Some(i) = hints.iter().rposition(|h| h.2 == worst) {
-            hints.remove(i);
-        }
-    }
+    let hints = super::header::drop_to_fit(
+        hints,
+        avail,
+        |(k, l, _)| format::width(k) + format::width(l) + 3,
+        |h| h.2,
+    );
     let mut spans = vec![Span::raw(" ")];
     for (k, label, _) in hints {
         spans.push(Span::styled(k, t.key));

@@ -282,23 +282,33 @@ fn fleet_footer(m: &crate::app::Model) -> String {
 }
 
 /// Join `(hint, priority)` pairs with two spaces, first dropping the
-/// highest-numbered hints (the last of equals first) until the line fits in
-/// `avail` cells; priority 0 is never dropped.
-fn fit_hints(mut parts: Vec<(String, u8)>, avail: usize) -> String {
-    let width = |p: &[(String, u8)]| p.iter().map(|(h, _)| format::width(h) + 2).sum::<usize>();
-    while width(&parts) > avail {
-        let Some(worst) = parts.iter().map(|p| p.1).max().filter(|w| *w > 0) else {
-            break;
-        };
-        if let Some(i) = parts.iter().rposition(|p| p.1 == worst) {
-            parts.remove(i);
-        }
-    }
-    parts
+/// highest-numbered hints (see [`drop_to_fit`]) until the line fits in
+/// `avail` cells.
+fn fit_hints(parts: Vec<(String, u8)>, avail: usize) -> String {
+    drop_to_fit(parts, avail, |(h, _)| format::width(h) + 2, |p| p.1)
         .into_iter()
         .map(|(h, _)| h)
         .collect::<Vec<_>>()
         .join("  ")
+}
+
+/// Drop the highest-`priority` parts (the last of equals first) until their
+/// `width`s sum to at most `avail`; priority 0 is never dropped.
+pub(super) fn drop_to_fit<T>(
+    mut parts: Vec<T>,
+    avail: usize,
+    width: impl Fn(&T) -> usize,
+    priority: impl Fn(&T) -> u8,
+) -> Vec<T> {
+    while parts.iter().map(&width).sum::<usize>() > avail {
+        let Some(worst) = parts.iter().map(&priority).max().filter(|w| *w > 0) else {
+            break;
+        };
+        if let Some(i) = parts.iter().rposition(|p| priority(p) == worst) {
+            parts.remove(i);
+        }
+    }
+    parts
 }
 
 /// The footer over an overlay: what its keys do there (`None`: no overlay).
